@@ -1,0 +1,8 @@
+/**
+ * Endpoint groups. Each group is one Lambda function behind API Gateway (functions/<group>/) and
+ * one tag in the OpenAPI document. Adding a group here makes CDK, the local server and the
+ * cold-start benchmark expect `functions/<group>/handler.ts`.
+ */
+export const endpointGroups = ['system'] as const;
+
+export type EndpointGroup = (typeof endpointGroups)[number];

@@ -1,0 +1,107 @@
+import type { DomainError, DomainErrorCode } from '../domain/errors';
+import { describeDomainError } from '../domain/errors';
+
+/** Failures decided at the HTTP edge, before or around a use case. */
+export type EdgeErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'MALFORMED_JSON'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'ROUTE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_REQUEST_IN_PROGRESS'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL';
+
+export type ApiErrorCode = DomainErrorCode | EdgeErrorCode;
+
+/**
+ * The one table from error code to HTTP status and title. A new code without a row fails the
+ * build; no other file holds an error status number.
+ */
+export const problemByCode = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this route' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  FORBIDDEN: { status: 403, title: 'Not allowed' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  CONFLICT: { status: 409, title: 'Conflicting state' },
+  IDEMPOTENCY_REQUEST_IN_PROGRESS: { status: 409, title: 'The original request is still running' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<ApiErrorCode, { status: number; title: string }>;
+
+export interface FieldProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * An error with a public code, thrown at the edge and rendered as problem+json. Its `detail` is
+ * shown to the client, so it must never carry customer data or internals.
+ */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly detail: string;
+  readonly errors: readonly FieldProblem[] | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    code: ApiErrorCode,
+    detail: string,
+    options: {
+      errors?: readonly FieldProblem[];
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(`${code}: ${detail}`, { cause: options.cause });
+    this.name = 'ApiError';
+    this.code = code;
+    this.detail = detail;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+
+  get status(): number {
+    return problemByCode[this.code].status;
+  }
+}
+
+/** Turns an expected domain failure into the error the edge renders. */
+export const apiErrorFrom = (error: DomainError): ApiError =>
+  new ApiError(error.code, describeDomainError(error));
+
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: ApiErrorCode;
+  readonly requestId: string;
+  readonly errors?: readonly FieldProblem[];
+}
+
+/** The RFC 9457 body for an error; `type` is a stable URI per code. */
+export function problemBody(error: ApiError, requestId: string): ProblemBody {
+  const { status, title } = problemByCode[error.code];
+  return {
+    type: `https://nexum.dev/problems/${error.code.toLowerCase().replaceAll('_', '-')}`,
+    title,
+    status,
+    detail: error.detail,
+    code: error.code,
+    requestId,
+    ...(error.errors === undefined ? {} : { errors: error.errors }),
+  };
+}

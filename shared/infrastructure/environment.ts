@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+/**
+ * Every setting a function reads, from `NEXUM_*` variables. Parsed once at cold start: a missing
+ * or malformed value stops the function before it serves anything, naming the variable.
+ */
+const EnvironmentSchema = z.object({
+  NEXUM_TENANT: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,30}$/, 'lower-case letters, digits and dashes, 2-31 characters'),
+  NEXUM_TABLE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name'),
+  NEXUM_DYNAMODB_ENDPOINT: z.url().optional(),
+  NEXUM_REGION: z.string().min(1).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  NEXUM_VERSION: z.string().min(1).default('0.1.0'),
+  NEXUM_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  NEXUM_CORS_ORIGINS: z.string().min(1).default('*'),
+  NEXUM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(6_000_000).default(65_536),
+  NEXUM_VALIDATE_RESPONSES: booleanFlag.default(false),
+  NEXUM_BASE_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+});
+
+export interface Environment {
+  readonly tenant: string;
+  readonly tableName: string;
+  readonly dynamodbEndpoint: string | undefined;
+  readonly region: string;
+  readonly version: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly corsOrigins: readonly string[];
+  readonly maxBodyBytes: number;
+  readonly validateResponses: boolean;
+  readonly baseCurrency: string;
+}
+
+/** Thrown when the environment is incomplete; its message lists every bad variable. */
+export class EnvironmentError extends Error {
+  constructor(problems: readonly string[]) {
+    super(`Invalid Nexum configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+/** Parses the process environment (or the given record) into typed settings. */
+export function parseEnvironment(source: Record<string, string | undefined> = process.env): Environment {
+  const parsed = EnvironmentSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new EnvironmentError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  return {
+    tenant: env.NEXUM_TENANT,
+    tableName: env.NEXUM_TABLE_NAME,
+    dynamodbEndpoint: env.NEXUM_DYNAMODB_ENDPOINT,
+    region: env.NEXUM_REGION ?? env.AWS_REGION ?? 'us-east-1',
+    version: env.NEXUM_VERSION,
+    logLevel: env.NEXUM_LOG_LEVEL,
+    corsOrigins: env.NEXUM_CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+    maxBodyBytes: env.NEXUM_MAX_BODY_BYTES,
+    validateResponses: env.NEXUM_VALIDATE_RESPONSES,
+    baseCurrency: env.NEXUM_BASE_CURRENCY,
+  };
+}
