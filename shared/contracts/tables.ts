@@ -18,6 +18,8 @@ export interface TableDefinition {
   readonly globalIndexes: readonly IndexDefinition[];
   /** Attribute holding an epoch-seconds expiry (idempotency records, expired holds…). */
   readonly timeToLiveAttribute: string;
+  /** The change stream feeds the outbox publisher (events issue); images carry the new item. */
+  readonly stream: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
 }
 
 /**
@@ -34,6 +36,10 @@ export const mainTable: TableDefinition = {
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
   timeToLiveAttribute: 'expiresAt',
+  stream: 'NEW_AND_OLD_IMAGES',
 };
+
+/** The key of the item that marks a seeded system; the health check reads it. */
+export const systemMarkerKey = { pk: 'SYSTEM', sk: 'META' } as const;
 
 export const tableDefinitions = [mainTable] as const;

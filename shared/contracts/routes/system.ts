@@ -44,7 +44,7 @@ export const systemRoutes = {
     permission: 'public',
     summary: 'Static assets of the Swagger UI',
     params: z.strictObject({
-      asset: z.enum(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png']),
+      asset: z.enum(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-initializer.js']),
     }),
     success: { status: 200, description: 'The asset', raw: { contentType: 'application/octet-stream', description: 'Static file' } },
     errorCodes: ['NOT_FOUND'],

@@ -1,0 +1,42 @@
+import type { Logger } from '../observability/logger';
+
+/** The current instant; injected so every rule can be tested at a fixed time. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Server-side identifiers, sortable by creation time (API.md: ULID). */
+export interface IdGenerator {
+  next(): string;
+}
+
+/** What marks an initialised tenant: written once by the seed, read by the health check. */
+export interface SystemMarker {
+  readonly tenant: string;
+  readonly schemaVersion: number;
+  readonly initializedAt: string;
+}
+
+/** The tenant's system record in the primary store. */
+export interface SystemStore {
+  /** Reads the marker with a strongly consistent read; undefined on an unseeded table. */
+  readMarker(signal?: AbortSignal): Promise<SystemMarker | undefined>;
+  /** Writes the marker unless one exists; returns the one that is stored afterwards. */
+  writeMarkerOnce(marker: SystemMarker): Promise<{ readonly created: boolean; readonly marker: SystemMarker }>;
+}
+
+/** Facts about this deployment that use cases report. */
+export interface ServiceSettings {
+  readonly tenant: string;
+  readonly version: string;
+  readonly baseCurrency: string;
+}
+
+/** Everything a use case may depend on; each use case picks the ports it needs. */
+export interface Dependencies {
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly settings: ServiceSettings;
+  readonly system: SystemStore;
+}

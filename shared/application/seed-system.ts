@@ -1,0 +1,19 @@
+import type { Dependencies, SystemMarker } from './ports';
+
+/** The layout version of the data a seeded system holds; migrations compare against it. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Gives an empty tenant what it needs to serve requests. Idempotent: a second run (a restart,
+ * a redeploy) finds the existing marker and changes nothing. Later modules add their seeds here
+ * (chart of accounts, the admin user), each written with the same create-once rule.
+ */
+export async function seedSystem(
+  deps: Pick<Dependencies, 'system' | 'settings' | 'clock'>,
+): Promise<{ readonly created: boolean; readonly marker: SystemMarker }> {
+  return deps.system.writeMarkerOnce({
+    tenant: deps.settings.tenant,
+    schemaVersion: SCHEMA_VERSION,
+    initializedAt: deps.clock.now().toISOString(),
+  });
+}

@@ -1,0 +1,10 @@
+import type { Logger } from '../observability/logger';
+
+/** What the HTTP edge needs to know about its deployment. */
+export interface EdgeSettings {
+  readonly corsOrigins: readonly string[];
+  readonly maxBodyBytes: number;
+  /** Validate each success body against its schema before sending (on in tests and locally). */
+  readonly validateResponses: boolean;
+  readonly logger: Logger;
+}

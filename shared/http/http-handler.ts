@@ -1,0 +1,156 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { EndpointGroup } from '../contracts/groups';
+import type { RouteContract, RouteInput, RouteOutput } from '../contracts/route';
+import { routeList, routeTable, type GroupOperationId, type OperationId, type RouteTable } from '../contracts/routes';
+import type { EdgeSettings } from './edge-settings';
+import { ApiError } from './error-responses';
+import { edgeResponse, edgeState } from './middleware/edge-response';
+import { jsonBody } from './middleware/json-body';
+import { validateRequest } from './middleware/validate-request';
+import { createRouteMatcher } from './route-matcher';
+
+/** What a route implementation receives: the validated input plus request metadata. */
+export type RouteRequest<R> = RouteInput<R> & {
+  /** Request headers with lower-cased names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly requestId: string;
+};
+
+/** What a route implementation answers: a body, and a status or headers when not the default. */
+export interface Reply<T> {
+  readonly body: T;
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type RouteImplementation<R> = (request: RouteRequest<R>) => Promise<Reply<RouteOutput<R>>>;
+
+/** The implementations of every route of a group; a missing one fails the build. */
+export type GroupImplementations<G extends EndpointGroup> = {
+  readonly [K in GroupOperationId<G>]: RouteImplementation<RouteTable[K]>;
+};
+
+/** A route of this group resolved for one request. */
+export interface ResolvedRoute {
+  readonly operationId: OperationId;
+  readonly contract: RouteContract;
+  readonly implementation: RouteImplementation<never>;
+  readonly pathParameters: Readonly<Record<string, string>>;
+}
+
+export type LambdaHttpHandler = (
+  event: APIGatewayProxyEvent,
+  context: Context,
+) => Promise<APIGatewayProxyResult>;
+
+const matchRoute = createRouteMatcher(routeList());
+
+/**
+ * The Lambda handler of one endpoint group: the one middleware stack every group shares
+ * (correlation, body limit, JSON parsing, zod validation, problem+json, headers, access log)
+ * around a router over the group's routes.
+ */
+export function httpHandler<G extends EndpointGroup>(options: {
+  readonly group: G;
+  readonly settings: EdgeSettings;
+  readonly implementations: GroupImplementations<G>;
+}): LambdaHttpHandler {
+  const implementations = options.implementations as unknown as Record<
+    string,
+    RouteImplementation<never>
+  >;
+  const byResource = new Map<string, OperationId>();
+  for (const operationId of Object.keys(implementations) as OperationId[]) {
+    const contract: RouteContract = routeTable[operationId];
+    byResource.set(`${contract.method} ${contract.path}`, operationId);
+  }
+
+  const resolve = (event: APIGatewayProxyEvent): ResolvedRoute => {
+    // API Gateway names the matched resource template; the catch-all `/{proxy+}` and the local
+    // server's fallback leave matching to the route table.
+    const direct = byResource.get(`${event.httpMethod} ${event.resource}`);
+    if (direct !== undefined) {
+      return bind(direct, event.pathParameters ?? {});
+    }
+    const match = matchRoute(event.httpMethod, event.path);
+    if (match.kind === 'method-not-allowed') {
+      throw new ApiError('METHOD_NOT_ALLOWED', `${event.httpMethod} is not allowed here`, {
+        headers: { Allow: match.allowed.join(', ') },
+      });
+    }
+    if (match.kind === 'matched' && byResource.has(`${match.route.method} ${match.route.path}`)) {
+      return bind(match.route.operationId, match.pathParameters);
+    }
+    throw new ApiError('ROUTE_NOT_FOUND', `No route for ${event.httpMethod} ${event.path}`);
+  };
+
+  const bind = (
+    operationId: OperationId,
+    pathParameters: Readonly<Record<string, string>>,
+  ): ResolvedRoute => {
+    const implementation = implementations[operationId];
+    if (implementation === undefined) throw new Error(`No implementation for ${operationId}`);
+    return { operationId, contract: routeTable[operationId], implementation, pathParameters };
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(edgeResponse({ settings: options.settings, resolve }))
+    .use(jsonBody())
+    .use(validateRequest())
+    .handler(async (event) => {
+      const state = edgeState(event);
+      const route = state.route;
+      const input = state.input;
+      if (route === undefined || input === undefined) {
+        throw new Error('The edge middleware did not resolve the route');
+      }
+      const reply = await route.implementation({
+        ...input,
+        headers: state.headers,
+        requestId: state.requestId,
+      } as never);
+      return toResult(route.contract, reply, options.settings);
+    });
+}
+
+function toResult(
+  contract: RouteContract,
+  reply: Reply<unknown>,
+  settings: EdgeSettings,
+): APIGatewayProxyResult {
+  const statusCode = reply.status ?? contract.success.status;
+  const headers = { ...reply.headers };
+  if (contract.success.raw !== undefined) {
+    const body = reply.body;
+    const contentType = headers['Content-Type'] ?? contract.success.raw.contentType;
+    if (typeof body === 'string') {
+      return { statusCode, headers: { 'Content-Type': contentType, ...headers }, body };
+    }
+    if (body instanceof Uint8Array) {
+      return {
+        statusCode,
+        headers: { 'Content-Type': contentType, ...headers },
+        body: Buffer.from(body).toString('base64'),
+        isBase64Encoded: true,
+      };
+    }
+    throw new Error(`Route ${contract.method} ${contract.path} returned a non-raw body`);
+  }
+  let body = reply.body;
+  if (settings.validateResponses && contract.success.schema !== undefined) {
+    const checked = contract.success.schema.safeParse(body);
+    if (!checked.success) {
+      throw new Error(`Response of ${contract.method} ${contract.path} breaks its schema`, {
+        cause: checked.error,
+      });
+    }
+    body = checked.data;
+  }
+  if (statusCode === 204) return { statusCode, headers, body: '' };
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}

@@ -1,0 +1,137 @@
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { EdgeSettings } from '../edge-settings';
+import { ApiError, problemBody } from '../error-responses';
+import type { ResolvedRoute } from '../http-handler';
+import { resolveRequestId } from '../request-id';
+import { corsHeaders, securityHeaders } from '../response-headers';
+
+/** What the edge knows about one request, shared by the middlewares and the router. */
+export interface EdgeState {
+  readonly requestId: string;
+  readonly startedAtMs: number;
+  /** Request headers with lower-cased names. */
+  readonly headers: Readonly<Record<string, string>>;
+  route?: ResolvedRoute;
+  input?: { params: unknown; query: unknown; body: unknown };
+}
+
+// Keyed by the event object, which is created per invocation and never replaced by middy.
+const states = new WeakMap<APIGatewayProxyEvent, EdgeState>();
+
+/** The edge state of a request; throws if the edge middleware did not run first. */
+export function edgeState(event: APIGatewayProxyEvent): EdgeState {
+  const state = states.get(event);
+  if (state === undefined) throw new Error('edgeResponse() must be the first middleware');
+  return state;
+}
+
+type EdgeRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/**
+ * The outermost middleware. Before: correlation id, route resolution (404/405) and the body size
+ * limit (413). After and on error: the final response, with problem+json for failures, the
+ * security, CORS and correlation headers, and one access log line. Only errors with a public code
+ * show their detail; anything else is logged with its cause and answered as a generic 500.
+ */
+export function edgeResponse(options: {
+  readonly settings: EdgeSettings;
+  readonly resolve: (event: APIGatewayProxyEvent) => ResolvedRoute;
+}): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const { settings } = options;
+
+  const before = (request: EdgeRequest): void => {
+    const { event } = request;
+    const headers = lowerCaseHeaders(event.headers);
+    const state: EdgeState = {
+      requestId: resolveRequestId(headers['x-request-id'], event.requestContext.requestId),
+      startedAtMs: performance.now(),
+      headers,
+    };
+    states.set(event, state);
+    state.route = options.resolve(event);
+    const size = bodySize(event);
+    if (size > settings.maxBodyBytes) {
+      throw new ApiError(
+        'PAYLOAD_TOO_LARGE',
+        `The body has ${size} bytes; the limit is ${settings.maxBodyBytes}`,
+      );
+    }
+  };
+
+  const finish = (request: EdgeRequest): void => {
+    const state = states.get(request.event) ?? {
+      requestId: resolveRequestId(undefined, undefined),
+      startedAtMs: performance.now(),
+      headers: lowerCaseHeaders(request.event.headers),
+    };
+    const failure = request.error ?? undefined;
+    const response =
+      failure === undefined ? request.response : problemResponse(failure, state, settings);
+    if (response === undefined || response === null) {
+      throw new Error('The handler produced no response');
+    }
+    request.response = {
+      ...response,
+      headers: {
+        ...securityHeaders,
+        ...corsHeaders(state.headers.origin, settings.corsOrigins),
+        ...response.headers,
+        'X-Request-Id': state.requestId,
+      },
+    };
+    settings.logger.info('request', {
+      requestId: state.requestId,
+      route: routeName(request.event, state),
+      status: response.statusCode,
+      latencyMs: Math.round((performance.now() - state.startedAtMs) * 10) / 10,
+      ...(failure instanceof ApiError ? { code: failure.code } : {}),
+    });
+  };
+
+  return { before, after: finish, onError: finish };
+}
+
+function problemResponse(
+  failure: unknown,
+  state: EdgeState,
+  settings: EdgeSettings,
+): APIGatewayProxyResult {
+  const error =
+    failure instanceof ApiError
+      ? failure
+      : new ApiError('INTERNAL', 'Internal error. The request id locates it in the logs.', {
+          cause: failure,
+        });
+  if (error.code === 'INTERNAL') {
+    settings.logger.error('unhandled error', { requestId: state.requestId, error: failure });
+  }
+  return {
+    statusCode: error.status,
+    headers: { ...error.headers, 'Content-Type': 'application/problem+json' },
+    body: JSON.stringify(problemBody(error, state.requestId)),
+  };
+}
+
+function routeName(event: APIGatewayProxyEvent, state: EdgeState): string {
+  return state.route === undefined
+    ? `${event.httpMethod} (unmatched)`
+    : `${state.route.contract.method} ${state.route.contract.path}`;
+}
+
+function lowerCaseHeaders(
+  headers: APIGatewayProxyEvent['headers'] | null | undefined,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) result[name.toLowerCase()] = value;
+  }
+  return result;
+}
+
+function bodySize(event: APIGatewayProxyEvent): number {
+  if (event.body === null || event.body === '') return 0;
+  return event.isBase64Encoded
+    ? Buffer.byteLength(event.body, 'base64')
+    : Buffer.byteLength(event.body, 'utf8');
+}

@@ -1,0 +1,45 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SystemMarker, SystemStore } from '../../application/ports';
+import { systemMarkerKey } from '../../contracts/tables';
+
+/** The system marker item in the tenant's main table. */
+export class DynamoDbSystemStore implements SystemStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async readMarker(signal?: AbortSignal): Promise<SystemMarker | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: systemMarkerKey, ConsistentRead: true }),
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+    if (Item === undefined) return undefined;
+    return {
+      tenant: String(Item.tenant),
+      schemaVersion: Number(String(Item.schemaVersion)),
+      initializedAt: String(Item.initializedAt),
+    };
+  }
+
+  async writeMarkerOnce(marker: SystemMarker): Promise<{ created: boolean; marker: SystemMarker }> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...systemMarkerKey, type: 'SystemMarker', ...marker },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { created: true, marker };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        throw new Error('Writing the system marker failed', { cause: error });
+      }
+      const existing = await this.readMarker();
+      if (existing === undefined) throw new Error('System marker vanished after a conflicting write');
+      return { created: false, marker: existing };
+    }
+  }
+}

@@ -1,0 +1,4 @@
+import type { Clock } from '../application/ports';
+
+/** The wall clock. */
+export const systemClock: Clock = { now: () => new Date() };
