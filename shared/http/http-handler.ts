@@ -71,7 +71,7 @@ export function httpHandler<G extends EndpointGroup>(options: {
     // server's fallback leave matching to the route table.
     const direct = byResource.get(`${event.httpMethod} ${event.resource}`);
     if (direct !== undefined) {
-      return bind(direct, event.pathParameters ?? {});
+      return bind(direct, definedValues(event.pathParameters));
     }
     const match = matchRoute(event.httpMethod, event.path);
     if (match.kind === 'method-not-allowed') {
@@ -153,4 +153,12 @@ function toResult(
     headers: { 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
+}
+
+function definedValues(record: Readonly<Record<string, string | undefined>> | null): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record ?? {})) {
+    if (value !== undefined) result[key] = value;
+  }
+  return result;
 }

@@ -1,0 +1,11 @@
+import type { LambdaHttpHandler } from '@shared/http/http-handler';
+import type { EndpointGroup } from '@shared/contracts/groups';
+
+/**
+ * Each endpoint group's Lambda module, loaded lazily so the local server initialises a group the
+ * way Lambda does: on its first request, after the environment is set. CDK bundles the same
+ * `functions/<group>/handler.ts` files.
+ */
+export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandler>> = {
+  system: async () => (await import('./system/handler')).handler,
+};
