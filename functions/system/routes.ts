@@ -10,17 +10,22 @@ const pageHeaders = { 'Content-Security-Policy': docsContentSecurityPolicy };
 export function systemRoutes(
   deps: Pick<Dependencies, 'system' | 'settings' | 'logger'>,
 ): GroupImplementations<'system'> {
-  // Generated on first use and kept for the life of the container.
-  let openApiDocument: string | undefined;
+  // Generated on first use per base path and kept for the life of the container.
+  const openApiDocuments = new Map<string, string>();
 
   return {
     getHealth: async () => {
       const report = await checkHealth(deps);
       return { body: report, status: report.status === 'ok' ? 200 : 503 };
     },
-    getOpenApiDocument: async () => {
-      openApiDocument ??= JSON.stringify(buildOpenApiDocument({ version: deps.settings.version }));
-      return { body: openApiDocument };
+    getOpenApiDocument: async ({ basePath }) => {
+      let document = openApiDocuments.get(basePath);
+      if (document === undefined) {
+        const serverUrl = basePath === '' ? '/' : basePath;
+        document = JSON.stringify(buildOpenApiDocument({ version: deps.settings.version, serverUrl }));
+        openApiDocuments.set(basePath, document);
+      }
+      return { body: document };
     },
     getApiDocs: async () => ({ body: docsPage, headers: pageHeaders }),
     getApiDocsAsset: async ({ params }) => {

@@ -8,13 +8,15 @@ import { ApiError } from './error-responses';
 import { edgeResponse, edgeState } from './middleware/edge-response';
 import { jsonBody } from './middleware/json-body';
 import { validateRequest } from './middleware/validate-request';
-import { createRouteMatcher } from './route-matcher';
+import { createRouteMatcher, type RouteMatcher } from './route-matcher';
 
 /** What a route implementation receives: the validated input plus request metadata. */
 export type RouteRequest<R> = RouteInput<R> & {
   /** Request headers with lower-cased names. */
   readonly headers: Readonly<Record<string, string>>;
   readonly requestId: string;
+  /** The prefix in front of the API's paths (the stage in AWS), '' locally. */
+  readonly basePath: string;
 };
 
 /** What a route implementation answers: a body, and a status or headers when not the default. */
@@ -33,7 +35,7 @@ export type GroupImplementations<G extends EndpointGroup> = {
 
 /** A route of this group resolved for one request. */
 export interface ResolvedRoute {
-  readonly operationId: OperationId;
+  readonly operationId: string;
   readonly contract: RouteContract;
   readonly implementation: RouteImplementation<never>;
   readonly pathParameters: Readonly<Record<string, string>>;
@@ -44,7 +46,14 @@ export type LambdaHttpHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyResult>;
 
-const matchRoute = createRouteMatcher(routeList());
+const tableMatcher = createRouteMatcher(routeList());
+
+/** A route contract bound to its implementation. */
+export interface RouteBinding {
+  readonly operationId: string;
+  readonly contract: RouteContract;
+  readonly implementation: RouteImplementation<never>;
+}
 
 /**
  * The Lambda handler of one endpoint group: the one middleware stack every group shares
@@ -57,41 +66,50 @@ export function httpHandler<G extends EndpointGroup>(options: {
   readonly implementations: GroupImplementations<G>;
 }): LambdaHttpHandler {
   const implementations = options.implementations as unknown as Record<
-    string,
+    OperationId,
     RouteImplementation<never>
   >;
-  const byResource = new Map<string, OperationId>();
-  for (const operationId of Object.keys(implementations) as OperationId[]) {
-    const contract: RouteContract = routeTable[operationId];
-    byResource.set(`${contract.method} ${contract.path}`, operationId);
+  const bindings = (Object.keys(implementations) as OperationId[]).map((operationId) => ({
+    operationId,
+    contract: routeTable[operationId] as RouteContract,
+    implementation: implementations[operationId],
+  }));
+  return edgeHandler({ settings: options.settings, bindings, matchRoute: tableMatcher });
+}
+
+/**
+ * The middleware stack around a router over `bindings`. `matchRoute` knows every route of the
+ * API, so a path served by no route is a 404 and a known path under another method is a 405.
+ */
+export function edgeHandler(options: {
+  readonly settings: EdgeSettings;
+  readonly bindings: readonly RouteBinding[];
+  readonly matchRoute: RouteMatcher<Pick<RouteContract, 'method' | 'path'>>;
+}): LambdaHttpHandler {
+  const byResource = new Map<string, RouteBinding>();
+  for (const binding of options.bindings) {
+    byResource.set(`${binding.contract.method} ${binding.contract.path}`, binding);
   }
 
   const resolve = (event: APIGatewayProxyEvent): ResolvedRoute => {
     // API Gateway names the matched resource template; the catch-all `/{proxy+}` and the local
     // server's fallback leave matching to the route table.
     const direct = byResource.get(`${event.httpMethod} ${event.resource}`);
-    if (direct !== undefined) {
-      return bind(direct, definedValues(event.pathParameters));
-    }
-    const match = matchRoute(event.httpMethod, event.path);
+    if (direct !== undefined) return { ...direct, pathParameters: definedValues(event.pathParameters) };
+    const match = options.matchRoute(event.httpMethod, event.path);
     if (match.kind === 'method-not-allowed') {
       throw new ApiError('METHOD_NOT_ALLOWED', `${event.httpMethod} is not allowed here`, {
         headers: { Allow: match.allowed.join(', ') },
       });
     }
-    if (match.kind === 'matched' && byResource.has(`${match.route.method} ${match.route.path}`)) {
-      return bind(match.route.operationId, match.pathParameters);
+    const bound =
+      match.kind === 'matched'
+        ? byResource.get(`${match.route.method} ${match.route.path}`)
+        : undefined;
+    if (match.kind === 'matched' && bound !== undefined) {
+      return { ...bound, pathParameters: match.pathParameters };
     }
     throw new ApiError('ROUTE_NOT_FOUND', `No route for ${event.httpMethod} ${event.path}`);
-  };
-
-  const bind = (
-    operationId: OperationId,
-    pathParameters: Readonly<Record<string, string>>,
-  ): ResolvedRoute => {
-    const implementation = implementations[operationId];
-    if (implementation === undefined) throw new Error(`No implementation for ${operationId}`);
-    return { operationId, contract: routeTable[operationId], implementation, pathParameters };
   };
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -109,9 +127,19 @@ export function httpHandler<G extends EndpointGroup>(options: {
         ...input,
         headers: state.headers,
         requestId: state.requestId,
+        basePath: basePathOf(event),
       } as never);
       return toResult(route.contract, reply, options.settings);
     });
+}
+
+/**
+ * The path prefix in front of our routes: the stage (`/v1`) or a custom domain's base path in
+ * AWS, nothing locally. Links the API hands out (OpenAPI servers, Location) start with it.
+ */
+function basePathOf(event: APIGatewayProxyEvent): string {
+  const full = event.requestContext.path;
+  return full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
 }
 
 function toResult(

@@ -19,7 +19,6 @@ const edgeErrorCodes: readonly ApiErrorCode[] = [
  */
 export function buildOpenApiDocument(info: { version: string; serverUrl?: string }): object {
   const registry = new OpenAPIRegistry();
-  registry.register('Problem', ProblemSchema);
   const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',

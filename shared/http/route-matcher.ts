@@ -5,6 +5,11 @@ export type MatchedRoute<R extends Pick<RouteContract, 'method' | 'path'>> =
   | { readonly kind: 'method-not-allowed'; readonly allowed: readonly HttpMethod[] }
   | { readonly kind: 'not-found' };
 
+export type RouteMatcher<R extends Pick<RouteContract, 'method' | 'path'>> = (
+  method: string,
+  path: string,
+) => MatchedRoute<R>;
+
 interface CompiledTemplate<R> {
   readonly segments: readonly { readonly literal?: string; readonly param?: string }[];
   readonly routes: R[];
@@ -17,7 +22,7 @@ interface CompiledTemplate<R> {
  */
 export function createRouteMatcher<R extends Pick<RouteContract, 'method' | 'path'>>(
   routes: readonly R[],
-): (method: string, path: string) => MatchedRoute<R> {
+): RouteMatcher<R> {
   const templates = new Map<string, CompiledTemplate<R>>();
   for (const route of routes) {
     const existing = templates.get(route.path);

@@ -1,0 +1,112 @@
+/**
+ * `npm start`: the API on this machine, with no AWS. DynamoDB Local (persisting to
+ * NEXUM_DATA_DIR) plays DynamoDB, the local server plays API Gateway, and the Lambda handlers are
+ * the very modules CDK deploys. This is the local composition root, so it may import functions/.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { groupHandlers } from '../../functions/registry';
+import { seedSystem } from '../application/seed-system';
+import { mainTable } from '../contracts/tables';
+import { ensureTable } from '../infrastructure/dynamodb/table-admin';
+import { parseEnvironment } from '../infrastructure/environment';
+import { createRuntime } from '../infrastructure/production-dependencies';
+import { killGroup, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { createLocalServer } from './server';
+
+const LocalSettingsSchema = z.object({
+  NEXUM_PORT: z.coerce.number().int().min(1).max(65_535).default(8090),
+  NEXUM_HOST: z.string().min(1).optional(),
+  NEXUM_DATA_DIR: z.string().min(1).default('.nexum/data'),
+  NEXUM_TENANT: z.string().default('demo'),
+  NEXUM_DYNAMODB_ENDPOINT: z.url().optional(),
+});
+
+async function main(): Promise<void> {
+  const parsed = LocalSettingsSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(
+      `Invalid local settings:\n  ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`,
+    );
+  }
+  const local = parsed.data;
+  const dataDir = resolve(local.NEXUM_DATA_DIR);
+  let dynamo: DynamoDbLocal | undefined;
+  const stopAll = async (): Promise<void> => {
+    await dynamo?.stop();
+  };
+  // Whatever ends this process, the JVM must not outlive it.
+  process.on('exit', () => {
+    if (dynamo !== undefined) killGroup(dynamo.pid, 'SIGKILL');
+  });
+
+  const endpoint =
+    local.NEXUM_DYNAMODB_ENDPOINT ?? (dynamo = await startDynamoDbLocal({ dataDir })).endpoint;
+  const tableName = `nexum-${local.NEXUM_TENANT}-main`;
+  // The handlers read their configuration from the environment exactly as they do in Lambda.
+  Object.assign(process.env, {
+    NEXUM_TENANT: local.NEXUM_TENANT,
+    NEXUM_TABLE_NAME: tableName,
+    NEXUM_DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    NEXUM_VALIDATE_RESPONSES: process.env.NEXUM_VALIDATE_RESPONSES ?? 'true',
+  });
+  const environment = parseEnvironment();
+
+  const admin = new DynamoDBClient({
+    endpoint,
+    region: environment.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const table = await ensureTable(admin, tableName, mainTable);
+  admin.destroy();
+  const { dependencies } = createRuntime(environment);
+  const seeded = await seedSystem(dependencies);
+
+  const server = createLocalServer({ handlers: groupHandlers, corsOrigins: environment.corsOrigins });
+  await new Promise<void>((listening, failed) => {
+    server.once('error', failed);
+    server.listen(local.NEXUM_PORT, local.NEXUM_HOST, () => listening());
+  });
+
+  const url = `http://localhost:${local.NEXUM_PORT}`;
+  const dataState = seeded.created
+    ? 'new, seeded now'
+    : `existing data, initialised ${seeded.marker.initializedAt}`;
+  process.stdout.write(
+    [
+      '',
+      `Nexum ${environment.version} (tenant ${environment.tenant}) is running`,
+      `  API       ${url}`,
+      `  Docs      ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
+      `  Health    ${url}/health`,
+      `  Data      ${local.NEXUM_DYNAMODB_ENDPOINT === undefined ? dataDir : '(external DynamoDB)'} (${dataState}; table ${tableName} ${table})`,
+      `  DynamoDB  ${endpoint}${dynamo === undefined ? '' : ` (DynamoDB Local, pid ${dynamo.pid})`}`,
+      '  Log in    no sign-in yet: the platform routes are public (accounts and JWT login arrive',
+      '            with the identity module; then: POST /auth/login as admin)',
+      '  Ctrl-C stops the server and DynamoDB Local.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping\n`);
+    server.close();
+    server.closeAllConnections();
+    void stopAll().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`nexum: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (error instanceof Error && error.cause !== undefined) {
+    process.stderr.write(`  cause: ${String(error.cause)}\n`);
+  }
+  process.exit(1);
+});
