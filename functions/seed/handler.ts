@@ -15,7 +15,10 @@ export const handler = async (
   const physicalResourceId = `nexum-seed-${dependencies.settings.tenant}`;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalResourceId, Data: {} };
   const seeded = await seedSystem(dependencies);
-  dependencies.logger.info('seeded', { created: seeded.created, schemaVersion: seeded.marker.schemaVersion });
+  dependencies.logger.info('seeded', {
+    created: seeded.created,
+    schemaVersion: seeded.marker.schemaVersion,
+  });
   return {
     PhysicalResourceId: physicalResourceId,
     Data: { created: String(seeded.created), initializedAt: seeded.marker.initializedAt },

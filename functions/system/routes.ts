@@ -22,7 +22,9 @@ export function systemRoutes(
       let document = openApiDocuments.get(basePath);
       if (document === undefined) {
         const serverUrl = basePath === '' ? '/' : basePath;
-        document = JSON.stringify(buildOpenApiDocument({ version: deps.settings.version, serverUrl }));
+        document = JSON.stringify(
+          buildOpenApiDocument({ version: deps.settings.version, serverUrl }),
+        );
         openApiDocuments.set(basePath, document);
       }
       return { body: document };

@@ -19,7 +19,10 @@ export const HEALTH_CHECK_TIMEOUT_MS = 2_000;
 export async function checkHealth(
   deps: Pick<Dependencies, 'system' | 'settings' | 'logger'>,
 ): Promise<HealthReport> {
-  const dynamodb = await probe(deps, async (signal) => (await deps.system.readMarker(signal)) !== undefined);
+  const dynamodb = await probe(
+    deps,
+    async (signal) => (await deps.system.readMarker(signal)) !== undefined,
+  );
   const checks = { dynamodb };
   const healthy = Object.values(checks).every((status) => status === 'ok');
   return {

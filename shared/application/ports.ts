@@ -22,7 +22,9 @@ export interface SystemStore {
   /** Reads the marker with a strongly consistent read; undefined on an unseeded table. */
   readMarker(signal?: AbortSignal): Promise<SystemMarker | undefined>;
   /** Writes the marker unless one exists; returns the one that is stored afterwards. */
-  writeMarkerOnce(marker: SystemMarker): Promise<{ readonly created: boolean; readonly marker: SystemMarker }>;
+  writeMarkerOnce(
+    marker: SystemMarker,
+  ): Promise<{ readonly created: boolean; readonly marker: SystemMarker }>;
 }
 
 /** Facts about this deployment that use cases report. */

@@ -11,7 +11,10 @@ export const corsPolicy = {
 } as const;
 
 /** The value of Access-Control-Allow-Origin for a request's Origin, or undefined for none. */
-export function allowedOrigin(origin: string | undefined, allowed: readonly string[]): string | undefined {
+export function allowedOrigin(
+  origin: string | undefined,
+  allowed: readonly string[],
+): string | undefined {
   if (origin === undefined) return undefined;
   if (allowed.includes('*')) return '*';
   return allowed.includes(origin) ? origin : undefined;

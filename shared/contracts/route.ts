@@ -57,7 +57,7 @@ export const defineRoute = <
 
 /** The parsed input a route implementation receives. */
 export type RouteInput<R> =
-  R extends RouteContract<EndpointGroup, infer P, infer Q, infer B, z.ZodType>
+  R extends RouteContract<EndpointGroup, infer P, infer Q, infer B>
     ? { readonly params: z.output<P>; readonly query: z.output<Q>; readonly body: z.output<B> }
     : never;
 

@@ -2,7 +2,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { EndpointGroup } from '../contracts/groups';
 import type { RouteContract, RouteInput, RouteOutput } from '../contracts/route';
-import { routeList, routeTable, type GroupOperationId, type OperationId, type RouteTable } from '../contracts/routes';
+import {
+  routeList,
+  routeTable,
+  type GroupOperationId,
+  type OperationId,
+  type RouteTable,
+} from '../contracts/routes';
 import type { EdgeSettings } from './edge-settings';
 import { ApiError } from './error-responses';
 import { edgeResponse, edgeState } from './middleware/edge-response';
@@ -28,6 +34,9 @@ export interface Reply<T> {
 
 export type RouteImplementation<R> = (request: RouteRequest<R>) => Promise<Reply<RouteOutput<R>>>;
 
+/** Any route's implementation, once its types have been checked against its contract. */
+export type BoundImplementation = (request: never) => Promise<Reply<unknown>>;
+
 /** The implementations of every route of a group; a missing one fails the build. */
 export type GroupImplementations<G extends EndpointGroup> = {
   readonly [K in GroupOperationId<G>]: RouteImplementation<RouteTable[K]>;
@@ -37,7 +46,7 @@ export type GroupImplementations<G extends EndpointGroup> = {
 export interface ResolvedRoute {
   readonly operationId: string;
   readonly contract: RouteContract;
-  readonly implementation: RouteImplementation<never>;
+  readonly implementation: BoundImplementation;
   readonly pathParameters: Readonly<Record<string, string>>;
 }
 
@@ -52,7 +61,7 @@ const tableMatcher = createRouteMatcher(routeList());
 export interface RouteBinding {
   readonly operationId: string;
   readonly contract: RouteContract;
-  readonly implementation: RouteImplementation<never>;
+  readonly implementation: BoundImplementation;
 }
 
 /**
@@ -67,11 +76,11 @@ export function httpHandler<G extends EndpointGroup>(options: {
 }): LambdaHttpHandler {
   const implementations = options.implementations as unknown as Record<
     OperationId,
-    RouteImplementation<never>
+    BoundImplementation
   >;
   const bindings = (Object.keys(implementations) as OperationId[]).map((operationId) => ({
     operationId,
-    contract: routeTable[operationId] as RouteContract,
+    contract: routeTable[operationId],
     implementation: implementations[operationId],
   }));
   return edgeHandler({ settings: options.settings, bindings, matchRoute: tableMatcher });
@@ -95,7 +104,8 @@ export function edgeHandler(options: {
     // API Gateway names the matched resource template; the catch-all `/{proxy+}` and the local
     // server's fallback leave matching to the route table.
     const direct = byResource.get(`${event.httpMethod} ${event.resource}`);
-    if (direct !== undefined) return { ...direct, pathParameters: definedValues(event.pathParameters) };
+    if (direct !== undefined)
+      return { ...direct, pathParameters: definedValues(event.pathParameters) };
     const match = options.matchRoute(event.httpMethod, event.path);
     if (match.kind === 'method-not-allowed') {
       throw new ApiError('METHOD_NOT_ALLOWED', `${event.httpMethod} is not allowed here`, {
@@ -183,7 +193,9 @@ function toResult(
   };
 }
 
-function definedValues(record: Readonly<Record<string, string | undefined>> | null): Record<string, string> {
+function definedValues(
+  record: Readonly<Record<string, string | undefined>> | null,
+): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(record ?? {})) {
     if (value !== undefined) result[key] = value;

@@ -21,7 +21,10 @@ const EnvironmentSchema = z.object({
   NEXUM_CORS_ORIGINS: z.string().min(1).default('*'),
   NEXUM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(6_000_000).default(65_536),
   NEXUM_VALIDATE_RESPONSES: booleanFlag.default(false),
-  NEXUM_BASE_CURRENCY: z.string().regex(/^[A-Z]{3}$/).default('USD'),
+  NEXUM_BASE_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('USD'),
 });
 
 export interface Environment {
@@ -46,7 +49,9 @@ export class EnvironmentError extends Error {
 }
 
 /** Parses the process environment (or the given record) into typed settings. */
-export function parseEnvironment(source: Record<string, string | undefined> = process.env): Environment {
+export function parseEnvironment(
+  source: Record<string, string | undefined> = process.env,
+): Environment {
   const parsed = EnvironmentSchema.safeParse(source);
   if (!parsed.success) {
     throw new EnvironmentError(

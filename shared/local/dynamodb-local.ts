@@ -139,4 +139,3 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
     }
   }
 }
-

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { EndpointGroup } from '../contracts/groups';
 import { routeList } from '../contracts/routes';
 import { ApiError, problemBody } from '../http/error-responses';
 import type { LambdaHttpHandler } from '../http/http-handler';
 import { preflightHeaders, securityHeaders } from '../http/response-headers';
 import { createRouteMatcher } from '../http/route-matcher';
+import { lambdaContext } from './lambda-context';
 
 /** API Gateway's own payload limit; the functions enforce the tighter NEXUM_MAX_BODY_BYTES. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -59,7 +60,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
     const group: EndpointGroup = match.kind === 'matched' ? match.route.group : 'system';
     const event = toProxyEvent(request, url, body, match.kind === 'matched' ? match : undefined);
     const handler = await handlerOf(group);
-    const result = await handler(event, lambdaContext(group));
+    const result = await handler(event, lambdaContext(`nexum-local-${group}`));
     writeResult(response, result);
   }
 }
@@ -131,24 +132,6 @@ function toProxyEvent(
         userArn: null,
       },
     },
-  };
-}
-
-function lambdaContext(group: EndpointGroup): Context {
-  const deadline = Date.now() + 10_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `nexum-local-${group}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:nexum-local-${group}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/nexum-local-${group}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

@@ -64,7 +64,10 @@ async function main(): Promise<void> {
   const { dependencies } = createRuntime(environment);
   const seeded = await seedSystem(dependencies);
 
-  const server = createLocalServer({ handlers: groupHandlers, corsOrigins: environment.corsOrigins });
+  const server = createLocalServer({
+    handlers: groupHandlers,
+    corsOrigins: environment.corsOrigins,
+  });
   await new Promise<void>((listening, failed) => {
     server.once('error', failed);
     server.listen(local.NEXUM_PORT, local.NEXUM_HOST, () => listening());
@@ -106,7 +109,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   process.stderr.write(`nexum: ${error instanceof Error ? error.message : String(error)}\n`);
   if (error instanceof Error && error.cause !== undefined) {
-    process.stderr.write(`  cause: ${String(error.cause)}\n`);
+    process.stderr.write(
+      `  cause: ${error.cause instanceof Error ? error.cause.message : JSON.stringify(error.cause)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -25,7 +25,9 @@ describe('npm start', () => {
     expect(server.banner).toContain('new, seeded now');
     expect(server.banner).toContain(`${server.baseUrl.replace('127.0.0.1', 'localhost')}/docs`);
 
-    const health = await fetch(`${server.baseUrl}/health`, { headers: { 'X-Request-Id': 'e2e-1' } });
+    const health = await fetch(`${server.baseUrl}/health`, {
+      headers: { 'X-Request-Id': 'e2e-1' },
+    });
     expect(health.status).toBe(200);
     expect(health.headers.get('x-request-id')).toBe('e2e-1');
     expect(await health.json()).toMatchObject({ status: 'ok', checks: { dynamodb: 'ok' } });

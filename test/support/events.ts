@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
+import { lambdaContext as localLambdaContext } from '../../shared/local/lambda-context';
 
 const fixture = JSON.parse(
   readFileSync(new URL('./events/rest-api-proxy-event.json', import.meta.url), 'utf8'),
@@ -50,17 +51,4 @@ export function apiEvent(request: {
 }
 
 /** A Lambda context for handler tests (the Powertools testing pattern). */
-export const lambdaContext: Context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'nexum-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:nexum-test',
-  memoryLimitInMB: '512',
-  awsRequestId: 'test-request',
-  logGroupName: '/aws/lambda/nexum-test',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+export const lambdaContext: Context = localLambdaContext('nexum-test');

@@ -15,7 +15,10 @@ export interface RunningServer {
 }
 
 /** Starts the local runtime exactly as `npm start` does (same entry point) and waits for it. */
-export async function startLocalServer(dataDir: string, timeoutMs = 60_000): Promise<RunningServer> {
+export async function startLocalServer(
+  dataDir: string,
+  timeoutMs = 60_000,
+): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'shared/local/start.ts'], {
     cwd: root,

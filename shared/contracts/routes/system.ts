@@ -18,7 +18,11 @@ export const systemRoutes = {
     group: 'system',
     permission: 'public',
     summary: 'Service health, with a real round trip to DynamoDB',
-    success: { status: 200, description: 'Healthy, or degraded with the failing checks', schema: HealthSchema },
+    success: {
+      status: 200,
+      description: 'Healthy, or degraded with the failing checks',
+      schema: HealthSchema,
+    },
     errorCodes: ['SERVICE_UNAVAILABLE'],
   }),
   getOpenApiDocument: defineRoute({
@@ -27,7 +31,11 @@ export const systemRoutes = {
     group: 'system',
     permission: 'public',
     summary: 'This OpenAPI 3.1 document, generated from the route table',
-    success: { status: 200, description: 'The OpenAPI document', raw: { contentType: 'application/json', description: 'OpenAPI 3.1' } },
+    success: {
+      status: 200,
+      description: 'The OpenAPI document',
+      raw: { contentType: 'application/json', description: 'OpenAPI 3.1' },
+    },
   }),
   getApiDocs: defineRoute({
     method: 'GET',
@@ -35,7 +43,11 @@ export const systemRoutes = {
     group: 'system',
     permission: 'public',
     summary: 'Swagger UI for /openapi.json',
-    success: { status: 200, description: 'HTML page', raw: { contentType: 'text/html; charset=utf-8', description: 'Swagger UI' } },
+    success: {
+      status: 200,
+      description: 'HTML page',
+      raw: { contentType: 'text/html; charset=utf-8', description: 'Swagger UI' },
+    },
   }),
   getApiDocsAsset: defineRoute({
     method: 'GET',
@@ -46,7 +58,11 @@ export const systemRoutes = {
     params: z.strictObject({
       asset: z.enum(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-initializer.js']),
     }),
-    success: { status: 200, description: 'The asset', raw: { contentType: 'application/octet-stream', description: 'Static file' } },
+    success: {
+      status: 200,
+      description: 'The asset',
+      raw: { contentType: 'application/octet-stream', description: 'Static file' },
+    },
     errorCodes: ['NOT_FOUND'],
   }),
 } as const;

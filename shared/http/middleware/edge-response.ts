@@ -66,8 +66,10 @@ export function edgeResponse(options: {
       headers: lowerCaseHeaders(request.event.headers),
     };
     const failure = request.error ?? undefined;
-    const response =
-      failure === undefined ? request.response : problemResponse(failure, state, settings);
+    // Middy types the response as always present; a handler that returned nothing proves otherwise.
+    const response = (
+      failure === undefined ? request.response : problemResponse(failure, state, settings)
+    ) as APIGatewayProxyResult | null | undefined;
     if (response === undefined || response === null) {
       throw new Error('The handler produced no response');
     }

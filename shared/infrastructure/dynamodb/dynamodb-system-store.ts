@@ -38,7 +38,8 @@ export class DynamoDbSystemStore implements SystemStore {
         throw new Error('Writing the system marker failed', { cause: error });
       }
       const existing = await this.readMarker();
-      if (existing === undefined) throw new Error('System marker vanished after a conflicting write');
+      if (existing === undefined)
+        throw new Error('System marker vanished after a conflicting write');
       return { created: false, marker: existing };
     }
   }

@@ -45,12 +45,21 @@ describe('the system function on DynamoDB Local', () => {
   it('reports 503 with the failing check when the table is not seeded or missing', async () => {
     const unseeded = await freshTable('unseeded');
     try {
-      const empty = await systemHandler(unseeded.tableName)(apiEvent({ path: '/health' }), lambdaContext);
-      const missing = await systemHandler('no-such-table')(apiEvent({ path: '/health' }), lambdaContext);
+      const empty = await systemHandler(unseeded.tableName)(
+        apiEvent({ path: '/health' }),
+        lambdaContext,
+      );
+      const missing = await systemHandler('no-such-table')(
+        apiEvent({ path: '/health' }),
+        lambdaContext,
+      );
 
       for (const result of [empty, missing]) {
         expect(result.statusCode).toBe(503);
-        expect(JSON.parse(result.body)).toMatchObject({ status: 'degraded', checks: { dynamodb: 'failing' } });
+        expect(JSON.parse(result.body)).toMatchObject({
+          status: 'degraded',
+          checks: { dynamodb: 'failing' },
+        });
       }
     } finally {
       await unseeded.drop();
@@ -69,14 +78,20 @@ describe('the system function on DynamoDB Local', () => {
   it('serves the Swagger UI page and its assets with a CSP that forbids inline scripts', async () => {
     const page = await handler(apiEvent({ path: '/docs' }), lambdaContext);
     const css = await handler(
-      apiEvent({ path: '/docs/swagger-ui.css', resource: '/docs/{asset}', pathParameters: { asset: 'swagger-ui.css' } }),
+      apiEvent({
+        path: '/docs/swagger-ui.css',
+        resource: '/docs/{asset}',
+        pathParameters: { asset: 'swagger-ui.css' },
+      }),
       lambdaContext,
     );
 
     expect(page.statusCode).toBe(200);
     expect(page.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
     expect(page.body).toContain('docs/swagger-ui-bundle.js');
-    const scriptSources = /script-src ([^;]*)/.exec(String(page.headers?.['Content-Security-Policy']))?.[1];
+    const scriptSources = /script-src ([^;]*)/.exec(
+      String(page.headers?.['Content-Security-Policy']),
+    )?.[1];
     expect(scriptSources).toBe("'self'");
     expect(css.statusCode).toBe(200);
     expect(css.isBase64Encoded).toBe(true);
@@ -85,11 +100,18 @@ describe('the system function on DynamoDB Local', () => {
 
   it('refuses any asset name outside the list, including traversal attempts', async () => {
     const result = await handler(
-      apiEvent({ path: '/docs/..%2F..%2Fpackage.json', resource: '/docs/{asset}', pathParameters: { asset: '../../package.json' } }),
+      apiEvent({
+        path: '/docs/..%2F..%2Fpackage.json',
+        resource: '/docs/{asset}',
+        pathParameters: { asset: '../../package.json' },
+      }),
       lambdaContext,
     );
 
     expect(result.statusCode).toBe(400);
-    expect(JSON.parse(result.body)).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'path.asset' }] });
+    expect(JSON.parse(result.body)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'path.asset' }],
+    });
   });
 });

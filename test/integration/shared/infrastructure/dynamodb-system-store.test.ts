@@ -26,6 +26,10 @@ describe('seeding the system marker', () => {
     expect(seeds.filter((seed) => seed.created)).toHaveLength(1);
     const winner = seeds.find((seed) => seed.created)?.marker;
     for (const seed of seeds) expect(seed.marker).toEqual(winner);
-    expect(await system.readMarker()).toEqual({ tenant: 'test', schemaVersion: 1, initializedAt: winner?.initializedAt });
+    expect(await system.readMarker()).toEqual({
+      tenant: 'test',
+      schemaVersion: 1,
+      initializedAt: winner?.initializedAt,
+    });
   });
 });

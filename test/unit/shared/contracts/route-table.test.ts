@@ -29,7 +29,9 @@ describe('the route table', () => {
     '%s belongs to a group with a handler and names a known permission',
     (_id, route) => {
       expect(endpointGroups).toContain(route.group);
-      expect(existsSync(new URL(`../../../../functions/${route.group}/handler.ts`, import.meta.url))).toBe(true);
+      expect(
+        existsSync(new URL(`../../../../functions/${route.group}/handler.ts`, import.meta.url)),
+      ).toBe(true);
       expect(permissions).toContain(route.permission);
     },
   );

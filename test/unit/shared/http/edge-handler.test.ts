@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { defineRoute, type RouteContract } from '../../../../shared/contracts/route';
+import { defineRoute } from '../../../../shared/contracts/route';
 import { edgeHandler, type RouteBinding } from '../../../../shared/http/http-handler';
 import { createRouteMatcher } from '../../../../shared/http/route-matcher';
 import { apiEvent, lambdaContext } from '../../../support/events';
@@ -30,7 +30,11 @@ const getThing = defineRoute({
   summary: 'test',
   params: z.strictObject({ thingId: z.string().regex(/^[A-Z0-9]{4,26}$/) }),
   query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-  success: { status: 200, description: 'ok', schema: z.object({ id: z.string(), limit: z.number() }) },
+  success: {
+    status: 200,
+    description: 'ok',
+    schema: z.object({ id: z.string(), limit: z.number() }),
+  },
 });
 const brokenThing = defineRoute({
   method: 'DELETE',
@@ -46,23 +50,26 @@ function setup(options: { validateResponses?: boolean; maxBodyBytes?: number } =
   const bindings: RouteBinding[] = [
     {
       operationId: 'createThing',
-      contract: createThing as RouteContract,
-      implementation: (async () => ({ body: { id: 'T1' } })) as RouteBinding['implementation'],
+      contract: createThing,
+      implementation: async () => ({ body: { id: 'T1' } }),
     },
     {
       operationId: 'getThing',
-      contract: getThing as RouteContract,
-      implementation: (async (request: { params: { thingId: string }; query: { limit: number } }) => ({
+      contract: getThing,
+      implementation: async (request: {
+        params: { thingId: string };
+        query: { limit: number };
+      }) => ({
         body: { id: request.params.thingId, limit: request.query.limit },
-      })) as RouteBinding['implementation'],
+      }),
     },
     {
       operationId: 'brokenThing',
-      contract: brokenThing as RouteContract,
-      implementation: (async () => {
+      contract: brokenThing,
+      implementation: async () => {
         if (options.validateResponses === true) return { body: { identifier: 'wrong shape' } };
         throw new Error('database exploded', { cause: new Error('socket hang up') });
-      }) as RouteBinding['implementation'],
+      },
     },
   ];
   const handler = edgeHandler({
@@ -79,7 +86,12 @@ function setup(options: { validateResponses?: boolean; maxBodyBytes?: number } =
 }
 
 const problemOf = (result: APIGatewayProxyResult) =>
-  JSON.parse(result.body) as { code: string; status: number; requestId: string; errors?: { path: string; message: string }[] };
+  JSON.parse(result.body) as {
+    code: string;
+    status: number;
+    requestId: string;
+    errors?: { path: string; message: string }[];
+  };
 
 describe('the HTTP edge', () => {
   it('parses, validates and answers with the contract status', async () => {
@@ -127,7 +139,10 @@ describe('the HTTP edge', () => {
   ])('reports %s as VALIDATION_FAILED on its field', async (_label, body, path) => {
     const { handler } = setup();
 
-    const result = await handler(apiEvent({ method: 'POST', path: '/things', body }), lambdaContext);
+    const result = await handler(
+      apiEvent({ method: 'POST', path: '/things', body }),
+      lambdaContext,
+    );
 
     expect(result.statusCode).toBe(400);
     expect(problemOf(result).errors?.map((error) => error.path)).toContain(path);
@@ -143,7 +158,12 @@ describe('the HTTP edge', () => {
     const { handler } = setup();
 
     const result = await handler(
-      apiEvent({ method: 'POST', path: '/things', body, headers: { 'Content-Type': 'application/json' } }),
+      apiEvent({
+        method: 'POST',
+        path: '/things',
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      }),
       lambdaContext,
     );
 
@@ -155,7 +175,12 @@ describe('the HTTP edge', () => {
     const { handler } = setup();
 
     const result = await handler(
-      apiEvent({ method: 'POST', path: '/things', body: '{"name":', headers: { 'Content-Type': 'application/json' } }),
+      apiEvent({
+        method: 'POST',
+        path: '/things',
+        body: '{"name":',
+        headers: { 'Content-Type': 'application/json' },
+      }),
       lambdaContext,
     );
 
@@ -167,7 +192,12 @@ describe('the HTTP edge', () => {
     const { handler } = setup();
 
     const result = await handler(
-      apiEvent({ method: 'POST', path: '/things', body: 'name=a', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      apiEvent({
+        method: 'POST',
+        path: '/things',
+        body: 'name=a',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
       lambdaContext,
     );
 
@@ -191,12 +221,21 @@ describe('the HTTP edge', () => {
     const { handler } = setup();
 
     const result = await handler(
-      apiEvent({ path: '/things/x', resource: '/things/{thingId}', pathParameters: { thingId: 'x' }, query: { limit: '500', other: '1' } }),
+      apiEvent({
+        path: '/things/x',
+        resource: '/things/{thingId}',
+        pathParameters: { thingId: 'x' },
+        query: { limit: '500', other: '1' },
+      }),
       lambdaContext,
     );
 
     expect(result.statusCode).toBe(400);
-    expect(problemOf(result).errors?.map((error) => error.path).sort()).toEqual(['path.thingId', 'query.limit', 'query.other']);
+    expect(
+      problemOf(result)
+        .errors?.map((error) => error.path)
+        .sort(),
+    ).toEqual(['path.thingId', 'query.limit', 'query.other']);
   });
 
   it('routes a catch-all event by the route table and coerces query values', async () => {
@@ -214,8 +253,14 @@ describe('the HTTP edge', () => {
   it('answers 404 for an unknown path and 405 with Allow for a known path', async () => {
     const { handler } = setup();
 
-    const missing = await handler(apiEvent({ path: '/nothing', resource: '/{proxy+}' }), lambdaContext);
-    const wrongMethod = await handler(apiEvent({ method: 'PATCH', path: '/things', resource: '/{proxy+}' }), lambdaContext);
+    const missing = await handler(
+      apiEvent({ path: '/nothing', resource: '/{proxy+}' }),
+      lambdaContext,
+    );
+    const wrongMethod = await handler(
+      apiEvent({ method: 'PATCH', path: '/things', resource: '/{proxy+}' }),
+      lambdaContext,
+    );
 
     expect(missing.statusCode).toBe(404);
     expect(problemOf(missing).code).toBe('ROUTE_NOT_FOUND');
@@ -228,7 +273,12 @@ describe('the HTTP edge', () => {
     const { handler } = setup();
 
     const result = await handler(
-      apiEvent({ path: '/things/ABCD', resource: '/things/{thingId}', pathParameters: { thingId: 'ABCD' }, body: { x: 1 } }),
+      apiEvent({
+        path: '/things/ABCD',
+        resource: '/things/{thingId}',
+        pathParameters: { thingId: 'ABCD' },
+        body: { x: 1 },
+      }),
       lambdaContext,
     );
 
@@ -239,7 +289,12 @@ describe('the HTTP edge', () => {
     const { handler, logs } = setup();
 
     const result = await handler(
-      apiEvent({ method: 'DELETE', path: '/things/ABCD', resource: '/things/{thingId}', pathParameters: { thingId: 'ABCD' } }),
+      apiEvent({
+        method: 'DELETE',
+        path: '/things/ABCD',
+        resource: '/things/{thingId}',
+        pathParameters: { thingId: 'ABCD' },
+      }),
       lambdaContext,
     );
 
@@ -256,7 +311,12 @@ describe('the HTTP edge', () => {
     const { handler } = setup({ validateResponses: true });
 
     const result = await handler(
-      apiEvent({ method: 'DELETE', path: '/things/ABCD', resource: '/things/{thingId}', pathParameters: { thingId: 'ABCD' } }),
+      apiEvent({
+        method: 'DELETE',
+        path: '/things/ABCD',
+        resource: '/things/{thingId}',
+        pathParameters: { thingId: 'ABCD' },
+      }),
       lambdaContext,
     );
 
@@ -266,8 +326,22 @@ describe('the HTTP edge', () => {
   it('echoes an acceptable X-Request-Id and replaces a hostile one', async () => {
     const { handler } = setup();
 
-    const echoed = await handler(apiEvent({ path: '/things/ABCD', resource: '/{proxy+}', headers: { 'X-Request-Id': 'client-42.a:b' } }), lambdaContext);
-    const hostile = await handler(apiEvent({ path: '/things/ABCD', resource: '/{proxy+}', headers: { 'x-request-id': 'bad\nid "injected"' } }), lambdaContext);
+    const echoed = await handler(
+      apiEvent({
+        path: '/things/ABCD',
+        resource: '/{proxy+}',
+        headers: { 'X-Request-Id': 'client-42.a:b' },
+      }),
+      lambdaContext,
+    );
+    const hostile = await handler(
+      apiEvent({
+        path: '/things/ABCD',
+        resource: '/{proxy+}',
+        headers: { 'x-request-id': 'bad\nid "injected"' },
+      }),
+      lambdaContext,
+    );
 
     expect(echoed.headers?.['X-Request-Id']).toBe('client-42.a:b');
     expect(hostile.headers?.['X-Request-Id']).toBe('c6af9ac6-7b61-11e6-9a41-93e8deadbeef');
@@ -276,8 +350,22 @@ describe('the HTTP edge', () => {
   it('sends security headers always and CORS headers only to allowed origins', async () => {
     const { handler } = setup();
 
-    const allowed = await handler(apiEvent({ path: '/things/ABCD', resource: '/{proxy+}', headers: { Origin: 'https://console.example.com' } }), lambdaContext);
-    const foreign = await handler(apiEvent({ path: '/nothing', resource: '/{proxy+}', headers: { Origin: 'https://evil.example' } }), lambdaContext);
+    const allowed = await handler(
+      apiEvent({
+        path: '/things/ABCD',
+        resource: '/{proxy+}',
+        headers: { Origin: 'https://console.example.com' },
+      }),
+      lambdaContext,
+    );
+    const foreign = await handler(
+      apiEvent({
+        path: '/nothing',
+        resource: '/{proxy+}',
+        headers: { Origin: 'https://evil.example' },
+      }),
+      lambdaContext,
+    );
 
     for (const result of [allowed, foreign]) {
       expect(result.headers).toMatchObject({
@@ -296,13 +384,22 @@ describe('the HTTP edge', () => {
     const { handler, logs } = setup();
 
     await handler(
-      apiEvent({ method: 'POST', path: '/things', body: { name: 'Jane Secret', email: 'jane@example.com', amount: 'x' } }),
+      apiEvent({
+        method: 'POST',
+        path: '/things',
+        body: { name: 'Jane Secret', email: 'jane@example.com', amount: 'x' },
+      }),
       lambdaContext,
     );
 
     const access = logs.entries().filter((entry) => entry.message === 'request');
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ route: 'POST /things', status: 400, code: 'VALIDATION_FAILED', requestId: expect.any(String) });
+    expect(access[0]).toMatchObject({
+      route: 'POST /things',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      requestId: expect.any(String),
+    });
     expect(typeof access[0]?.latencyMs).toBe('number');
     expect(logs.lines.join('\n')).not.toMatch(/Jane Secret|jane@example\.com/);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { ApiError, apiErrorFrom, problemBody, problemByCode } from '../../../../shared/http/error-responses';
+import {
+  ApiError,
+  apiErrorFrom,
+  problemBody,
+  problemByCode,
+} from '../../../../shared/http/error-responses';
 
 describe('error responses', () => {
   it('renders RFC 9457 problem details with a stable code and type', () => {

@@ -8,7 +8,11 @@ interface Operation {
   security?: unknown[];
   responses: Record<string, { content?: Record<string, unknown> }>;
 }
-type OpenApiDocument = { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, Operation>> };
+type OpenApiDocument = {
+  openapi: string;
+  servers: { url: string }[];
+  paths: Record<string, Record<string, Operation>>;
+};
 
 describe('the OpenAPI document', () => {
   const document = buildOpenApiDocument({ version: '9.9.9', serverUrl: '/v1' }) as OpenApiDocument;

@@ -20,7 +20,10 @@ describe('createRouteMatcher', () => {
   });
 
   it('prefers a literal segment over a parameter', () => {
-    expect(match('GET', '/accounts/search')).toMatchObject({ route: routes[2], pathParameters: {} });
+    expect(match('GET', '/accounts/search')).toMatchObject({
+      route: routes[2],
+      pathParameters: {},
+    });
   });
 
   it('tells a wrong method (405) from an unknown path (404)', () => {
@@ -34,6 +37,9 @@ describe('createRouteMatcher', () => {
   });
 
   it('ignores duplicate and trailing slashes like API Gateway', () => {
-    expect(match('POST', '/accounts//A1/freeze/')).toMatchObject({ kind: 'matched', route: routes[1] });
+    expect(match('POST', '/accounts//A1/freeze/')).toMatchObject({
+      kind: 'matched',
+      route: routes[1],
+    });
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { EnvironmentError, parseEnvironment } from '../../../../shared/infrastructure/environment';
 
-const valid = { NEXUM_TENANT: 'demo', NEXUM_TABLE_NAME: 'nexum-demo-main', AWS_REGION: 'eu-west-1' };
+const valid = {
+  NEXUM_TENANT: 'demo',
+  NEXUM_TABLE_NAME: 'nexum-demo-main',
+  AWS_REGION: 'eu-west-1',
+};
 
 describe('parseEnvironment', () => {
   it('reads the settings with their defaults', () => {
@@ -21,7 +25,11 @@ describe('parseEnvironment', () => {
 
   it('fails at start naming every missing or malformed variable', () => {
     const parse = () =>
-      parseEnvironment({ NEXUM_TENANT: 'Bad Tenant!', NEXUM_LOG_LEVEL: 'loud', NEXUM_MAX_BODY_BYTES: 'big' });
+      parseEnvironment({
+        NEXUM_TENANT: 'Bad Tenant!',
+        NEXUM_LOG_LEVEL: 'loud',
+        NEXUM_MAX_BODY_BYTES: 'big',
+      });
 
     expect(parse).toThrow(EnvironmentError);
     expect(parse).toThrow(/NEXUM_TABLE_NAME/);
@@ -39,6 +47,8 @@ describe('parseEnvironment', () => {
 
     expect(environment.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(environment.validateResponses).toBe(true);
-    expect(() => parseEnvironment({ ...valid, NEXUM_VALIDATE_RESPONSES: 'yes' })).toThrow(/NEXUM_VALIDATE_RESPONSES/);
+    expect(() => parseEnvironment({ ...valid, NEXUM_VALIDATE_RESPONSES: 'yes' })).toThrow(
+      /NEXUM_VALIDATE_RESPONSES/,
+    );
   });
 });

@@ -9,7 +9,13 @@ describe('the logger', () => {
     logger.child({ service: 'nexum' }).info('request', { status: 200 });
 
     expect(entries()).toEqual([
-      { level: 'info', time: expect.any(String), message: 'request', service: 'nexum', status: 200 },
+      {
+        level: 'info',
+        time: expect.any(String),
+        message: 'request',
+        service: 'nexum',
+        status: 200,
+      },
     ]);
   });
 
@@ -46,6 +52,8 @@ describe('the logger', () => {
     logger.info('dropped');
     logger.warn('kept');
 
-    expect(lines.map((line) => (JSON.parse(line) as { message: string }).message)).toEqual(['kept']);
+    expect(lines.map((line) => (JSON.parse(line) as { message: string }).message)).toEqual([
+      'kept',
+    ]);
   });
 });
