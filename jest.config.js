@@ -22,6 +22,7 @@ const base = {
     '^@functions/(.*)$': '<rootDir>/functions/$1',
   },
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/environment.ts'],
 };
 
 /** @type {import('jest').Config} */

@@ -24,6 +24,8 @@ const LocalSettingsSchema = z.object({
 });
 
 async function main(): Promise<void> {
+  // Lambda runs Node 22; on a Node 20 workstation the SDK's upgrade notice is noise, not news.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const parsed = LocalSettingsSchema.safeParse(process.env);
   if (!parsed.success) {
     throw new Error(

@@ -9,6 +9,7 @@ declare global {
  * Workers find it through NEXUM_TEST_DYNAMODB_ENDPOINT; each test file creates its own tables.
  */
 export default async function setup(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dynamo = await startDynamoDbLocal({});
   globalThis.nexumDynamoDbLocal = dynamo;
   process.env.NEXUM_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
