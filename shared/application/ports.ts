@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger';
+import type { LedgerStore } from './ledger/ledger-store';
 
 /** The current instant; injected so every rule can be tested at a fixed time. */
 export interface Clock {
@@ -34,6 +35,19 @@ export interface ServiceSettings {
   readonly baseCurrency: string;
 }
 
+/**
+ * How optimistic conflicts are retried: full-jitter exponential backoff, bounded by attempts and
+ * by a time budget that stays inside the function's timeout.
+ */
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly budgetMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+}
+
 /** Everything a use case may depend on; each use case picks the ports it needs. */
 export interface Dependencies {
   readonly clock: Clock;
@@ -41,4 +55,6 @@ export interface Dependencies {
   readonly logger: Logger;
   readonly settings: ServiceSettings;
   readonly system: SystemStore;
+  readonly ledger: LedgerStore;
+  readonly retry: RetryPolicy;
 }

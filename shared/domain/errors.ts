@@ -1,10 +1,35 @@
+import type { CurrencyCode } from './money';
+
 /**
  * Business failures the domain can decide on its own. The `code` of each member is public API:
  * codes are added, never renamed (docs/architecture.md lists when each one happens).
  */
 export type DomainError =
   | { readonly code: 'NOT_FOUND'; readonly entity: string; readonly id: string }
-  | { readonly code: 'CONFLICT'; readonly detail: string };
+  | { readonly code: 'CONFLICT'; readonly detail: string }
+  | { readonly code: 'ACCOUNT_NOT_FOUND'; readonly accountId: string }
+  | { readonly code: 'CUSTOMER_NOT_FOUND'; readonly customerId: string }
+  | { readonly code: 'TRANSACTION_NOT_FOUND'; readonly transactionId: string }
+  | { readonly code: 'JOURNAL_ENTRY_NOT_FOUND'; readonly entryId: string }
+  | { readonly code: 'HOLD_NOT_FOUND'; readonly holdId: string }
+  | { readonly code: 'ACCOUNT_FROZEN'; readonly accountId: string }
+  | { readonly code: 'ACCOUNT_CLOSED'; readonly accountId: string }
+  | { readonly code: 'ACCOUNT_NOT_FROZEN'; readonly accountId: string }
+  | { readonly code: 'ACCOUNT_BALANCE_NOT_ZERO'; readonly accountId: string }
+  | { readonly code: 'ACCOUNT_HAS_ACTIVE_HOLDS'; readonly accountId: string }
+  | { readonly code: 'ACCOUNTS_MUST_BE_DIFFERENT' }
+  | {
+      readonly code: 'CURRENCY_MISMATCH';
+      readonly expected: CurrencyCode;
+      readonly received: CurrencyCode;
+    }
+  | { readonly code: 'INSUFFICIENT_FUNDS'; readonly accountId: string }
+  | { readonly code: 'HOLD_NOT_ACTIVE'; readonly holdId: string }
+  | { readonly code: 'TRANSACTION_ALREADY_REVERSED'; readonly transactionId: string }
+  | { readonly code: 'TRANSACTION_NOT_REVERSIBLE'; readonly transactionId: string; readonly reason: string }
+  | { readonly code: 'FX_RATE_NOT_FOUND'; readonly base: CurrencyCode; readonly quote: CurrencyCode }
+  | { readonly code: 'SAME_CURRENCY_FX'; readonly currency: CurrencyCode }
+  | { readonly code: 'IDEMPOTENCY_KEY_REUSED'; readonly key: string };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -15,5 +40,43 @@ export function describeDomainError(error: DomainError): string {
       return `${error.entity} ${error.id} does not exist`;
     case 'CONFLICT':
       return error.detail;
+    case 'ACCOUNT_NOT_FOUND':
+      return `Account ${error.accountId} does not exist`;
+    case 'CUSTOMER_NOT_FOUND':
+      return `Customer ${error.customerId} does not exist`;
+    case 'TRANSACTION_NOT_FOUND':
+      return `Transaction ${error.transactionId} does not exist`;
+    case 'JOURNAL_ENTRY_NOT_FOUND':
+      return `Journal entry ${error.entryId} does not exist`;
+    case 'HOLD_NOT_FOUND':
+      return `Hold ${error.holdId} does not exist on this account`;
+    case 'ACCOUNT_FROZEN':
+      return `Account ${error.accountId} is frozen: no debits are allowed`;
+    case 'ACCOUNT_CLOSED':
+      return `Account ${error.accountId} is closed`;
+    case 'ACCOUNT_NOT_FROZEN':
+      return `Account ${error.accountId} is not frozen`;
+    case 'ACCOUNT_BALANCE_NOT_ZERO':
+      return `Account ${error.accountId} can only be closed at a zero balance`;
+    case 'ACCOUNT_HAS_ACTIVE_HOLDS':
+      return `Account ${error.accountId} has active holds; release them first`;
+    case 'ACCOUNTS_MUST_BE_DIFFERENT':
+      return 'The source and destination accounts must be different';
+    case 'CURRENCY_MISMATCH':
+      return `Expected ${error.expected}, received ${error.received}`;
+    case 'INSUFFICIENT_FUNDS':
+      return `Account ${error.accountId} has insufficient available funds`;
+    case 'HOLD_NOT_ACTIVE':
+      return `Hold ${error.holdId} is no longer active`;
+    case 'TRANSACTION_ALREADY_REVERSED':
+      return `Transaction ${error.transactionId} has already been reversed`;
+    case 'TRANSACTION_NOT_REVERSIBLE':
+      return `Transaction ${error.transactionId} cannot be reversed: ${error.reason}`;
+    case 'FX_RATE_NOT_FOUND':
+      return `No FX rate from ${error.base} to ${error.quote}`;
+    case 'SAME_CURRENCY_FX':
+      return `Both sides are in ${error.currency}; use a transfer`;
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 'This Idempotency-Key was used with a different request';
   }
 }

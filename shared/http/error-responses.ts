@@ -11,7 +11,6 @@ export type EdgeErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
-  | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_REQUEST_IN_PROGRESS'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
@@ -34,6 +33,24 @@ export const problemByCode = {
   FORBIDDEN: { status: 403, title: 'Not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   CONFLICT: { status: 409, title: 'Conflicting state' },
+  ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found' },
+  CUSTOMER_NOT_FOUND: { status: 404, title: 'Customer not found' },
+  TRANSACTION_NOT_FOUND: { status: 404, title: 'Transaction not found' },
+  JOURNAL_ENTRY_NOT_FOUND: { status: 404, title: 'Journal entry not found' },
+  HOLD_NOT_FOUND: { status: 404, title: 'Hold not found' },
+  ACCOUNT_FROZEN: { status: 422, title: 'Account frozen' },
+  ACCOUNT_CLOSED: { status: 422, title: 'Account closed' },
+  ACCOUNT_NOT_FROZEN: { status: 409, title: 'Account not frozen' },
+  ACCOUNT_BALANCE_NOT_ZERO: { status: 422, title: 'Account balance is not zero' },
+  ACCOUNT_HAS_ACTIVE_HOLDS: { status: 422, title: 'Account has active holds' },
+  ACCOUNTS_MUST_BE_DIFFERENT: { status: 422, title: 'Accounts must be different' },
+  CURRENCY_MISMATCH: { status: 422, title: 'Currency mismatch' },
+  INSUFFICIENT_FUNDS: { status: 422, title: 'Insufficient funds' },
+  HOLD_NOT_ACTIVE: { status: 409, title: 'Hold not active' },
+  TRANSACTION_ALREADY_REVERSED: { status: 409, title: 'Transaction already reversed' },
+  TRANSACTION_NOT_REVERSIBLE: { status: 422, title: 'Transaction not reversible' },
+  FX_RATE_NOT_FOUND: { status: 422, title: 'FX rate not found' },
+  SAME_CURRENCY_FX: { status: 422, title: 'Same currency on both sides' },
   IDEMPOTENCY_REQUEST_IN_PROGRESS: { status: 409, title: 'The original request is still running' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

@@ -1,0 +1,73 @@
+import type { Account, ChainHead } from '../../domain/ledger/account';
+import type { GlCode } from '../../domain/ledger/chart-of-accounts';
+import type { JournalEntry } from '../../domain/ledger/journal-entry';
+import type { FxRate } from '../../domain/ledger/posting-rules';
+import type { CurrencyCode } from '../../domain/money';
+import type {
+  AccountLine,
+  AuditRecord,
+  CommitResult,
+  Hold,
+  IdempotencyRecord,
+  TransactionRecord,
+  WriteOp,
+} from './records';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface GlBalance {
+  readonly code: GlCode;
+  readonly currency: CurrencyCode;
+  readonly debitsMinor: bigint;
+  readonly creditsMinor: bigint;
+}
+
+export interface AuditChainInfo {
+  readonly chainId: string;
+  readonly entityType: string;
+  readonly entityId: string;
+}
+
+export interface AuditFilter {
+  readonly entityType?: string | undefined;
+  readonly entityId?: string | undefined;
+}
+
+/**
+ * The ledger's storage. Reads are strongly consistent where a decision depends on them; every
+ * change is a unit of work committed atomically by `commit`, whose conditions (versions, funds,
+ * statuses, create-once keys) are the final guard against concurrent requests.
+ */
+export interface LedgerStore {
+  /** One round trip: the accounts and, when a key is given, the idempotency record. */
+  loadAccounts(
+    accountIds: readonly string[],
+    idempotencyKey?: string,
+  ): Promise<{ accounts: ReadonlyMap<string, Account>; idempotency: IdempotencyRecord | undefined }>;
+  getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
+  commit(ops: readonly WriteOp[]): Promise<CommitResult>;
+
+  getTransaction(transactionId: string): Promise<TransactionRecord | undefined>;
+  getEntry(entryId: string): Promise<JournalEntry | undefined>;
+  listAccountLines(accountId: string, page: PageRequest): Promise<Page<AccountLine>>;
+  listCustomerAccounts(customerId: string, page: PageRequest): Promise<Page<Account>>;
+  listHolds(accountId: string): Promise<readonly Hold[]>;
+  getHold(accountId: string, holdId: string): Promise<Hold | undefined>;
+  glBalances(): Promise<readonly GlBalance[]>;
+
+  getFxRate(base: CurrencyCode, quote: CurrencyCode): Promise<(FxRate & { asOf: string }) | undefined>;
+  listFxRates(): Promise<readonly (FxRate & { asOf: string })[]>;
+
+  getChainHead(chainId: string): Promise<ChainHead | undefined>;
+  listChains(): Promise<readonly AuditChainInfo[]>;
+  readChain(chainId: string): Promise<readonly AuditRecord[]>;
+  listAuditRecords(filter: AuditFilter, page: PageRequest): Promise<Page<AuditRecord>>;
+}

@@ -1,0 +1,156 @@
+import type { ChainHead, Account, AccountStatus } from '../../domain/ledger/account';
+import type { GlCode } from '../../domain/ledger/chart-of-accounts';
+import type { JournalEntry } from '../../domain/ledger/journal-entry';
+import type { CurrencyCode } from '../../domain/money';
+
+export type TransactionType = 'DEPOSIT' | 'WITHDRAWAL' | 'TRANSFER' | 'FX_TRANSFER' | 'REVERSAL';
+
+/** A money movement as clients see it; its journal entry holds the lines. */
+export interface TransactionRecord {
+  readonly id: string;
+  readonly type: TransactionType;
+  readonly status: 'POSTED' | 'REVERSED';
+  readonly amountMinor: bigint;
+  readonly currency: CurrencyCode;
+  readonly fromAccountId: string | undefined;
+  readonly toAccountId: string | undefined;
+  readonly journalEntryId: string;
+  readonly description: string | undefined;
+  readonly reference: string | undefined;
+  readonly channel: string | undefined;
+  readonly valueDate: string;
+  readonly bookingDate: string;
+  readonly createdAt: string;
+  readonly reversalOf: string | undefined;
+  readonly reversedBy: string | undefined;
+  readonly fx:
+    | {
+        readonly base: CurrencyCode;
+        readonly quote: CurrencyCode;
+        readonly rate: string;
+        readonly convertedMinor: bigint;
+        readonly convertedCurrency: CurrencyCode;
+        readonly rounding: string;
+      }
+    | undefined;
+}
+
+/** One line of an account's history, with the balance it left. */
+export interface AccountLine {
+  readonly accountId: string;
+  readonly entryId: string;
+  readonly transactionId: string;
+  readonly type: TransactionType;
+  readonly side: 'DEBIT' | 'CREDIT';
+  readonly amountMinor: bigint;
+  readonly currency: CurrencyCode;
+  readonly balanceAfterMinor: bigint;
+  readonly description: string | undefined;
+  readonly valueDate: string;
+  readonly bookingDate: string;
+  readonly postedAt: string;
+}
+
+export interface Hold {
+  readonly id: string;
+  readonly accountId: string;
+  readonly amountMinor: bigint;
+  readonly currency: CurrencyCode;
+  readonly reason: string;
+  readonly status: 'ACTIVE' | 'RELEASED' | 'EXPIRED';
+  readonly expiresAt: string | undefined;
+  readonly createdAt: string;
+  readonly releasedAt: string | undefined;
+}
+
+/** One link of a hash chain: what changed, who did it, and the hash binding it to its past. */
+export interface AuditRecord {
+  readonly chainId: string;
+  readonly seq: number;
+  readonly at: string;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly action: string;
+  readonly actor: string;
+  /** Details without PII: ids, amounts, statuses. */
+  readonly data: Readonly<Record<string, string>>;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** A domain event recorded in the same transaction as its change (the outbox). */
+export interface OutboxEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  /** Position in the aggregate's own stream, so consumers can order and deduplicate. */
+  readonly sequence: number;
+  readonly occurredAt: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** A stored first response to an idempotent request (API.md: replayed byte for byte). */
+export interface IdempotencyRecord {
+  readonly key: string;
+  readonly operation: string;
+  readonly requestHash: string;
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  readonly expiresAtEpochSeconds: number;
+}
+
+/** A GL balance movement in one currency (debits and credits in minor units). */
+export interface GlMovement {
+  readonly code: GlCode;
+  readonly currency: CurrencyCode;
+  readonly debitMinor: bigint;
+  readonly creditMinor: bigint;
+}
+
+/**
+ * One write of a unit of work. The ledger adapter turns a list of these into a single atomic
+ * transaction, each with the condition that protects it.
+ */
+export type WriteOp =
+  | { readonly kind: 'createAccount'; readonly account: Account }
+  | {
+      readonly kind: 'updateAccount';
+      readonly before: Account;
+      readonly after: Account;
+      /** For debits: the conditional write re-checks available funds, not only the version. */
+      readonly requireAvailableMinor?: bigint;
+      readonly allowedStatuses?: readonly AccountStatus[];
+    }
+  | { readonly kind: 'appendAudit'; readonly record: AuditRecord }
+  | { readonly kind: 'registerChain'; readonly chainId: string; readonly entityType: string; readonly entityId: string }
+  | { readonly kind: 'putTransaction'; readonly transaction: TransactionRecord }
+  | { readonly kind: 'markReversed'; readonly transactionId: string; readonly reversedBy: string }
+  | { readonly kind: 'putEntry'; readonly entry: JournalEntry }
+  | { readonly kind: 'putAccountLine'; readonly line: AccountLine }
+  | { readonly kind: 'moveGl'; readonly movement: GlMovement }
+  | { readonly kind: 'putHold'; readonly hold: Hold }
+  | { readonly kind: 'updateHold'; readonly before: Hold; readonly after: Hold }
+  | { readonly kind: 'putEvent'; readonly event: OutboxEvent }
+  | { readonly kind: 'putIdempotency'; readonly record: IdempotencyRecord }
+  | { readonly kind: 'putChainHead'; readonly chainId: string; readonly before: ChainHead; readonly after: ChainHead }
+  | { readonly kind: 'putFxRate'; readonly base: CurrencyCode; readonly quote: CurrencyCode; readonly rate: string; readonly asOf: string };
+
+/** Why a unit of work did not commit. */
+export type CommitFailure =
+  /** An entity changed since it was read (version or status condition): re-read and retry. */
+  | { readonly reason: 'stale' }
+  /** DynamoDB cancelled for contention or throttling even after the SDK's retries. */
+  | { readonly reason: 'contended' }
+  /** Another request with the same idempotency key committed first. */
+  | { readonly reason: 'idempotency-key-taken' }
+  /** The transaction was reversed by someone else first. */
+  | { readonly reason: 'already-reversed'; readonly transactionId: string }
+  /** A hold was released or expired meanwhile. */
+  | { readonly reason: 'hold-not-active'; readonly holdId: string }
+  /** Funds fell below the requirement at write time although the version matched. */
+  | { readonly reason: 'insufficient-funds'; readonly accountId: string };
+
+export type CommitResult = { readonly committed: true } | ({ readonly committed: false } & CommitFailure);

@@ -1,0 +1,117 @@
+import type { DomainError } from '../../domain/errors';
+import { err, ok, type Result } from '../../domain/result';
+import type { Dependencies } from '../ports';
+import type { IdempotencyRecord, WriteOp } from './records';
+
+/** What a client's `Idempotency-Key` binds: the key, the operation and the request's hash. */
+export interface IdempotencyRequest {
+  readonly key: string;
+  readonly operation: string;
+  readonly requestHash: string;
+}
+
+/** The response to store with the unit of work, rendered by the caller (the HTTP route). */
+export interface StoredResponse {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export type CommandOutcome<T> =
+  | { readonly replayed: false; readonly value: T }
+  | { readonly replayed: true; readonly response: IdempotencyRecord };
+
+/** One attempt's plan: the writes and the value they produce, a refusal, or a replay. */
+export type Plan<T> =
+  | Result<{ readonly ops: readonly WriteOp[]; readonly value: T }, DomainError>
+  | { readonly replay: IdempotencyRecord };
+
+/** How long a stored response is replayed (API.md: at least 24 hours). */
+export const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
+
+/**
+ * Runs a command as a unit of work: plans it from fresh reads, commits the plan atomically with
+ * its idempotency record, and on an optimistic conflict re-reads and re-plans with full-jitter
+ * backoff until the attempts or the time budget run out (then `CONFLICT`). A concurrent
+ * duplicate loses the create-once race on its key and replays the winner's response instead.
+ */
+export async function runCommand<T>(
+  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger'>,
+  request: {
+    readonly idempotency: IdempotencyRequest | undefined;
+    readonly render: (value: T) => StoredResponse;
+  },
+  plan: () => Promise<Plan<T>>,
+): Promise<Result<CommandOutcome<T>, DomainError>> {
+  const { retry } = deps;
+  const startedAt = deps.clock.now().getTime();
+  for (let attempt = 1; ; attempt += 1) {
+    const planned = await plan();
+    if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
+    if (!planned.ok) return planned;
+    const { ops, value } = planned.value;
+    const result = await deps.ledger.commit(
+      request.idempotency === undefined
+        ? ops
+        : [...ops, { kind: 'putIdempotency', record: recordOf(deps, request.idempotency, request.render(value)) }],
+    );
+    if (result.committed) return ok({ replayed: false, value });
+    switch (result.reason) {
+      case 'idempotency-key-taken': {
+        const key = request.idempotency?.key;
+        const stored = key === undefined ? undefined : await deps.ledger.getIdempotency(key);
+        if (stored !== undefined) return replayOrRefuse(request.idempotency, stored);
+        break; // The record expired between the two reads: plan again.
+      }
+      case 'already-reversed':
+        return err({ code: 'TRANSACTION_ALREADY_REVERSED', transactionId: result.transactionId });
+      case 'hold-not-active':
+        return err({ code: 'HOLD_NOT_ACTIVE', holdId: result.holdId });
+      case 'insufficient-funds':
+        return err({ code: 'INSUFFICIENT_FUNDS', accountId: result.accountId });
+      case 'stale':
+      case 'contended':
+        break;
+    }
+    const elapsedMs = deps.clock.now().getTime() - startedAt;
+    if (attempt >= retry.maxAttempts || elapsedMs >= retry.budgetMs) {
+      deps.logger.warn('unit of work gave up after conflicts', { attempts: attempt, elapsedMs });
+      return err({ code: 'CONFLICT', detail: 'The accounts are busy; retry the request' });
+    }
+    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempt, 16));
+    await retry.sleep(Math.floor(retry.random() * ceiling));
+  }
+}
+
+/** Replays a stored response to the same request; a different request under the key is refused. */
+export function replayOrRefuse<T>(
+  request: IdempotencyRequest | undefined,
+  stored: IdempotencyRecord,
+): Result<CommandOutcome<T>, DomainError> {
+  if (
+    request === undefined ||
+    stored.operation !== request.operation ||
+    stored.requestHash !== request.requestHash
+  ) {
+    return err({ code: 'IDEMPOTENCY_KEY_REUSED', key: stored.key });
+  }
+  return ok({ replayed: true, response: stored });
+}
+
+function recordOf(
+  deps: Pick<Dependencies, 'clock'>,
+  request: IdempotencyRequest,
+  response: StoredResponse,
+): IdempotencyRecord {
+  const now = deps.clock.now();
+  return {
+    key: request.key,
+    operation: request.operation,
+    requestHash: request.requestHash,
+    status: response.status,
+    body: response.body,
+    headers: response.headers,
+    createdAt: now.toISOString(),
+    expiresAtEpochSeconds: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+  };
+}

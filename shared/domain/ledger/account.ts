@@ -1,0 +1,41 @@
+import type { CurrencyCode } from '../money';
+import type { GlCode } from './chart-of-accounts';
+
+export const accountProductTypes = ['SAVINGS', 'CHECKING'] as const;
+export type AccountProductType = (typeof accountProductTypes)[number];
+
+export const accountStatuses = ['ACTIVE', 'FROZEN', 'CLOSED'] as const;
+export type AccountStatus = (typeof accountStatuses)[number];
+
+/** The head of an entity's audit chain, kept on the entity so appending needs no extra read. */
+export interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/**
+ * A customer (sub-ledger) account. Amounts are integer minor units of `currency`, signed in the
+ * account's natural direction: positive means the bank owes the customer. `version` increases
+ * with every change; writes are conditional on it (optimistic concurrency).
+ */
+export interface Account {
+  readonly id: string;
+  readonly customerId: string;
+  readonly productType: AccountProductType;
+  readonly currency: CurrencyCode;
+  readonly name: string;
+  readonly status: AccountStatus;
+  readonly balanceMinor: bigint;
+  readonly holdsMinor: bigint;
+  readonly overdraftLimitMinor: bigint;
+  readonly controlAccount: GlCode;
+  readonly version: number;
+  readonly audit: ChainHead;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Posted balance minus active holds plus the overdraft limit: what may still be debited. */
+export function availableMinor(account: Pick<Account, 'balanceMinor' | 'holdsMinor' | 'overdraftLimitMinor'>): bigint {
+  return account.balanceMinor - account.holdsMinor + account.overdraftLimitMinor;
+}

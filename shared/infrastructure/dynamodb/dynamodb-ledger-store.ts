@@ -1,0 +1,404 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Account, ChainHead } from '../../domain/ledger/account';
+import { chartOfAccounts, type GlCode } from '../../domain/ledger/chart-of-accounts';
+import type { JournalEntry } from '../../domain/ledger/journal-entry';
+import type { FxRate } from '../../domain/ledger/posting-rules';
+import type { CurrencyCode } from '../../domain/money';
+import type {
+  AuditChainInfo,
+  AuditFilter,
+  GlBalance,
+  LedgerStore,
+  Page,
+  PageRequest,
+} from '../../application/ledger/ledger-store';
+import type {
+  AccountLine,
+  AuditRecord,
+  CommitResult,
+  Hold,
+  IdempotencyRecord,
+  TransactionRecord,
+  WriteOp,
+} from '../../application/ledger/records';
+import { AUDIT_SHARDS, keys } from './keys';
+import {
+  accountLineOf,
+  accountOf,
+  auditOf,
+  bigintOf,
+  entryOf,
+  holdOf,
+  idempotencyOf,
+  intOf,
+  transactionOf,
+  type Item,
+} from './ledger-items';
+import { transactItemOf, type TransactItem } from './ledger-writes';
+import { decodeCursor, encodeCursor } from './cursor';
+
+/** Observes the store's round trips and consumed write units (benchmarks, tests). */
+export interface StoreMetrics {
+  onCall(operation: string, consumedWriteUnits?: number): void;
+}
+
+/** The ledger on DynamoDB: one table, one TransactWriteItems per unit of work. */
+export class DynamoDbLedgerStore implements LedgerStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly metrics?: StoreMetrics,
+  ) {}
+
+  async loadAccounts(
+    accountIds: readonly string[],
+    idempotencyKey?: string,
+  ): Promise<{ accounts: ReadonlyMap<string, Account>; idempotency: IdempotencyRecord | undefined }> {
+    const wanted = [...new Set(accountIds)].map((id) => keys.account(id));
+    if (idempotencyKey !== undefined) wanted.push(keys.idempotency(idempotencyKey));
+    const items = await this.batchGet(wanted);
+    const accounts = new Map<string, Account>();
+    let idempotency: IdempotencyRecord | undefined;
+    for (const item of items) {
+      if (item.type === 'Account') {
+        const account = accountOf(item);
+        accounts.set(account.id, account);
+      } else if (item.type === 'Idempotency') {
+        idempotency = this.liveIdempotency(item);
+      }
+    }
+    return { accounts, idempotency };
+  }
+
+  async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    const item = await this.get(keys.idempotency(key));
+    return item === undefined ? undefined : this.liveIdempotency(item);
+  }
+
+  async commit(ops: readonly WriteOp[]): Promise<CommitResult> {
+    const now = Math.floor(Date.now() / 1000);
+    const items: TransactItem[] = ops.map((op) => transactItemOf(op, this.tableName, now));
+    if (items.length > 100) throw new Error(`A unit of work has ${items.length} writes; the limit is 100`);
+    try {
+      const output = await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: items.map((item) => item.request),
+          ReturnConsumedCapacity: this.metrics === undefined ? 'NONE' : 'TOTAL',
+        }),
+      );
+      const units = output.ConsumedCapacity?.reduce((sum, c) => sum + (c.WriteCapacityUnits ?? c.CapacityUnits ?? 0), 0);
+      this.metrics?.onCall('TransactWriteItems', units);
+      return { committed: true };
+    } catch (error) {
+      this.metrics?.onCall('TransactWriteItems');
+      if (error instanceof TransactionCanceledException) return classify(error, items);
+      if (isThrottle(error)) return { committed: false, reason: 'contended' };
+      throw new Error('The ledger write failed', { cause: error });
+    }
+  }
+
+  async getTransaction(transactionId: string): Promise<TransactionRecord | undefined> {
+    const item = await this.get(keys.transaction(transactionId));
+    return item === undefined ? undefined : transactionOf(item);
+  }
+
+  async getEntry(entryId: string): Promise<JournalEntry | undefined> {
+    const item = await this.get(keys.entry(entryId));
+    return item === undefined ? undefined : entryOf(item);
+  }
+
+  async listAccountLines(accountId: string, page: PageRequest): Promise<Page<AccountLine>> {
+    return this.queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': 'LINE#' },
+        ScanIndexForward: false,
+      },
+      page,
+      accountLineOf,
+    );
+  }
+
+  async listCustomerAccounts(customerId: string, page: PageRequest): Promise<Page<Account>> {
+    return this.queryPage(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}`, ':prefix': 'ACCOUNT#' },
+      },
+      page,
+      accountOf,
+    );
+  }
+
+  async listHolds(accountId: string): Promise<readonly Hold[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': 'HOLD#' },
+      ConsistentRead: true,
+    });
+    return items.map(holdOf);
+  }
+
+  async getHold(accountId: string, holdId: string): Promise<Hold | undefined> {
+    const item = await this.get(keys.hold(accountId, holdId));
+    return item === undefined ? undefined : holdOf(item);
+  }
+
+  async glBalances(): Promise<readonly GlBalance[]> {
+    // Every shard of every GL account, each a small Query in parallel: O(chart size), not O(history).
+    const shards = chartOfAccounts.flatMap((account) =>
+      Array.from({ length: account.shards }, (_, shard) => ({ code: account.code, shard })),
+    );
+    const results = await Promise.all(
+      shards.map(({ code, shard }) =>
+        this.queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `GLBAL#${code}#${shard}` },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const totals = new Map<string, GlBalance>();
+    for (const item of results.flat()) {
+      const code = String(item.code) as GlCode;
+      const currency = String(item.currency) as CurrencyCode;
+      const key = `${code}#${currency}`;
+      const current = totals.get(key) ?? { code, currency, debitsMinor: 0n, creditsMinor: 0n };
+      totals.set(key, {
+        code,
+        currency,
+        debitsMinor: current.debitsMinor + bigintOf(item.debitsMinor ?? 0),
+        creditsMinor: current.creditsMinor + bigintOf(item.creditsMinor ?? 0),
+      });
+    }
+    return [...totals.values()];
+  }
+
+  async getFxRate(base: CurrencyCode, quote: CurrencyCode): Promise<(FxRate & { asOf: string }) | undefined> {
+    const items = await this.batchGet([keys.fxRate(base, quote), keys.fxRate(quote, base)]);
+    const direct = items.find((item) => item.sk === `${base}#${quote}`) ?? items[0];
+    return direct === undefined ? undefined : fxRateOf(direct);
+  }
+
+  async listFxRates(): Promise<readonly (FxRate & { asOf: string })[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'FXRATES' },
+    });
+    return items.map(fxRateOf);
+  }
+
+  async getChainHead(chainId: string): Promise<ChainHead | undefined> {
+    if (chainId.startsWith('ACCOUNT#')) {
+      const item = await this.get(keys.account(chainId.slice('ACCOUNT#'.length)));
+      return item === undefined ? undefined : { seq: intOf(item.auditSeq), hash: String(item.auditHash) };
+    }
+    const item = await this.get(keys.chainHead(chainId));
+    return item === undefined ? undefined : { seq: intOf(item.seq), hash: String(item.hash) };
+  }
+
+  async listChains(): Promise<readonly AuditChainInfo[]> {
+    const results = await Promise.all(
+      Array.from({ length: AUDIT_SHARDS }, (_, shard) =>
+        this.queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `AUDITCHAINS#${shard}` },
+        }),
+      ),
+    );
+    return results.flat().map((item) => ({
+      chainId: String(item.sk),
+      entityType: String(item.entityType),
+      entityId: String(item.entityId),
+    }));
+  }
+
+  async readChain(chainId: string): Promise<readonly AuditRecord[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `AUDIT#${chainId}`, ':prefix': 'SEQ#' },
+      ConsistentRead: true,
+    });
+    return items.map(auditOf);
+  }
+
+  async listAuditRecords(filter: AuditFilter, page: PageRequest): Promise<Page<AuditRecord>> {
+    if (filter.entityType !== undefined && filter.entityId !== undefined) {
+      return this.queryPage(
+        {
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `AUDITENTITY#${filter.entityType}#${filter.entityId}` },
+          ScanIndexForward: false,
+        },
+        page,
+        auditOf,
+      );
+    }
+    return this.mergedAuditLog(filter, page);
+  }
+
+  /**
+   * The whole audit log, newest first: a k-way merge of the log's shards. The cursor is the
+   * sort key of the last record returned, which orders globally, so each page re-queries each
+   * shard strictly below it.
+   */
+  private async mergedAuditLog(filter: AuditFilter, page: PageRequest): Promise<Page<AuditRecord>> {
+    const before = page.cursor === undefined ? undefined : decodeCursor(page.cursor).before;
+    const perShard = await Promise.all(
+      Array.from({ length: AUDIT_SHARDS }, (_, shard) =>
+        this.client
+          .send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'gsi2',
+              KeyConditionExpression:
+                before === undefined ? 'gsi2pk = :pk' : 'gsi2pk = :pk AND gsi2sk < :before',
+              ExpressionAttributeValues: {
+                ':pk': `AUDITLOG#${shard}`,
+                ...(before === undefined ? {} : { ':before': before }),
+                ...(filter.entityType === undefined ? {} : { ':type': filter.entityType }),
+              },
+              ...(filter.entityType === undefined
+                ? {}
+                : { FilterExpression: 'entityType = :type' }),
+              ScanIndexForward: false,
+              Limit: page.limit + 1,
+            }),
+          )
+          .then((output) => output.Items ?? []),
+      ),
+    );
+    const merged = perShard
+      .flat()
+      .sort((a, b) => (String(a.gsi2sk) < String(b.gsi2sk) ? 1 : -1))
+      .slice(0, page.limit + 1);
+    const items = merged.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(auditOf),
+      nextCursor:
+        merged.length > page.limit && last !== undefined
+          ? encodeCursor({ before: String(last.gsi2sk) })
+          : null,
+    };
+  }
+
+  private liveIdempotency(item: Item): IdempotencyRecord | undefined {
+    const record = idempotencyOf(item);
+    // TTL deletes lazily; an expired record no longer binds its key.
+    return record.expiresAtEpochSeconds * 1000 < Date.now() ? undefined : record;
+  }
+
+  private async get(key: Record<string, string>): Promise<Item | undefined> {
+    const output = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    this.metrics?.onCall('GetItem');
+    return output.Item;
+  }
+
+  private async batchGet(wanted: readonly Record<string, string>[]): Promise<Item[]> {
+    const found: Item[] = [];
+    let pending: Record<string, string>[] = [...wanted];
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round > 0) await new Promise((wake) => setTimeout(wake, Math.min(200, 10 * 2 ** round)));
+      const output = await this.client.send(
+        new BatchGetCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      this.metrics?.onCall('BatchGetItem');
+      found.push(...(output.Responses?.[this.tableName] ?? []));
+      pending = (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
+      if (round > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
+    }
+    return found;
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const output = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
+      );
+      items.push(...(output.Items ?? []));
+      start = output.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  }
+
+  private async queryPage<T>(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    page: PageRequest,
+    decode: (item: Item) => T,
+  ): Promise<Page<T>> {
+    const output = await this.client.send(
+      new QueryCommand({
+        ...input,
+        TableName: this.tableName,
+        Limit: page.limit,
+        ExclusiveStartKey: page.cursor === undefined ? undefined : decodeCursor(page.cursor).key,
+      }),
+    );
+    return {
+      items: (output.Items ?? []).map(decode),
+      nextCursor:
+        output.LastEvaluatedKey === undefined ? null : encodeCursor({ key: output.LastEvaluatedKey }),
+    };
+  }
+}
+
+function fxRateOf(item: Item): FxRate & { asOf: string } {
+  return {
+    base: String(item.base) as CurrencyCode,
+    quote: String(item.quote) as CurrencyCode,
+    rate: String(item.rate),
+    asOf: String(item.asOf),
+  };
+}
+
+function isThrottle(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return (
+    name === 'ProvisionedThroughputExceededException' ||
+    name === 'ThrottlingException' ||
+    name === 'RequestLimitExceeded'
+  );
+}
+
+/**
+ * Tells a failed business condition from contention. DynamoDB lists a reason per item: a
+ * ConditionalCheckFailed names which write's guard refused (an idempotency key taken wins over
+ * everything, then a reversal race, a hold, a stale version), while TransactionConflict or
+ * throttling means another transaction held an item: retry.
+ */
+function classify(error: TransactionCanceledException, items: readonly TransactItem[]): CommitResult {
+  const reasons = error.CancellationReasons ?? [];
+  const failed = reasons
+    .map((reason, index) => ({ code: reason.Code, item: items[index] }))
+    .filter((entry) => entry.code === 'ConditionalCheckFailed' && entry.item !== undefined);
+  const failureOf = (kind: WriteOp['kind']) => failed.find((entry) => entry.item?.op.kind === kind);
+  if (failureOf('putIdempotency') !== undefined) return { committed: false, reason: 'idempotency-key-taken' };
+  const reversed = failureOf('markReversed')?.item?.op;
+  if (reversed?.kind === 'markReversed') {
+    return { committed: false, reason: 'already-reversed', transactionId: reversed.transactionId };
+  }
+  const hold = failureOf('updateHold')?.item?.op;
+  if (hold?.kind === 'updateHold') return { committed: false, reason: 'hold-not-active', holdId: hold.before.id };
+  if (failed.length > 0) return { committed: false, reason: 'stale' };
+  if (reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded')) {
+    return { committed: false, reason: 'contended' };
+  }
+  throw new Error('The ledger transaction was cancelled', { cause: error });
+}

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Key builders of the single-table design (docs/ledger.md lists every item). Each item type
+ * prefixes its keys so types never collide and a Query never returns a foreign item.
+ */
+export const keys = {
+  account: (id: string) => ({ pk: `ACCOUNT#${id}`, sk: 'ACCOUNT' }),
+  accountLine: (accountId: string, entryId: string) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `LINE#${entryId}`,
+  }),
+  hold: (accountId: string, holdId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `HOLD#${holdId}` }),
+  customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
+  transaction: (id: string) => ({ pk: `TXN#${id}`, sk: 'TXN' }),
+  entry: (id: string) => ({ pk: `ENTRY#${id}`, sk: 'ENTRY' }),
+  glBalance: (code: string, shard: number, currency: string) => ({
+    pk: `GLBAL#${code}#${shard}`,
+    sk: `CUR#${currency}`,
+  }),
+  auditRecord: (chainId: string, seq: number) => ({
+    pk: `AUDIT#${chainId}`,
+    sk: `SEQ#${String(seq).padStart(12, '0')}`,
+  }),
+  chainHead: (chainId: string) => ({ pk: `AUDIT#${chainId}`, sk: 'HEAD' }),
+  chainRegistry: (chainId: string) => ({
+    pk: `AUDITCHAINS#${shardOf(chainId, AUDIT_SHARDS)}`,
+    sk: chainId,
+  }),
+  outbox: (eventId: string) => ({ pk: `OUTBOX#${eventId}`, sk: 'EVENT' }),
+  idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
+  fxRate: (base: string, quote: string) => ({ pk: 'FXRATES', sk: `${base}#${quote}` }),
+} as const;
+
+/** Partitions the audit log and chain registry are spread over (GSI write capacity). */
+export const AUDIT_SHARDS = 8;
+/** Partitions the outbox index is spread over. */
+export const OUTBOX_SHARDS = 4;
+
+/** A stable shard for a string: the same id always lands in the same partition. */
+export function shardOf(value: string, shards: number): number {
+  return createHash('sha256').update(value).digest().readUInt32BE(0) % shards;
+}
+
+/** Zero-padded sequence for sort keys that must order numerically. */
+export const padSeq = (seq: number): string => String(seq).padStart(12, '0');

@@ -1,0 +1,193 @@
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { WriteOp } from '../../application/ledger/records';
+import { glAccount } from '../../domain/ledger/chart-of-accounts';
+import { AUDIT_SHARDS, OUTBOX_SHARDS, keys, shardOf } from './keys';
+import {
+  accountItem,
+  accountLineItem,
+  auditItem,
+  entryItem,
+  holdItem,
+  idempotencyItem,
+  transactionItem,
+} from './ledger-items';
+
+type TransactRequest = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface TransactItem {
+  readonly op: WriteOp;
+  readonly request: TransactRequest;
+}
+
+const createOnce = 'attribute_not_exists(pk)';
+const OUTBOX_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The DynamoDB write for one operation of a unit of work, with the condition that guards it.
+ * Accounts are written with SET from the state decided on (their version is the condition) and
+ * debits re-check available funds in the same condition; GL balances take unconditional ADDs on
+ * a random shard, so the hot accounts never serialise postings.
+ */
+export function transactItemOf(op: WriteOp, table: string, nowEpochSeconds: number): TransactItem {
+  return { op, request: requestOf(op, table, nowEpochSeconds) };
+}
+
+function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest {
+  switch (op.kind) {
+    case 'createAccount':
+      return { Put: { TableName, Item: accountItem(op.account), ConditionExpression: createOnce } };
+    case 'updateAccount': {
+      const { before, after } = op;
+      const statuses = op.allowedStatuses ?? [before.status];
+      const statusValues = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
+      const conditions = [
+        'version = :expectedVersion',
+        `#status IN (${Object.keys(statusValues).join(', ')})`,
+        ...(op.requireAvailableMinor === undefined ? [] : ['availableMinor >= :required']),
+      ];
+      return {
+        Update: {
+          TableName,
+          Key: keys.account(before.id),
+          UpdateExpression:
+            'SET balanceMinor = :balance, holdsMinor = :holds, overdraftLimitMinor = :overdraft, ' +
+            'availableMinor = :available, #status = :status, version = :version, ' +
+            'auditSeq = :auditSeq, auditHash = :auditHash, updatedAt = :updatedAt',
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':expectedVersion': before.version,
+            ...statusValues,
+            ...(op.requireAvailableMinor === undefined ? {} : { ':required': op.requireAvailableMinor }),
+            ':balance': after.balanceMinor,
+            ':holds': after.holdsMinor,
+            ':overdraft': after.overdraftLimitMinor,
+            ':available': after.balanceMinor - after.holdsMinor + after.overdraftLimitMinor,
+            ':status': after.status,
+            ':version': after.version,
+            ':auditSeq': after.audit.seq,
+            ':auditHash': after.audit.hash,
+            ':updatedAt': after.updatedAt,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      };
+    }
+    case 'appendAudit':
+      return { Put: { TableName, Item: auditItem(op.record), ConditionExpression: createOnce } };
+    case 'registerChain':
+      return {
+        Put: {
+          TableName,
+          Item: {
+            ...keys.chainRegistry(op.chainId),
+            type: 'AuditChain',
+            entityType: op.entityType,
+            entityId: op.entityId,
+            shard: shardOf(op.chainId, AUDIT_SHARDS),
+          },
+          ConditionExpression: createOnce,
+        },
+      };
+    case 'putChainHead':
+      return {
+        Put: {
+          TableName,
+          Item: { ...keys.chainHead(op.chainId), type: 'AuditChainHead', seq: op.after.seq, hash: op.after.hash },
+          ConditionExpression:
+            op.before.seq === 0 ? createOnce : 'seq = :expectedSeq AND #hash = :expectedHash',
+          ...(op.before.seq === 0
+            ? {}
+            : {
+                ExpressionAttributeNames: { '#hash': 'hash' },
+                ExpressionAttributeValues: { ':expectedSeq': op.before.seq, ':expectedHash': op.before.hash },
+              }),
+        },
+      };
+    case 'putTransaction':
+      return { Put: { TableName, Item: transactionItem(op.transaction), ConditionExpression: createOnce } };
+    case 'markReversed':
+      return {
+        Update: {
+          TableName,
+          Key: keys.transaction(op.transactionId),
+          UpdateExpression: 'SET #status = :reversed, reversedBy = :by',
+          ConditionExpression: '#status = :posted AND attribute_not_exists(reversedBy)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reversed': 'REVERSED', ':posted': 'POSTED', ':by': op.reversedBy },
+        },
+      };
+    case 'putEntry':
+      return { Put: { TableName, Item: entryItem(op.entry), ConditionExpression: createOnce } };
+    case 'putAccountLine':
+      return { Put: { TableName, Item: accountLineItem(op.line), ConditionExpression: createOnce } };
+    case 'moveGl': {
+      const { movement } = op;
+      // A random shard per write spreads a hot GL account over `shards` partitions.
+      const shard = Math.floor(Math.random() * glAccount(movement.code).shards);
+      return {
+        Update: {
+          TableName,
+          Key: keys.glBalance(movement.code, shard, movement.currency),
+          UpdateExpression:
+            'ADD debitsMinor :debit, creditsMinor :credit SET code = :code, currency = :currency, #type = :type',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':debit': movement.debitMinor,
+            ':credit': movement.creditMinor,
+            ':code': movement.code,
+            ':currency': movement.currency,
+            ':type': 'GlBalance',
+          },
+        },
+      };
+    }
+    case 'putHold':
+      return { Put: { TableName, Item: holdItem(op.hold), ConditionExpression: createOnce } };
+    case 'updateHold':
+      return {
+        Put: {
+          TableName,
+          Item: holdItem(op.after),
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'ACTIVE' },
+        },
+      };
+    case 'putEvent': {
+      const { type: eventType, ...event } = op.event;
+      return {
+        Put: {
+          TableName,
+          Item: {
+            ...keys.outbox(op.event.id),
+            ...event,
+            type: 'OutboxEvent',
+            eventType,
+            gsi3pk: `OUTBOX#${shardOf(op.event.id, OUTBOX_SHARDS)}`,
+            gsi3sk: op.event.id,
+            expiresAt: now + OUTBOX_TTL_SECONDS,
+          },
+          ConditionExpression: createOnce,
+        },
+      };
+    }
+    case 'putIdempotency':
+      return {
+        Put: {
+          TableName,
+          Item: idempotencyItem(op.record),
+          // An expired record (TTL deletes lazily) no longer holds its key.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      };
+    case 'putFxRate':
+      return {
+        Put: {
+          TableName,
+          Item: { ...keys.fxRate(op.base, op.quote), type: 'FxRate', base: op.base, quote: op.quote, rate: op.rate, asOf: op.asOf },
+        },
+      };
+  }
+}
