@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger';
+import type { FieldCipher } from './field-cipher';
 import type { LedgerStore } from './ledger/ledger-store';
 
 /** The current instant; injected so every rule can be tested at a fixed time. */
@@ -48,6 +49,11 @@ export interface RetryPolicy {
   readonly random: () => number;
 }
 
+/** What the ledger needs to know about customers (the customer module implements it). */
+export interface CustomerDirectory {
+  exists(customerId: string): Promise<boolean>;
+}
+
 /** Everything a use case may depend on; each use case picks the ports it needs. */
 export interface Dependencies {
   readonly clock: Clock;
@@ -56,5 +62,7 @@ export interface Dependencies {
   readonly settings: ServiceSettings;
   readonly system: SystemStore;
   readonly ledger: LedgerStore;
+  readonly customers: CustomerDirectory;
+  readonly cipher: FieldCipher;
   readonly retry: RetryPolicy;
 }

@@ -38,6 +38,11 @@ export interface Environment {
   readonly maxBodyBytes: number;
   readonly validateResponses: boolean;
   readonly baseCurrency: string;
+  /** The tenant's KMS key for PII (AWS); otherwise `keyringPath` names a local keyring. */
+  readonly piiKmsKeyId: string | undefined;
+  readonly keyringPath: string | undefined;
+  /** How long a command may retry optimistic conflicts before answering 409 CONFLICT. */
+  readonly conflictBudgetMs: number;
 }
 
 /** Thrown when the environment is incomplete; its message lists every bad variable. */
@@ -70,5 +75,8 @@ export function parseEnvironment(
     maxBodyBytes: env.NEXUM_MAX_BODY_BYTES,
     validateResponses: env.NEXUM_VALIDATE_RESPONSES,
     baseCurrency: env.NEXUM_BASE_CURRENCY,
+    piiKmsKeyId: env.NEXUM_PII_KMS_KEY_ID,
+    keyringPath: env.NEXUM_KEYRING_PATH,
+    conflictBudgetMs: env.NEXUM_CONFLICT_BUDGET_MS,
   };
 }

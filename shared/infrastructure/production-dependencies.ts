@@ -1,6 +1,11 @@
-import type { Dependencies } from '../application/ports';
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { FieldCipher } from '../application/field-cipher';
+import type { Dependencies, RetryPolicy } from '../application/ports';
 import { createLogger } from '../observability/logger';
+import { KmsFieldCipher } from './crypto/kms-field-cipher';
+import { LocalKeyringCipher } from './crypto/local-keyring-cipher';
 import { createDocumentClient } from './dynamodb/document-client';
+import { DynamoDbLedgerStore, type StoreMetrics } from './dynamodb/dynamodb-ledger-store';
 import { DynamoDbSystemStore } from './dynamodb/dynamodb-system-store';
 import { parseEnvironment, type Environment } from './environment';
 import { systemClock } from './system-clock';
@@ -13,7 +18,7 @@ export interface Runtime {
 }
 
 /** Builds the real adapters for the given settings. */
-export function createRuntime(environment: Environment): Runtime {
+export function createRuntime(environment: Environment, options: { metrics?: StoreMetrics } = {}): Runtime {
   const client = createDocumentClient({
     region: environment.region,
     endpoint: environment.dynamodbEndpoint,
@@ -22,6 +27,7 @@ export function createRuntime(environment: Environment): Runtime {
     level: environment.logLevel,
     base: { service: 'nexum', tenant: environment.tenant },
   });
+  const ledger = new DynamoDbLedgerStore(client, environment.tableName, options.metrics);
   return {
     environment,
     dependencies: {
@@ -34,7 +40,46 @@ export function createRuntime(environment: Environment): Runtime {
         baseCurrency: environment.baseCurrency,
       },
       system: new DynamoDbSystemStore(client, environment.tableName),
+      ledger,
+      customers: { exists: async (id) => (await ledger.getCustomer(id)) !== undefined },
+      cipher: lazyCipher(environment),
+      retry: retryPolicy(environment.conflictBudgetMs),
     },
+  };
+}
+
+/** Full-jitter backoff: many quick retries, since a posting conflict clears in milliseconds. */
+export function retryPolicy(budgetMs: number): RetryPolicy {
+  return {
+    maxAttempts: 100,
+    baseDelayMs: 4,
+    maxDelayMs: 200,
+    budgetMs,
+    sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)),
+    random: Math.random,
+  };
+}
+
+/**
+ * The PII cipher, built on first use: functions that never touch personal data need no key, and
+ * one that does fails with the missing setting named.
+ */
+function lazyCipher(environment: Environment): FieldCipher {
+  let cipher: FieldCipher | undefined;
+  const resolve = (): FieldCipher => {
+    if (cipher !== undefined) return cipher;
+    if (environment.piiKmsKeyId !== undefined) {
+      cipher = new KmsFieldCipher(new KMSClient({ region: environment.region }), environment.piiKmsKeyId, environment.tenant);
+    } else if (environment.keyringPath !== undefined) {
+      cipher = new LocalKeyringCipher(environment.tenant, environment.keyringPath);
+    } else {
+      throw new Error('No PII key configured: set NEXUM_PII_KMS_KEY_ID (AWS) or NEXUM_KEYRING_PATH (local)');
+    }
+    return cipher;
+  };
+  return {
+    seal: (recordId, fields) => resolve().seal(recordId, fields),
+    open: (recordId, sealed) => resolve().open(recordId, sealed),
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   CommitResult,
   Hold,
   IdempotencyRecord,
+  StoredCustomer,
   TransactionRecord,
   WriteOp,
 } from './records';
@@ -55,6 +56,7 @@ export interface LedgerStore {
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;
 
+  getCustomer(customerId: string): Promise<StoredCustomer | undefined>;
   getTransaction(transactionId: string): Promise<TransactionRecord | undefined>;
   getEntry(entryId: string): Promise<JournalEntry | undefined>;
   listAccountLines(accountId: string, page: PageRequest): Promise<Page<AccountLine>>;

@@ -2,6 +2,7 @@ import type { ChainHead, Account, AccountStatus } from '../../domain/ledger/acco
 import type { GlCode } from '../../domain/ledger/chart-of-accounts';
 import type { JournalEntry } from '../../domain/ledger/journal-entry';
 import type { CurrencyCode } from '../../domain/money';
+import type { SealedFields } from '../field-cipher';
 
 export type TransactionType = 'DEPOSIT' | 'WITHDRAWAL' | 'TRANSFER' | 'FX_TRANSFER' | 'REVERSAL';
 
@@ -102,6 +103,19 @@ export interface IdempotencyRecord {
   readonly expiresAtEpochSeconds: number;
 }
 
+/** A customer as stored: identifying fields sealed (field-cipher.ts), the rest in the clear. */
+export interface StoredCustomer {
+  readonly id: string;
+  readonly externalId: string | undefined;
+  readonly kycStatus: string;
+  readonly kycTier: number;
+  readonly version: number;
+  readonly audit: ChainHead;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly pii: SealedFields;
+}
+
 /** A GL balance movement in one currency (debits and credits in minor units). */
 export interface GlMovement {
   readonly code: GlCode;
@@ -116,6 +130,7 @@ export interface GlMovement {
  */
 export type WriteOp =
   | { readonly kind: 'createAccount'; readonly account: Account }
+  | { readonly kind: 'createCustomer'; readonly customer: StoredCustomer }
   | {
       readonly kind: 'updateAccount';
       readonly before: Account;

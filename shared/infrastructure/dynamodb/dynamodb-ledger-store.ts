@@ -26,6 +26,7 @@ import type {
   CommitResult,
   Hold,
   IdempotencyRecord,
+  StoredCustomer,
   TransactionRecord,
   WriteOp,
 } from '../../application/ledger/records';
@@ -34,6 +35,7 @@ import {
   accountLineOf,
   accountOf,
   auditOf,
+  customerOf,
   bigintOf,
   entryOf,
   holdOf,
@@ -103,6 +105,11 @@ export class DynamoDbLedgerStore implements LedgerStore {
       if (isThrottle(error)) return { committed: false, reason: 'contended' };
       throw new Error('The ledger write failed', { cause: error });
     }
+  }
+
+  async getCustomer(customerId: string): Promise<StoredCustomer | undefined> {
+    const item = await this.get(keys.customer(customerId));
+    return item === undefined ? undefined : customerOf(item);
   }
 
   async getTransaction(transactionId: string): Promise<TransactionRecord | undefined> {

@@ -8,8 +8,10 @@ import type {
   AuditRecord,
   Hold,
   IdempotencyRecord,
+  StoredCustomer,
   TransactionRecord,
 } from '../../application/ledger/records';
+import type { SealedFields } from '../../application/field-cipher';
 import { AUDIT_SHARDS, keys, padSeq, shardOf } from './keys';
 
 /*
@@ -280,5 +282,36 @@ export function idempotencyOf(item: Item): IdempotencyRecord {
     headers: (item.headers ?? {}) as Record<string, string>,
     createdAt: str(item.createdAt),
     expiresAtEpochSeconds: intOf(item.expiresAt),
+  };
+}
+
+export function customerItem(customer: StoredCustomer): Item {
+  return {
+    ...keys.customer(customer.id),
+    type: 'Customer',
+    id: customer.id,
+    externalId: customer.externalId,
+    kycStatus: customer.kycStatus,
+    kycTier: customer.kycTier,
+    version: customer.version,
+    auditSeq: customer.audit.seq,
+    auditHash: customer.audit.hash,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+    pii: customer.pii,
+  };
+}
+
+export function customerOf(item: Item): StoredCustomer {
+  return {
+    id: str(item.id),
+    externalId: optStr(item.externalId),
+    kycStatus: str(item.kycStatus),
+    kycTier: intOf(item.kycTier),
+    version: intOf(item.version),
+    audit: { seq: intOf(item.auditSeq), hash: str(item.auditHash) },
+    createdAt: str(item.createdAt),
+    updatedAt: str(item.updatedAt),
+    pii: item.pii as SealedFields,
   };
 }

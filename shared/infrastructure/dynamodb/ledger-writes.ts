@@ -5,6 +5,7 @@ import { AUDIT_SHARDS, OUTBOX_SHARDS, keys, shardOf } from './keys';
 import {
   accountItem,
   accountLineItem,
+  customerItem,
   auditItem,
   entryItem,
   holdItem,
@@ -34,6 +35,8 @@ export function transactItemOf(op: WriteOp, table: string, nowEpochSeconds: numb
 
 function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest {
   switch (op.kind) {
+    case 'createCustomer':
+      return { Put: { TableName, Item: customerItem(op.customer), ConditionExpression: createOnce } };
     case 'createAccount':
       return { Put: { TableName, Item: accountItem(op.account), ConditionExpression: createOnce } };
     case 'updateAccount': {

@@ -1,0 +1,296 @@
+import type { Account, AccountProductType } from '../../domain/ledger/account';
+import { availableMinor } from '../../domain/ledger/account';
+import { glRoles } from '../../domain/ledger/chart-of-accounts';
+import type { DomainError } from '../../domain/errors';
+import type { CurrencyCode, Money } from '../../domain/money';
+import { err, ok, type Result } from '../../domain/result';
+import { appendToChain, GENESIS } from '../audit/audit-chain';
+import type { Dependencies } from '../ports';
+import type { Hold, WriteOp } from './records';
+import { runCommand, type CommandOutcome, type IdempotencyRequest, type StoredResponse } from './run-command';
+
+type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'customers'>;
+
+export interface CommandContext<T> {
+  readonly actor: string;
+  readonly idempotency: IdempotencyRequest | undefined;
+  readonly render: (value: T) => StoredResponse;
+}
+
+export interface OpenAccountCommand {
+  readonly customerId: string;
+  readonly productType: AccountProductType;
+  readonly currency: CurrencyCode;
+  readonly name: string | undefined;
+  readonly overdraftLimit: Money | undefined;
+}
+
+/** Opens a customer account at zero, its audit chain started and registered, in one write. */
+export async function openAccount(
+  deps: Deps,
+  command: OpenAccountCommand,
+  context: CommandContext<Account>,
+): Promise<Result<CommandOutcome<Account>, DomainError>> {
+  if (command.overdraftLimit !== undefined && command.overdraftLimit.currency !== command.currency) {
+    return err({ code: 'CURRENCY_MISMATCH', expected: command.currency, received: command.overdraftLimit.currency });
+  }
+  return runCommand(deps, context, async () => {
+    if (context.idempotency !== undefined) {
+      const stored = await deps.ledger.getIdempotency(context.idempotency.key);
+      if (stored !== undefined) return { replay: stored };
+    }
+    if (!(await deps.customers.exists(command.customerId))) {
+      return err({ code: 'CUSTOMER_NOT_FOUND', customerId: command.customerId });
+    }
+    const now = deps.clock.now().toISOString();
+    const id = deps.ids.next();
+    const chainId = `ACCOUNT#${id}`;
+    const audited = appendToChain(GENESIS, {
+      chainId,
+      at: now,
+      entityType: 'ACCOUNT',
+      entityId: id,
+      action: 'ACCOUNT_OPENED',
+      actor: context.actor,
+      data: {
+        customerId: command.customerId,
+        productType: command.productType,
+        currency: command.currency,
+        overdraftLimitMinor: (command.overdraftLimit?.toMinor() ?? 0n).toString(),
+      },
+    });
+    const account: Account = {
+      id,
+      customerId: command.customerId,
+      productType: command.productType,
+      currency: command.currency,
+      name: command.name ?? `${command.productType} ${command.currency}`,
+      status: 'ACTIVE',
+      balanceMinor: 0n,
+      holdsMinor: 0n,
+      overdraftLimitMinor: command.overdraftLimit?.toMinor() ?? 0n,
+      controlAccount: glRoles.customerDepositsControl,
+      version: 1,
+      audit: audited.head,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const ops: WriteOp[] = [
+      { kind: 'createAccount', account },
+      { kind: 'registerChain', chainId, entityType: 'ACCOUNT', entityId: id },
+      { kind: 'appendAudit', record: audited.record },
+      accountEvent(deps, account, 'nexum.account.opened', now),
+    ];
+    return ok({ ops, value: account });
+  });
+}
+
+export type StatusAction = 'freeze' | 'unfreeze' | 'close';
+
+/**
+ * Freeze (no debits), unfreeze, or close (only at zero balance without active holds). The change
+ * is conditional on the version read, so it cannot cross a concurrent posting.
+ */
+export async function changeAccountStatus(
+  deps: Deps,
+  accountId: string,
+  action: StatusAction,
+  reason: string | undefined,
+  context: CommandContext<Account>,
+): Promise<Result<CommandOutcome<Account>, DomainError>> {
+  return runCommand(deps, context, async () => {
+    const loaded = await deps.ledger.loadAccounts([accountId], context.idempotency?.key);
+    if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
+    const account = loaded.accounts.get(accountId);
+    if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId });
+    const refused = statusRefusal(account, action);
+    if (refused !== undefined) return err(refused);
+    const status = action === 'freeze' ? 'FROZEN' : action === 'unfreeze' ? 'ACTIVE' : 'CLOSED';
+    const now = deps.clock.now().toISOString();
+    const audited = appendToChain(account.audit, {
+      chainId: `ACCOUNT#${account.id}`,
+      at: now,
+      entityType: 'ACCOUNT',
+      entityId: account.id,
+      action: `ACCOUNT_${status === 'ACTIVE' ? 'UNFROZEN' : status}`,
+      actor: context.actor,
+      data: { from: account.status, to: status, ...(reason === undefined ? {} : { reason }) },
+    });
+    const after: Account = { ...account, status, version: account.version + 1, audit: audited.head, updatedAt: now };
+    const eventType = { freeze: 'nexum.account.frozen', unfreeze: 'nexum.account.unfrozen', close: 'nexum.account.closed' }[action];
+    return ok({
+      ops: [
+        { kind: 'updateAccount', before: account, after },
+        { kind: 'appendAudit', record: audited.record },
+        accountEvent(deps, after, eventType, now),
+      ],
+      value: after,
+    });
+  });
+}
+
+function statusRefusal(account: Account, action: StatusAction): DomainError | undefined {
+  if (account.status === 'CLOSED') return { code: 'ACCOUNT_CLOSED', accountId: account.id };
+  switch (action) {
+    case 'freeze':
+      return account.status === 'FROZEN'
+        ? { code: 'CONFLICT', detail: `Account ${account.id} is already frozen` }
+        : undefined;
+    case 'unfreeze':
+      return account.status === 'FROZEN' ? undefined : { code: 'ACCOUNT_NOT_FROZEN', accountId: account.id };
+    case 'close':
+      if (account.holdsMinor !== 0n) return { code: 'ACCOUNT_HAS_ACTIVE_HOLDS', accountId: account.id };
+      return account.balanceMinor === 0n ? undefined : { code: 'ACCOUNT_BALANCE_NOT_ZERO', accountId: account.id };
+  }
+}
+
+export interface PlaceHoldCommand {
+  readonly accountId: string;
+  readonly amount: Money;
+  readonly reason: string;
+  readonly expiresAt: string | undefined;
+}
+
+/** Reserves funds: the hold and the account's reduced availability are written together. */
+export async function placeHold(
+  deps: Deps,
+  command: PlaceHoldCommand,
+  context: CommandContext<Hold>,
+): Promise<Result<CommandOutcome<Hold>, DomainError>> {
+  return runCommand(deps, context, async () => {
+    const loaded = await deps.ledger.loadAccounts([command.accountId], context.idempotency?.key);
+    if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
+    const account = loaded.accounts.get(command.accountId);
+    if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
+    if (command.amount.currency !== account.currency) {
+      return err({ code: 'CURRENCY_MISMATCH', expected: account.currency, received: command.amount.currency });
+    }
+    if (account.status === 'CLOSED') return err({ code: 'ACCOUNT_CLOSED', accountId: account.id });
+    if (account.status === 'FROZEN') return err({ code: 'ACCOUNT_FROZEN', accountId: account.id });
+    const amountMinor = command.amount.toMinor();
+    if (availableMinor(account) < amountMinor) return err({ code: 'INSUFFICIENT_FUNDS', accountId: account.id });
+    const now = deps.clock.now().toISOString();
+    const hold: Hold = {
+      id: deps.ids.next(),
+      accountId: account.id,
+      amountMinor,
+      currency: account.currency,
+      reason: command.reason,
+      status: 'ACTIVE',
+      expiresAt: command.expiresAt,
+      createdAt: now,
+      releasedAt: undefined,
+    };
+    const audited = appendToChain(account.audit, {
+      chainId: `ACCOUNT#${account.id}`,
+      at: now,
+      entityType: 'ACCOUNT',
+      entityId: account.id,
+      action: 'HOLD_PLACED',
+      actor: context.actor,
+      data: { holdId: hold.id, amountMinor: amountMinor.toString(), currency: hold.currency },
+    });
+    const after: Account = {
+      ...account,
+      holdsMinor: account.holdsMinor + amountMinor,
+      version: account.version + 1,
+      audit: audited.head,
+      updatedAt: now,
+    };
+    return ok({
+      ops: [
+        { kind: 'updateAccount', before: account, after, requireAvailableMinor: amountMinor, allowedStatuses: ['ACTIVE'] },
+        { kind: 'putHold', hold },
+        { kind: 'appendAudit', record: audited.record },
+      ],
+      value: hold,
+    });
+  });
+}
+
+/**
+ * Releases a hold (or marks it expired): the account's availability is restored in the same
+ * write, conditional on the hold still being active so it is released at most once.
+ */
+export async function releaseHold(
+  deps: Deps,
+  accountId: string,
+  holdId: string,
+  outcome: 'RELEASED' | 'EXPIRED',
+  context: CommandContext<Hold>,
+): Promise<Result<CommandOutcome<Hold>, DomainError>> {
+  return runCommand(deps, context, async () => {
+    const loaded = await deps.ledger.loadAccounts([accountId], context.idempotency?.key);
+    if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
+    const account = loaded.accounts.get(accountId);
+    if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId });
+    const hold = await deps.ledger.getHold(accountId, holdId);
+    if (hold === undefined) return err({ code: 'HOLD_NOT_FOUND', holdId });
+    if (hold.status !== 'ACTIVE') return err({ code: 'HOLD_NOT_ACTIVE', holdId });
+    const now = deps.clock.now().toISOString();
+    const released: Hold = { ...hold, status: outcome, releasedAt: now };
+    const audited = appendToChain(account.audit, {
+      chainId: `ACCOUNT#${account.id}`,
+      at: now,
+      entityType: 'ACCOUNT',
+      entityId: account.id,
+      action: outcome === 'RELEASED' ? 'HOLD_RELEASED' : 'HOLD_EXPIRED',
+      actor: context.actor,
+      data: { holdId, amountMinor: hold.amountMinor.toString(), currency: hold.currency },
+    });
+    const after: Account = {
+      ...account,
+      holdsMinor: account.holdsMinor - hold.amountMinor,
+      version: account.version + 1,
+      audit: audited.head,
+      updatedAt: now,
+    };
+    return ok({
+      ops: [
+        { kind: 'updateAccount', before: account, after, allowedStatuses: ['ACTIVE', 'FROZEN', 'CLOSED'] },
+        { kind: 'updateHold', before: hold, after: released },
+        { kind: 'appendAudit', record: audited.record },
+      ],
+      value: released,
+    });
+  });
+}
+
+/** Releases every active hold of the account whose expiry has passed; returns how many. */
+export async function expireHolds(deps: Deps, accountId: string, actor: string): Promise<number> {
+  const now = deps.clock.now().toISOString();
+  const due = (await deps.ledger.listHolds(accountId)).filter(
+    (hold) => hold.status === 'ACTIVE' && hold.expiresAt !== undefined && hold.expiresAt <= now,
+  );
+  let expired = 0;
+  for (const hold of due) {
+    const result = await releaseHold(deps, accountId, hold.id, 'EXPIRED', {
+      actor,
+      idempotency: undefined,
+      render: () => ({ status: 200, body: '', headers: {} }),
+    });
+    if (result.ok) expired += 1;
+  }
+  return expired;
+}
+
+function accountEvent(deps: Pick<Dependencies, 'ids'>, account: Account, type: string, now: string): WriteOp {
+  return {
+    kind: 'putEvent',
+    event: {
+      id: deps.ids.next(),
+      type,
+      aggregateType: 'account',
+      aggregateId: account.id,
+      sequence: account.version,
+      occurredAt: now,
+      data: {
+        accountId: account.id,
+        customerId: account.customerId,
+        productType: account.productType,
+        currency: account.currency,
+        status: account.status,
+      },
+    },
+  };
+}

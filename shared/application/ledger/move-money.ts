@@ -1,0 +1,250 @@
+import type { Account } from '../../domain/ledger/account';
+import { glRoles, type GlCode } from '../../domain/ledger/chart-of-accounts';
+import { reversingLines, type JournalLine } from '../../domain/ledger/journal-entry';
+import {
+  checkReversal,
+  decideDeposit,
+  decideFxTransfer,
+  decideTransfer,
+  decideWithdrawal,
+  FX_ROUNDING,
+} from '../../domain/ledger/posting-rules';
+import type { DomainError } from '../../domain/errors';
+import type { Money } from '../../domain/money';
+import { err, ok, type Result } from '../../domain/result';
+import type { Dependencies } from '../ports';
+import type { CommandContext } from './accounts';
+import { expireHolds } from './accounts';
+import { buildPosting, type PostingRequest } from './build-posting';
+import type { TransactionRecord } from './records';
+import { runCommand, type CommandOutcome } from './run-command';
+
+type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'customers'>;
+type Outcome = Promise<Result<CommandOutcome<TransactionRecord>, DomainError>>;
+
+export interface MoneyMovementDetails {
+  readonly description?: string | undefined;
+  readonly reference?: string | undefined;
+  readonly channel?: string | undefined;
+  readonly valueDate?: string | undefined;
+}
+
+/** Channels that settle through the clearing account rather than the vault. */
+const settlementChannels = new Set(['ONLINE', 'MOBILE', 'WIRE', 'ACH', 'API', 'CARD']);
+
+function counterpartyOf(channel: string | undefined): GlCode {
+  return channel !== undefined && settlementChannels.has(channel) ? glRoles.settlement : glRoles.cash;
+}
+
+export async function deposit(
+  deps: Deps,
+  command: { accountId: string; amount: Money } & MoneyMovementDetails,
+  context: CommandContext<TransactionRecord>,
+): Outcome {
+  return postAgainst(deps, [command.accountId], context, (accounts) => {
+    const account = accounts.get(command.accountId);
+    if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
+    const lines = decideDeposit(account, command.amount, counterpartyOf(command.channel));
+    if (!lines.ok) return lines;
+    return ok(request(command, 'DEPOSIT', lines.value, accounts, context.actor, { toAccountId: account.id }));
+  });
+}
+
+export async function withdraw(
+  deps: Deps,
+  command: { accountId: string; amount: Money } & MoneyMovementDetails,
+  context: CommandContext<TransactionRecord>,
+): Outcome {
+  return withExpiredHoldsReleased(deps, [command.accountId], context.actor, () =>
+    postAgainst(deps, [command.accountId], context, (accounts) => {
+      const account = accounts.get(command.accountId);
+      if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
+      const lines = decideWithdrawal(account, command.amount, counterpartyOf(command.channel));
+      if (!lines.ok) return lines;
+      return ok(request(command, 'WITHDRAWAL', lines.value, accounts, context.actor, { fromAccountId: account.id }));
+    }),
+  );
+}
+
+export async function transfer(
+  deps: Deps,
+  command: { fromAccountId: string; toAccountId: string; amount: Money } & MoneyMovementDetails,
+  context: CommandContext<TransactionRecord>,
+): Outcome {
+  const ids = [command.fromAccountId, command.toAccountId];
+  return withExpiredHoldsReleased(deps, [command.fromAccountId], context.actor, () =>
+    postAgainst(deps, ids, context, (accounts) => {
+      const found = bothAccounts(accounts, command.fromAccountId, command.toAccountId);
+      if (!found.ok) return found;
+      const [from, to] = found.value;
+      const lines = decideTransfer(from, to, command.amount);
+      if (!lines.ok) return lines;
+      return ok(
+        request(command, 'TRANSFER', lines.value, accounts, context.actor, {
+          fromAccountId: from.id,
+          toAccountId: to.id,
+        }),
+      );
+    }),
+  );
+}
+
+/** A transfer between accounts in different currencies at the stored rate (FX_ROUNDING). */
+export async function fxTransfer(
+  deps: Deps,
+  command: { fromAccountId: string; toAccountId: string; amount: Money } & MoneyMovementDetails,
+  context: CommandContext<TransactionRecord>,
+): Outcome {
+  const ids = [command.fromAccountId, command.toAccountId];
+  return withExpiredHoldsReleased(deps, [command.fromAccountId], context.actor, () =>
+    postAgainst(deps, ids, context, async (accounts) => {
+      const found = bothAccounts(accounts, command.fromAccountId, command.toAccountId);
+      if (!found.ok) return found;
+      const [from, to] = found.value;
+      if (command.amount.currency !== from.currency) {
+        return err({ code: 'CURRENCY_MISMATCH', expected: from.currency, received: command.amount.currency });
+      }
+      const rate = await deps.ledger.getFxRate(from.currency, to.currency);
+      if (rate === undefined) return err({ code: 'FX_RATE_NOT_FOUND', base: from.currency, quote: to.currency });
+      const decided = decideFxTransfer(from, to, command.amount, rate);
+      if (!decided.ok) return decided;
+      return ok(
+        request(command, 'FX_TRANSFER', decided.value.lines, accounts, context.actor, {
+          fromAccountId: from.id,
+          toAccountId: to.id,
+          fx: {
+            base: rate.base,
+            quote: rate.quote,
+            rate: rate.rate,
+            convertedMinor: decided.value.converted.toMinor(),
+            convertedCurrency: to.currency,
+            rounding: FX_ROUNDING,
+          },
+        }),
+      );
+    }),
+  );
+}
+
+/**
+ * Reverses a posted transaction with a new entry of opposite lines that points at it. The
+ * original is marked reversed in the same write, conditional on it still being POSTED, so a
+ * transaction is reversed at most once even under concurrent requests.
+ */
+export async function reverseTransaction(
+  deps: Deps,
+  command: { transactionId: string; reason: string },
+  context: CommandContext<TransactionRecord>,
+): Outcome {
+  return runCommand(deps, context, async () => {
+    const original = await deps.ledger.getTransaction(command.transactionId);
+    if (original === undefined) return err({ code: 'TRANSACTION_NOT_FOUND', transactionId: command.transactionId });
+    if (original.type === 'REVERSAL') {
+      return err({ code: 'TRANSACTION_NOT_REVERSIBLE', transactionId: original.id, reason: 'it is itself a reversal' });
+    }
+    if (original.status === 'REVERSED') {
+      return err({ code: 'TRANSACTION_ALREADY_REVERSED', transactionId: original.id });
+    }
+    const entry = await deps.ledger.getEntry(original.journalEntryId);
+    if (entry === undefined) throw new Error(`Entry ${original.journalEntryId} of ${original.id} is missing`);
+    const lines = reversingLines(entry.lines);
+    const accountIds = lines.flatMap((line) => (line.account.kind === 'customer' ? [line.account.accountId] : []));
+    const loaded = await deps.ledger.loadAccounts(accountIds, context.idempotency?.key);
+    if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
+    const refused = checkReversal(lines, loaded.accounts);
+    if (refused !== undefined) return err(refused);
+    const posting = buildPosting(deps, {
+      type: 'REVERSAL',
+      lines,
+      accounts: loaded.accounts,
+      amountMinor: original.amountMinor,
+      currency: original.currency,
+      fromAccountId: original.toAccountId,
+      toAccountId: original.fromAccountId,
+      description: command.reason,
+      reference: original.id,
+      reversalOf: original.id,
+      actor: context.actor,
+      debitableStatuses: ['ACTIVE', 'FROZEN'],
+    });
+    return ok({
+      ops: [...posting.ops, { kind: 'markReversed', transactionId: original.id, reversedBy: posting.transaction.id }],
+      value: posting.transaction,
+    });
+  });
+}
+
+type Decide = (
+  accounts: ReadonlyMap<string, Account>,
+) => Result<PostingRequest, DomainError> | Promise<Result<PostingRequest, DomainError>>;
+
+/** Loads the accounts and the idempotency record in one round trip, decides, and builds the write. */
+async function postAgainst(
+  deps: Deps,
+  accountIds: readonly string[],
+  context: CommandContext<TransactionRecord>,
+  decide: Decide,
+): Outcome {
+  return runCommand(deps, context, async () => {
+    const loaded = await deps.ledger.loadAccounts(accountIds, context.idempotency?.key);
+    if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
+    const decided = await decide(loaded.accounts);
+    if (!decided.ok) return decided;
+    const posting = buildPosting(deps, decided.value);
+    return ok({ ops: posting.ops, value: posting.transaction });
+  });
+}
+
+/**
+ * Holds past their expiry still count against available funds until released. Rather than pay
+ * a holds query on every posting, a debit refused for funds releases the account's expired
+ * holds and tries once more.
+ */
+async function withExpiredHoldsReleased(
+  deps: Deps,
+  debitedAccountIds: readonly string[],
+  actor: string,
+  attempt: () => Outcome,
+): Outcome {
+  const first = await attempt();
+  if (first.ok || first.error.code !== 'INSUFFICIENT_FUNDS') return first;
+  let released = 0;
+  for (const accountId of debitedAccountIds) released += await expireHolds(deps, accountId, actor);
+  return released > 0 ? attempt() : first;
+}
+
+function bothAccounts(
+  accounts: ReadonlyMap<string, Account>,
+  fromId: string,
+  toId: string,
+): Result<[Account, Account], DomainError> {
+  if (fromId === toId) return err({ code: 'ACCOUNTS_MUST_BE_DIFFERENT' });
+  const from = accounts.get(fromId);
+  if (from === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId: fromId });
+  const to = accounts.get(toId);
+  if (to === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId: toId });
+  return ok([from, to]);
+}
+
+function request(
+  command: { amount: Money } & MoneyMovementDetails,
+  type: PostingRequest['type'],
+  lines: readonly JournalLine[],
+  accounts: ReadonlyMap<string, Account>,
+  actor: string,
+  extra: Pick<PostingRequest, 'fromAccountId' | 'toAccountId' | 'fx'>,
+): PostingRequest {
+  return {
+    type,
+    lines,
+    accounts,
+    amountMinor: command.amount.toMinor(),
+    currency: command.amount.currency,
+    description: command.description,
+    reference: command.reference,
+    channel: command.channel,
+    valueDate: command.valueDate,
+    actor,
+    ...extra,
+  };
+}
