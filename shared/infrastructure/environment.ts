@@ -25,6 +25,9 @@ const EnvironmentSchema = z.object({
     .string()
     .regex(/^[A-Z]{3}$/)
     .default('USD'),
+  NEXUM_PII_KMS_KEY_ID: z.string().min(1).optional(),
+  NEXUM_KEYRING_PATH: z.string().min(1).optional(),
+  NEXUM_CONFLICT_BUDGET_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
 });
 
 export interface Environment {
