@@ -8,4 +8,8 @@ import type { EndpointGroup } from '@shared/contracts/groups';
  */
 export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandler>> = {
   system: async () => (await import('./system/handler')).handler,
+  customers: async () => (await import('./customers/handler')).handler,
+  accounts: async () => (await import('./accounts/handler')).handler,
+  transactions: async () => (await import('./transactions/handler')).handler,
+  ledger: async () => (await import('./ledger/handler')).handler,
 };

@@ -1,3 +1,4 @@
+import type { GlAccount } from '../domain/ledger/chart-of-accounts';
 import type { Logger } from '../observability/logger';
 import type { FieldCipher } from './field-cipher';
 import type { LedgerStore } from './ledger/ledger-store';
@@ -27,6 +28,8 @@ export interface SystemStore {
   writeMarkerOnce(
     marker: SystemMarker,
   ): Promise<{ readonly created: boolean; readonly marker: SystemMarker }>;
+  /** Writes each GL account definition unless present; returns how many were new. */
+  seedChartOfAccounts(accounts: readonly GlAccount[]): Promise<number>;
 }
 
 /** Facts about this deployment that use cases report. */

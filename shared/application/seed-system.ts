@@ -1,3 +1,4 @@
+import { chartOfAccounts } from '../domain/ledger/chart-of-accounts';
 import type { Dependencies, SystemMarker } from './ports';
 
 /** The layout version of the data a seeded system holds; migrations compare against it. */
@@ -6,11 +7,13 @@ export const SCHEMA_VERSION = 1;
 /**
  * Gives an empty tenant what it needs to serve requests. Idempotent: a second run (a restart,
  * a redeploy) finds the existing marker and changes nothing. Later modules add their seeds here
- * (chart of accounts, the admin user), each written with the same create-once rule.
+ * (the admin user, products), each written with the same create-once rule.
  */
 export async function seedSystem(
   deps: Pick<Dependencies, 'system' | 'settings' | 'clock'>,
 ): Promise<{ readonly created: boolean; readonly marker: SystemMarker }> {
+  await deps.system.seedChartOfAccounts(chartOfAccounts);
+  // The marker goes last: a tenant whose marker exists has everything the seed writes.
   return deps.system.writeMarkerOnce({
     tenant: deps.settings.tenant,
     schemaVersion: SCHEMA_VERSION,

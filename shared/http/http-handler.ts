@@ -25,12 +25,14 @@ export type RouteRequest<R> = RouteInput<R> & {
   readonly basePath: string;
 };
 
-/** What a route implementation answers: a body, and a status or headers when not the default. */
-export interface Reply<T> {
-  readonly body: T;
+/**
+ * What a route implementation answers: a body, and a status or headers when not the default. A
+ * command answers with its body already serialised, so a replay is byte-identical to the first.
+ */
+export type Reply<T> = {
   readonly status?: number;
   readonly headers?: Readonly<Record<string, string>>;
-}
+} & ({ readonly body: T } | { readonly serialized: string });
 
 export type RouteImplementation<R> = (request: RouteRequest<R>) => Promise<Reply<RouteOutput<R>>>;
 
@@ -159,6 +161,16 @@ function toResult(
 ): APIGatewayProxyResult {
   const statusCode = reply.status ?? contract.success.status;
   const headers = { ...reply.headers };
+  if ('serialized' in reply) {
+    if (settings.validateResponses && contract.success.schema !== undefined && statusCode < 300) {
+      assertMatches(contract, JSON.parse(reply.serialized));
+    }
+    return {
+      statusCode,
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: reply.serialized,
+    };
+  }
   if (contract.success.raw !== undefined) {
     const body = reply.body;
     const contentType = headers['Content-Type'] ?? contract.success.raw.contentType;
@@ -177,13 +189,7 @@ function toResult(
   }
   let body = reply.body;
   if (settings.validateResponses && contract.success.schema !== undefined) {
-    const checked = contract.success.schema.safeParse(body);
-    if (!checked.success) {
-      throw new Error(`Response of ${contract.method} ${contract.path} breaks its schema`, {
-        cause: checked.error,
-      });
-    }
-    body = checked.data;
+    body = assertMatches(contract, body);
   }
   if (statusCode === 204) return { statusCode, headers, body: '' };
   return {
@@ -201,4 +207,14 @@ function definedValues(
     if (value !== undefined) result[key] = value;
   }
   return result;
+}
+
+function assertMatches(contract: RouteContract, body: unknown): unknown {
+  const checked = contract.success.schema?.safeParse(body);
+  if (checked !== undefined && !checked.success) {
+    throw new Error(`Response of ${contract.method} ${contract.path} breaks its schema`, {
+      cause: checked.error,
+    });
+  }
+  return checked === undefined ? body : checked.data;
 }

@@ -53,6 +53,8 @@ async function main(): Promise<void> {
     NEXUM_DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
     NEXUM_VALIDATE_RESPONSES: process.env.NEXUM_VALIDATE_RESPONSES ?? 'true',
+    // KMS's stand-in: a keyring beside the data (mode 0600), created on first use.
+    NEXUM_KEYRING_PATH: process.env.NEXUM_KEYRING_PATH ?? resolve(dataDir, 'keyring.json'),
   });
   const environment = parseEnvironment();
 

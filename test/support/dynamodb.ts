@@ -1,6 +1,8 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { mainTable } from '../../shared/contracts/tables';
 import { createDocumentClient } from '../../shared/infrastructure/dynamodb/document-client';
 import { ensureTable } from '../../shared/infrastructure/dynamodb/table-admin';
@@ -61,5 +63,6 @@ export function testEnvironment(tableName: string): Environment {
     AWS_REGION: 'us-east-1',
     NEXUM_VALIDATE_RESPONSES: 'true',
     NEXUM_CORS_ORIGINS: 'https://console.example.com',
+    NEXUM_KEYRING_PATH: join(tmpdir(), `nexum-test-keyring-${process.pid}.json`),
   });
 }

@@ -14,6 +14,14 @@ import type {
   WriteOp,
 } from './records';
 
+/** A pagination cursor the store cannot read: the client sent something it was not given. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The cursor is not valid');
+    this.name = 'InvalidCursorError';
+  }
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextCursor: string | null;

@@ -1,6 +1,10 @@
 import type { EndpointGroup } from '../groups';
 import type { RouteContract } from '../route';
+import { accountRoutes } from './accounts';
+import { customerRoutes } from './customers';
+import { ledgerRoutes } from './ledger';
 import { systemRoutes } from './system';
+import { transactionRoutes } from './transactions';
 
 /**
  * The route table: every route of the API, keyed by operation id. CDK builds API Gateway from it,
@@ -9,6 +13,10 @@ import { systemRoutes } from './system';
  */
 export const routeTable = {
   ...systemRoutes,
+  ...customerRoutes,
+  ...accountRoutes,
+  ...transactionRoutes,
+  ...ledgerRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;

@@ -1,5 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { InvalidCursorError } from '../../application/ledger/ledger-store';
 import type { EdgeSettings } from '../edge-settings';
 import { ApiError, problemBody } from '../error-responses';
 import type { ResolvedRoute } from '../http-handler';
@@ -102,9 +103,13 @@ function problemResponse(
   const error =
     failure instanceof ApiError
       ? failure
-      : new ApiError('INTERNAL', 'Internal error. The request id locates it in the logs.', {
-          cause: failure,
-        });
+      : failure instanceof InvalidCursorError
+        ? new ApiError('VALIDATION_FAILED', 'The cursor is not valid', {
+            errors: [{ path: 'query.cursor', message: 'Not a cursor this API returned' }],
+          })
+        : new ApiError('INTERNAL', 'Internal error. The request id locates it in the logs.', {
+            cause: failure,
+          });
   if (error.code === 'INTERNAL') {
     settings.logger.error('unhandled error', { requestId: state.requestId, error: failure });
   }

@@ -1,18 +1,14 @@
+import { InvalidCursorError as CursorError } from '../../application/ledger/ledger-store';
+
 /**
  * Opaque pagination cursors: base64url JSON. Clients must not build them; a tampered or foreign
- * cursor fails validation and becomes a 400, never a 500 (see `CursorError`).
+ * cursor fails validation and becomes a 400, never a 500 (InvalidCursorError).
  */
 export interface CursorState {
   readonly key?: Record<string, unknown>;
   readonly before?: string;
 }
 
-export class CursorError extends Error {
-  constructor() {
-    super('The cursor is not valid');
-    this.name = 'CursorError';
-  }
-}
 
 export function encodeCursor(state: CursorState): string {
   return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');

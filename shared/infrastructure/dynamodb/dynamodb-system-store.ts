@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SystemMarker, SystemStore } from '../../application/ports';
 import { systemMarkerKey } from '../../contracts/tables';
+import { normalSideOf, type GlAccount } from '../../domain/ledger/chart-of-accounts';
 
 /** The system marker item in the tenant's main table. */
 export class DynamoDbSystemStore implements SystemStore {
@@ -21,6 +22,34 @@ export class DynamoDbSystemStore implements SystemStore {
       schemaVersion: Number(String(Item.schemaVersion)),
       initializedAt: String(Item.initializedAt),
     };
+  }
+
+  async seedChartOfAccounts(accounts: readonly GlAccount[]): Promise<number> {
+    const created = await Promise.all(
+      accounts.map(async (account) => {
+        try {
+          await this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: {
+                pk: `GL#${account.code}`,
+                sk: 'GL',
+                ...account,
+                glType: account.type,
+                type: 'GlAccount',
+                normalSide: normalSideOf(account.type),
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+          return 1;
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException) return 0;
+          throw new Error(`Seeding GL account ${account.code} failed`, { cause: error });
+        }
+      }),
+    );
+    return created.reduce<number>((sum, one) => sum + one, 0);
   }
 
   async writeMarkerOnce(marker: SystemMarker): Promise<{ created: boolean; marker: SystemMarker }> {

@@ -1,0 +1,110 @@
+import {
+  changeAccountStatus,
+  expireHolds,
+  openAccount,
+  placeHold,
+  releaseHold,
+  type StatusAction,
+} from '@shared/application/ledger/accounts';
+import type { Hold } from '@shared/application/ledger/records';
+import type { Dependencies } from '@shared/application/ports';
+import type { Account } from '@shared/domain/ledger/account';
+import { Money, type CurrencyCode } from '@shared/domain/money';
+import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
+import { ApiError, apiErrorFrom } from '@shared/http/error-responses';
+import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
+import { accountLineWire, accountWire, holdWire } from '@shared/http/ledger-wire';
+import type { RouteTable } from '@shared/contracts/routes';
+import { ACTOR } from '../actor';
+
+/** The accounts group's routes. */
+export function accountRoutes(deps: Dependencies): GroupImplementations<'accounts'> {
+  const existing = async (accountId: string): Promise<Account> => {
+    const account = (await deps.ledger.loadAccounts([accountId])).accounts.get(accountId);
+    if (account === undefined) throw apiErrorFrom({ code: 'ACCOUNT_NOT_FOUND', accountId });
+    return account;
+  };
+
+  const statusChange =
+    (action: StatusAction) =>
+    async (request: RouteRequest<RouteTable['freezeAccount']>) => {
+      const render = (account: Account) => jsonResponse(200, accountWire(account));
+      const outcome = await changeAccountStatus(deps, request.params.accountId, action, request.body?.reason, {
+        actor: ACTOR,
+        idempotency: idempotencyOf(request, `${action}Account`),
+        render,
+      });
+      return commandReply(outcome, render);
+    };
+
+  return {
+    openAccount: async (request) => {
+      const { body } = request;
+      const currency = body.currency as CurrencyCode;
+      const render = (account: Account) =>
+        jsonResponse(201, accountWire(account), { Location: `${request.basePath}/accounts/${account.id}` });
+      const outcome = await openAccount(
+        deps,
+        {
+          customerId: body.customerId,
+          productType: body.productType,
+          currency,
+          name: body.name,
+          overdraftLimit: body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency),
+        },
+        { actor: ACTOR, idempotency: idempotencyOf(request, 'openAccount'), render },
+      );
+      return commandReply(outcome, render);
+    },
+    getAccount: async ({ params }) => {
+      let account = await existing(params.accountId);
+      // Holds past their expiry stop counting as soon as anyone looks (lazy expiry).
+      if (account.holdsMinor > 0n && (await expireHolds(deps, account.id, ACTOR)) > 0) {
+        account = await existing(params.accountId);
+      }
+      return { body: accountWire(account) };
+    },
+    listAccountTransactions: async ({ params, query }) => {
+      await existing(params.accountId);
+      const page = await deps.ledger.listAccountLines(params.accountId, query);
+      return { body: { items: page.items.map(accountLineWire), nextCursor: page.nextCursor } };
+    },
+    placeHold: async (request) => {
+      const { body, params } = request;
+      if (body.expiresAt !== undefined && body.expiresAt <= deps.clock.now().toISOString()) {
+        throw new ApiError('VALIDATION_FAILED', 'expiresAt must be in the future', {
+          errors: [{ path: 'expiresAt', message: 'Must be in the future' }],
+        });
+      }
+      const render = (hold: Hold) => jsonResponse(201, holdWire(hold));
+      const outcome = await placeHold(
+        deps,
+        {
+          accountId: params.accountId,
+          amount: Money.of(body.amount, body.currency as CurrencyCode),
+          reason: body.reason,
+          expiresAt: body.expiresAt === undefined ? undefined : new Date(body.expiresAt).toISOString(),
+        },
+        { actor: ACTOR, idempotency: idempotencyOf(request, 'placeHold'), render },
+      );
+      return commandReply(outcome, render);
+    },
+    listHolds: async ({ params }) => {
+      await existing(params.accountId);
+      const holds = await deps.ledger.listHolds(params.accountId);
+      return { body: { items: holds.map(holdWire) } };
+    },
+    releaseHold: async (request) => {
+      const render = (hold: Hold) => jsonResponse(200, holdWire(hold));
+      const outcome = await releaseHold(deps, request.params.accountId, request.params.holdId, 'RELEASED', {
+        actor: ACTOR,
+        idempotency: idempotencyOf(request, 'releaseHold'),
+        render,
+      });
+      return commandReply(outcome, render);
+    },
+    freezeAccount: statusChange('freeze'),
+    unfreezeAccount: statusChange('unfreeze'),
+    closeAccount: statusChange('close'),
+  };
+}

@@ -1,0 +1,31 @@
+import { createCustomer, getCustomer } from '@shared/application/customers';
+import type { Dependencies } from '@shared/application/ports';
+import type { Customer } from '@shared/domain/customer';
+import { commandReply, idempotencyOf, jsonResponse, valueOrThrow } from '@shared/http/commands';
+import type { GroupImplementations } from '@shared/http/http-handler';
+import { accountWire, customerWire } from '@shared/http/ledger-wire';
+import { ACTOR } from '../actor';
+
+/** The customers group's routes. */
+export function customerRoutes(deps: Dependencies): GroupImplementations<'customers'> {
+  return {
+    createCustomer: async (request) => {
+      const render = (customer: Customer) =>
+        jsonResponse(201, customerWire(customer), { Location: `${request.basePath}/customers/${customer.id}` });
+      const outcome = await createCustomer(deps, request.body, {
+        actor: ACTOR,
+        idempotency: idempotencyOf(request, 'createCustomer'),
+        render,
+      });
+      return commandReply(outcome, render);
+    },
+    getCustomer: async ({ params }) => ({
+      body: customerWire(valueOrThrow(await getCustomer(deps, params.customerId))),
+    }),
+    listCustomerAccounts: async ({ params, query }) => {
+      valueOrThrow(await getCustomer(deps, params.customerId));
+      const page = await deps.ledger.listCustomerAccounts(params.customerId, query);
+      return { body: { items: page.items.map(accountWire), nextCursor: page.nextCursor } };
+    },
+  };
+}

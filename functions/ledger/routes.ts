@@ -1,0 +1,42 @@
+import { setFxRate, trialBalance, verifyAudit } from '@shared/application/ledger/ledger-queries';
+import type { Dependencies } from '@shared/application/ports';
+import type { FxRate } from '@shared/domain/ledger/posting-rules';
+import type { CurrencyCode } from '@shared/domain/money';
+import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
+import { apiErrorFrom } from '@shared/http/error-responses';
+import type { GroupImplementations } from '@shared/http/http-handler';
+import { auditWire, entryWire, trialBalanceWire } from '@shared/http/ledger-wire';
+import { ACTOR } from '../actor';
+
+/** The ledger group's routes: trial balance, journal entries, FX rates and the audit trail. */
+export function ledgerRoutes(deps: Dependencies): GroupImplementations<'ledger'> {
+  return {
+    getTrialBalance: async () => {
+      const asOf = deps.clock.now().toISOString();
+      return { body: trialBalanceWire(await trialBalance(deps), asOf) };
+    },
+    getJournalEntry: async ({ params }) => {
+      const entry = await deps.ledger.getEntry(params.entryId);
+      if (entry === undefined) throw apiErrorFrom({ code: 'JOURNAL_ENTRY_NOT_FOUND', entryId: params.entryId });
+      return { body: entryWire(entry) };
+    },
+    setFxRate: async (request) => {
+      const render = (rate: FxRate & { asOf: string }) => jsonResponse(200, rate);
+      const outcome = await setFxRate(
+        deps,
+        { base: request.body.base as CurrencyCode, quote: request.body.quote as CurrencyCode, rate: request.body.rate },
+        { actor: ACTOR, idempotency: idempotencyOf(request, 'setFxRate'), render },
+      );
+      return commandReply(outcome, render);
+    },
+    listFxRates: async () => ({ body: { items: [...(await deps.ledger.listFxRates())] } }),
+    listAuditEvents: async ({ query }) => {
+      const page = await deps.ledger.listAuditRecords(
+        { entityType: query.entityType, entityId: query.entityId },
+        { limit: query.limit, cursor: query.cursor },
+      );
+      return { body: { items: page.items.map(auditWire), nextCursor: page.nextCursor } };
+    },
+    verifyAudit: async ({ query }) => ({ body: await verifyAudit(deps, { chainId: query.chainId }) }),
+  };
+}

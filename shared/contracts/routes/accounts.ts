@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { defineRoute } from '../route';
+import { PageQuerySchema, pageOf } from '../schemas/common';
+import { AccountLineSchema, AccountSchema, HoldSchema } from '../schemas/ledger';
+import {
+  OpenAccountBodySchema,
+  PlaceHoldBodySchema,
+  RefSchema,
+  StatusChangeBodySchema,
+} from '../schemas/requests';
+
+const accountParams = z.strictObject({ accountId: RefSchema });
+
+const statusChange = (action: 'freeze' | 'unfreeze' | 'close', summary: string, errorCodes: string[]) =>
+  defineRoute({
+    method: 'POST',
+    path: `/accounts/{accountId}/${action}`,
+    group: 'accounts',
+    permission: 'accounts:manage',
+    summary,
+    params: accountParams,
+    body: StatusChangeBodySchema,
+    idempotent: true,
+    success: { status: 200, description: 'The account after the change', schema: AccountSchema },
+    errorCodes: ['ACCOUNT_NOT_FOUND', 'ACCOUNT_CLOSED', 'CONFLICT', ...errorCodes],
+  });
+
+/** Customer accounts: opening, balances, history, holds and status. */
+export const accountRoutes = {
+  openAccount: defineRoute({
+    method: 'POST',
+    path: '/accounts',
+    group: 'accounts',
+    permission: 'accounts:write',
+    summary: 'Open an account for a customer',
+    body: OpenAccountBodySchema,
+    idempotent: true,
+    success: { status: 201, description: 'The account, at zero', schema: AccountSchema },
+    errorCodes: ['CUSTOMER_NOT_FOUND'],
+  }),
+  getAccount: defineRoute({
+    method: 'GET',
+    path: '/accounts/{accountId}',
+    group: 'accounts',
+    permission: 'accounts:read',
+    summary: 'Get an account with its posted and available balances',
+    params: accountParams,
+    success: { status: 200, description: 'The account', schema: AccountSchema },
+    errorCodes: ['ACCOUNT_NOT_FOUND'],
+  }),
+  listAccountTransactions: defineRoute({
+    method: 'GET',
+    path: '/accounts/{accountId}/transactions',
+    group: 'accounts',
+    permission: 'accounts:read',
+    summary: "An account's history, newest first, each line with the balance after it",
+    params: accountParams,
+    query: PageQuerySchema,
+    success: { status: 200, description: 'A page of history lines', schema: pageOf(AccountLineSchema) },
+    errorCodes: ['ACCOUNT_NOT_FOUND'],
+  }),
+  placeHold: defineRoute({
+    method: 'POST',
+    path: '/accounts/{accountId}/holds',
+    group: 'accounts',
+    permission: 'accounts:manage',
+    summary: 'Reserve funds on an account',
+    params: accountParams,
+    body: PlaceHoldBodySchema,
+    idempotent: true,
+    success: { status: 201, description: 'The hold', schema: HoldSchema },
+    errorCodes: ['ACCOUNT_NOT_FOUND', 'ACCOUNT_FROZEN', 'ACCOUNT_CLOSED', 'CURRENCY_MISMATCH', 'INSUFFICIENT_FUNDS'],
+  }),
+  listHolds: defineRoute({
+    method: 'GET',
+    path: '/accounts/{accountId}/holds',
+    group: 'accounts',
+    permission: 'accounts:read',
+    summary: "An account's holds",
+    params: accountParams,
+    success: { status: 200, description: 'The holds', schema: z.object({ items: z.array(HoldSchema) }) },
+    errorCodes: ['ACCOUNT_NOT_FOUND'],
+  }),
+  releaseHold: defineRoute({
+    method: 'DELETE',
+    path: '/accounts/{accountId}/holds/{holdId}',
+    group: 'accounts',
+    permission: 'accounts:manage',
+    summary: 'Release a hold',
+    params: z.strictObject({ accountId: RefSchema, holdId: RefSchema }),
+    success: { status: 200, description: 'The released hold', schema: HoldSchema },
+    errorCodes: ['ACCOUNT_NOT_FOUND', 'HOLD_NOT_FOUND', 'HOLD_NOT_ACTIVE'],
+  }),
+  freezeAccount: statusChange('freeze', 'Freeze an account: no debits until unfrozen', []),
+  unfreezeAccount: statusChange('unfreeze', 'Unfreeze an account', ['ACCOUNT_NOT_FROZEN']),
+  closeAccount: statusChange('close', 'Close an account at zero balance', [
+    'ACCOUNT_BALANCE_NOT_ZERO',
+    'ACCOUNT_HAS_ACTIVE_HOLDS',
+  ]),
+} as const;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { defineRoute } from '../route';
+import { PageQuerySchema, pageOf } from '../schemas/common';
+import { AccountSchema, CustomerSchema } from '../schemas/ledger';
+import { CreateCustomerBodySchema, RefSchema } from '../schemas/requests';
+
+const customerParams = z.strictObject({ customerId: RefSchema });
+
+/** Customers: identity data sealed at rest; KYC and search arrive with the identity module. */
+export const customerRoutes = {
+  createCustomer: defineRoute({
+    method: 'POST',
+    path: '/customers',
+    group: 'customers',
+    permission: 'customers:write',
+    summary: 'Register a customer',
+    body: CreateCustomerBodySchema,
+    idempotent: true,
+    success: { status: 201, description: 'The customer', schema: CustomerSchema },
+  }),
+  getCustomer: defineRoute({
+    method: 'GET',
+    path: '/customers/{customerId}',
+    group: 'customers',
+    permission: 'customers:read',
+    summary: 'Get a customer',
+    params: customerParams,
+    success: { status: 200, description: 'The customer', schema: CustomerSchema },
+    errorCodes: ['CUSTOMER_NOT_FOUND'],
+  }),
+  listCustomerAccounts: defineRoute({
+    method: 'GET',
+    path: '/customers/{customerId}/accounts',
+    group: 'customers',
+    permission: 'accounts:read',
+    summary: "List a customer's accounts",
+    params: customerParams,
+    query: PageQuerySchema,
+    success: { status: 200, description: 'A page of accounts', schema: pageOf(AccountSchema) },
+    errorCodes: ['CUSTOMER_NOT_FOUND'],
+  }),
+} as const;

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { defineRoute } from '../route';
+import { PageQuerySchema, pageOf } from '../schemas/common';
+import {
+  AuditRecordSchema,
+  AuditVerificationSchema,
+  FxRateSchema,
+  JournalEntrySchema,
+  TrialBalanceSchema,
+} from '../schemas/ledger';
+import { FxRateBodySchema, RefSchema } from '../schemas/requests';
+
+/** The general ledger, FX rates and the audit trail. */
+export const ledgerRoutes = {
+  getTrialBalance: defineRoute({
+    method: 'GET',
+    path: '/ledger/trial-balance',
+    group: 'ledger',
+    permission: 'ledger:read',
+    summary: 'Trial balance per currency and GL account, from balances (never a scan)',
+    success: { status: 200, description: 'Debits equal credits in every currency', schema: TrialBalanceSchema },
+  }),
+  getJournalEntry: defineRoute({
+    method: 'GET',
+    path: '/ledger/journal-entries/{entryId}',
+    group: 'ledger',
+    permission: 'ledger:read',
+    summary: 'A balanced journal entry with its lines',
+    params: z.strictObject({ entryId: RefSchema }),
+    success: { status: 200, description: 'The entry', schema: JournalEntrySchema },
+    errorCodes: ['JOURNAL_ENTRY_NOT_FOUND'],
+  }),
+  setFxRate: defineRoute({
+    method: 'PUT',
+    path: '/fx/rates',
+    group: 'ledger',
+    permission: 'fx:write',
+    summary: 'Set the rate of a currency pair (1 base = rate quote)',
+    body: FxRateBodySchema,
+    idempotent: true,
+    success: { status: 200, description: 'The stored rate', schema: FxRateSchema },
+  }),
+  listFxRates: defineRoute({
+    method: 'GET',
+    path: '/fx/rates',
+    group: 'ledger',
+    permission: 'fx:read',
+    summary: 'All current FX rates',
+    success: { status: 200, description: 'The rates', schema: z.object({ items: z.array(FxRateSchema) }) },
+  }),
+  listAuditEvents: defineRoute({
+    method: 'GET',
+    path: '/audit/events',
+    group: 'ledger',
+    permission: 'audit:read',
+    summary: 'Audit records, newest first, optionally for one entity',
+    query: PageQuerySchema.extend({
+      entityType: z.enum(['ACCOUNT', 'CUSTOMER', 'FX_RATE']).optional(),
+      entityId: RefSchema.optional(),
+    }),
+    success: { status: 200, description: 'A page of audit records', schema: pageOf(AuditRecordSchema) },
+  }),
+  verifyAudit: defineRoute({
+    method: 'GET',
+    path: '/audit/verify',
+    group: 'ledger',
+    permission: 'audit:read',
+    summary: 'Recompute every audit hash chain and report the first broken record',
+    query: z.strictObject({ chainId: z.string().max(200).optional() }),
+    success: { status: 200, description: 'The verification', schema: AuditVerificationSchema },
+  }),
+} as const;

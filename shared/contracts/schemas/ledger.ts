@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { MoneySchema } from './money';
+
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    customerId: z.string(),
+    productType: z.enum(['SAVINGS', 'CHECKING']),
+    currency: z.string(),
+    name: z.string(),
+    status: z.enum(['ACTIVE', 'FROZEN', 'CLOSED']),
+    balance: MoneySchema,
+    availableBalance: MoneySchema,
+    holdsTotal: MoneySchema,
+    overdraftLimit: MoneySchema,
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Account' });
+
+export const TransactionSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(['DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'FX_TRANSFER', 'REVERSAL']),
+    status: z.enum(['POSTED', 'REVERSED']),
+    amount: MoneySchema,
+    fromAccountId: z.string().optional(),
+    toAccountId: z.string().optional(),
+    journalEntryId: z.string(),
+    description: z.string().optional(),
+    reference: z.string().optional(),
+    channel: z.string().optional(),
+    valueDate: z.string(),
+    bookingDate: z.string(),
+    createdAt: z.string(),
+    reversalOf: z.string().optional(),
+    reversedBy: z.string().optional(),
+    fx: z
+      .object({
+        base: z.string(),
+        quote: z.string(),
+        rate: z.string(),
+        convertedAmount: MoneySchema,
+        rounding: z.string(),
+      })
+      .optional(),
+  })
+  .meta({ id: 'Transaction' });
+
+export const AccountLineSchema = z
+  .object({
+    transactionId: z.string(),
+    journalEntryId: z.string(),
+    type: TransactionSchema.shape.type,
+    side: z.enum(['DEBIT', 'CREDIT']),
+    amount: MoneySchema,
+    balanceAfter: MoneySchema,
+    description: z.string().optional(),
+    valueDate: z.string(),
+    bookingDate: z.string(),
+    postedAt: z.string(),
+  })
+  .meta({ id: 'AccountHistoryLine' });
+
+export const HoldSchema = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    amount: MoneySchema,
+    reason: z.string(),
+    status: z.enum(['ACTIVE', 'RELEASED', 'EXPIRED']),
+    expiresAt: z.string().optional(),
+    createdAt: z.string(),
+    releasedAt: z.string().optional(),
+  })
+  .meta({ id: 'Hold' });
+
+export const JournalEntrySchema = z
+  .object({
+    id: z.string(),
+    transactionId: z.string(),
+    valueDate: z.string(),
+    bookingDate: z.string(),
+    postedAt: z.string(),
+    description: z.string().optional(),
+    reversalOf: z.string().optional(),
+    lines: z.array(
+      z.object({
+        account: z.union([
+          z.object({ type: z.literal('GL'), code: z.string(), name: z.string() }),
+          z.object({ type: z.literal('CUSTOMER'), accountId: z.string() }),
+        ]),
+        side: z.enum(['DEBIT', 'CREDIT']),
+        amount: MoneySchema,
+      }),
+    ),
+  })
+  .meta({ id: 'JournalEntry' });
+
+export const TrialBalanceSchema = z
+  .object({
+    asOf: z.string(),
+    balanced: z.boolean(),
+    currencies: z.array(
+      z.object({
+        currency: z.string(),
+        debits: z.string(),
+        credits: z.string(),
+        balanced: z.boolean(),
+        accounts: z.array(
+          z.object({
+            code: z.string(),
+            name: z.string(),
+            type: z.string(),
+            debits: z.string(),
+            credits: z.string(),
+            balance: z.string(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'TrialBalance' });
+
+export const FxRateSchema = z
+  .object({ base: z.string(), quote: z.string(), rate: z.string(), asOf: z.string() })
+  .meta({ id: 'FxRate' });
+
+export const AuditRecordSchema = z
+  .object({
+    chainId: z.string(),
+    seq: z.number().int(),
+    at: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    action: z.string(),
+    actor: z.string(),
+    data: z.record(z.string(), z.string()),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditRecord' });
+
+export const AuditVerificationSchema = z
+  .object({
+    valid: z.boolean(),
+    checked: z.number().int(),
+    chains: z.number().int(),
+    firstInvalid: z
+      .object({ chainId: z.string(), seq: z.number().int(), reason: z.string() })
+      .optional(),
+  })
+  .meta({ id: 'AuditVerification' });
+
+export const CustomerSchema = z
+  .object({
+    id: z.string(),
+    externalId: z.string().optional(),
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string(),
+    phone: z.string().optional(),
+    dateOfBirth: z.string().optional(),
+    nationalId: z.string().optional(),
+    address: z
+      .object({
+        line1: z.string(),
+        line2: z.string().optional(),
+        city: z.string(),
+        region: z.string().optional(),
+        postalCode: z.string().optional(),
+        country: z.string(),
+      })
+      .optional(),
+    kycStatus: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'EXPIRED']),
+    kycTier: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Customer' });

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { DateSchema, TextSchema, TimestampSchema } from './common-fields';
+import { AmountSchema, CurrencySchema, refineMoney } from './money';
+
+/** Ids in paths and bodies: opaque, bounded, URL-safe. Unknown ids are 404s, not 400s. */
+export const RefSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a valid id');
+
+export const channels = ['BRANCH', 'ATM', 'CASH', 'ONLINE', 'MOBILE', 'WIRE', 'ACH', 'API', 'CARD'] as const;
+
+const movementDetails = {
+  description: TextSchema(500).optional(),
+  reference: TextSchema(100).optional(),
+  channel: z.enum(channels).optional(),
+  valueDate: DateSchema.optional(),
+};
+
+export const DepositBodySchema = z
+  .strictObject({ accountId: RefSchema, amount: AmountSchema, currency: CurrencySchema, ...movementDetails })
+  .superRefine((value, context) => refineMoney(value, context))
+  .meta({ id: 'DepositRequest' });
+
+export const WithdrawBodySchema = DepositBodySchema.meta({ id: 'WithdrawalRequest' });
+
+export const TransferBodySchema = z
+  .strictObject({
+    fromAccountId: RefSchema,
+    toAccountId: RefSchema,
+    amount: AmountSchema,
+    currency: CurrencySchema,
+    ...movementDetails,
+  })
+  .superRefine((value, context) => {
+    refineMoney(value, context);
+    if (value.fromAccountId === value.toAccountId) {
+      context.addIssue({ code: 'custom', path: ['toAccountId'], message: 'Must differ from fromAccountId' });
+    }
+  })
+  .meta({ id: 'TransferRequest' });
+
+export const FxTransferBodySchema = TransferBodySchema.meta({
+  id: 'FxTransferRequest',
+  description: '`amount` and `currency` are in the source account currency; the rate converts it.',
+});
+
+export const ReverseBodySchema = z.strictObject({ reason: TextSchema(500) }).meta({ id: 'ReversalRequest' });
+
+export const PlaceHoldBodySchema = z
+  .strictObject({
+    amount: AmountSchema,
+    currency: CurrencySchema,
+    reason: TextSchema(200),
+    expiresAt: TimestampSchema.optional(),
+  })
+  .superRefine((value, context) => refineMoney(value, context))
+  .meta({ id: 'HoldRequest' });
+
+export const StatusChangeBodySchema = z
+  .strictObject({ reason: TextSchema(500).optional() })
+  .optional()
+  .meta({ id: 'AccountStatusChange' });
+
+export const OpenAccountBodySchema = z
+  .strictObject({
+    customerId: RefSchema,
+    productType: z.enum(['SAVINGS', 'CHECKING']).default('SAVINGS'),
+    currency: CurrencySchema,
+    name: TextSchema(100).optional(),
+    overdraftLimit: AmountSchema.optional(),
+  })
+  .superRefine((value, context) => {
+    if (value.overdraftLimit !== undefined && !/^[0.]+$/.test(value.overdraftLimit)) {
+      refineMoney({ amount: value.overdraftLimit, currency: value.currency }, context, {
+        amount: 'overdraftLimit',
+        currency: 'currency',
+      });
+    }
+  })
+  .meta({ id: 'OpenAccountRequest' });
+
+const AddressSchema = z.strictObject({
+  line1: TextSchema(200),
+  line2: TextSchema(200).optional(),
+  city: TextSchema(100),
+  region: TextSchema(100).optional(),
+  postalCode: TextSchema(20).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code'),
+});
+
+export const CreateCustomerBodySchema = z
+  .strictObject({
+    firstName: TextSchema(100),
+    lastName: TextSchema(100),
+    email: z.email().max(254),
+    phone: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'E.164 phone number').optional(),
+    dateOfBirth: DateSchema.optional(),
+    nationalId: TextSchema(40).optional(),
+    address: AddressSchema.optional(),
+    externalId: TextSchema(64).optional(),
+  })
+  .meta({ id: 'CreateCustomerRequest' });
+
+export const FxRateBodySchema = z
+  .strictObject({
+    base: CurrencySchema,
+    quote: CurrencySchema,
+    rate: z
+      .string()
+      .max(30)
+      .regex(/^(0|[1-9]\d{0,9})(\.\d{1,12})?$/, 'A positive decimal with at most 12 decimals')
+      .refine((rate) => !/^[0.]+$/.test(rate), 'Rate must be greater than zero'),
+  })
+  .superRefine((value, context) => {
+    if (value.base === value.quote) {
+      context.addIssue({ code: 'custom', path: ['quote'], message: 'Must differ from base' });
+    }
+  })
+  .meta({ id: 'FxRateRequest' });
