@@ -1,5 +1,8 @@
 import { setFxRate, trialBalance, verifyAudit } from '@shared/application/ledger/ledger-queries';
+import { createCheckpoint, type AuditCheckpoint } from '@shared/application/audit/checkpoints';
+import { runCommand } from '@shared/application/ledger/run-command';
 import type { Dependencies } from '@shared/application/ports';
+import { ok } from '@shared/domain/result';
 import type { FxRate } from '@shared/domain/ledger/posting-rules';
 import type { CurrencyCode } from '@shared/domain/money';
 import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
@@ -36,6 +39,23 @@ export function ledgerRoutes(deps: Dependencies): GroupImplementations<'ledger'>
         { limit: query.limit, cursor: query.cursor },
       );
       return { body: { items: page.items.map(auditWire), nextCursor: page.nextCursor } };
+    },
+    createAuditCheckpoint: async (request) => {
+      const render = (checkpoint: AuditCheckpoint) =>
+        jsonResponse(201, {
+          id: checkpoint.id,
+          at: checkpoint.at,
+          previousRoot: checkpoint.previousRoot,
+          root: checkpoint.root,
+          chainCount: checkpoint.chainCount,
+        });
+      const idempotency = idempotencyOf(request, 'createAuditCheckpoint');
+      const outcome = await runCommand(deps, { idempotency, render }, async () => {
+        const stored = idempotency === undefined ? undefined : await deps.ledger.getIdempotency(idempotency.key);
+        if (stored !== undefined) return { replay: stored };
+        return ok({ ops: [], value: await createCheckpoint(deps) });
+      });
+      return commandReply(outcome, render);
     },
     verifyAudit: async ({ query }) => ({ body: await verifyAudit(deps, { chainId: query.chainId }) }),
   };

@@ -18,6 +18,7 @@ export const permissions = [
   'fx:read',
   'fx:write',
   'audit:read',
+  'audit:write',
 ] as const;
 
 export type Permission = (typeof permissions)[number];

@@ -1,6 +1,7 @@
 import { chartOfAccounts, glAccount, normalSideOf, type GlCode } from '../../domain/ledger/chart-of-accounts';
 import type { CurrencyCode } from '../../domain/money';
 import { appendToChain, GENESIS, verifyChain, type ChainVerification } from '../audit/audit-chain';
+import { checkpointRoot } from '../audit/checkpoints';
 import type { Dependencies } from '../ports';
 import type { CommandContext } from './accounts';
 import type { GlBalance } from './ledger-store';
@@ -61,8 +62,15 @@ export async function trialBalance(deps: Pick<Dependencies, 'ledger'>): Promise<
     });
 }
 
-export interface AuditVerification extends ChainVerification {
+export interface AuditVerification {
+  readonly valid: boolean;
+  readonly checked: number;
   readonly chains: number;
+  readonly firstInvalid?: {
+    readonly chainId: string;
+    readonly seq: number;
+    readonly reason: NonNullable<ChainVerification['firstInvalid']>['reason'] | 'CHECKPOINT_MISMATCH';
+  };
 }
 
 /**
@@ -78,12 +86,32 @@ export async function verifyAudit(
     .map((chain) => chain.chainId)
     .filter((chainId) => filter.chainId === undefined || chainId === filter.chainId)
     .sort();
+  const checkpoint = filter.chainId === undefined ? await deps.ledger.latestCheckpoint() : undefined;
+  const marks = new Map(checkpoint?.heads.map((head) => [head.chainId, head]));
   let checked = 0;
   for (const chainId of chains) {
     const [records, head] = await Promise.all([deps.ledger.readChain(chainId), deps.ledger.getChainHead(chainId)]);
     const result = verifyChain(chainId, records, head);
     checked += result.checked;
     if (!result.valid) return { ...result, checked, chains: chains.length };
+    // A chain rewritten with consistent hashes still contradicts the checkpoint taken before.
+    const mark = marks.get(chainId);
+    if (mark !== undefined && records[mark.seq - 1]?.hash !== mark.hash) {
+      return {
+        valid: false,
+        checked,
+        chains: chains.length,
+        firstInvalid: { chainId, seq: mark.seq, reason: 'CHECKPOINT_MISMATCH' },
+      };
+    }
+  }
+  if (checkpoint !== undefined && checkpointRoot(checkpoint.previousRoot, checkpoint.heads) !== checkpoint.root) {
+    return {
+      valid: false,
+      checked,
+      chains: chains.length,
+      firstInvalid: { chainId: `CHECKPOINT#${checkpoint.id}`, seq: 0, reason: 'CHECKPOINT_MISMATCH' },
+    };
   }
   return { valid: true, checked, chains: chains.length };
 }

@@ -3,6 +3,7 @@ import type { GlCode } from '../../domain/ledger/chart-of-accounts';
 import type { JournalEntry } from '../../domain/ledger/journal-entry';
 import type { FxRate } from '../../domain/ledger/posting-rules';
 import type { CurrencyCode } from '../../domain/money';
+import type { AuditCheckpoint } from '../audit/checkpoints';
 import type {
   AccountLine,
   AuditRecord,
@@ -80,4 +81,6 @@ export interface LedgerStore {
   listChains(): Promise<readonly AuditChainInfo[]>;
   readChain(chainId: string): Promise<readonly AuditRecord[]>;
   listAuditRecords(filter: AuditFilter, page: PageRequest): Promise<Page<AuditRecord>>;
+  saveCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
+  latestCheckpoint(): Promise<AuditCheckpoint | undefined>;
 }

@@ -3,6 +3,7 @@ import { defineRoute } from '../route';
 import { PageQuerySchema, pageOf } from '../schemas/common';
 import {
   AuditRecordSchema,
+  AuditCheckpointSchema,
   AuditVerificationSchema,
   FxRateSchema,
   JournalEntrySchema,
@@ -59,6 +60,16 @@ export const ledgerRoutes = {
       entityId: RefSchema.optional(),
     }),
     success: { status: 200, description: 'A page of audit records', schema: pageOf(AuditRecordSchema) },
+  }),
+  createAuditCheckpoint: defineRoute({
+    method: 'POST',
+    path: '/audit/checkpoints',
+    group: 'ledger',
+    permission: 'audit:write',
+    summary: 'Hash every audit chain head together (chained to the previous checkpoint)',
+    description: 'Publish the returned root outside Nexum: verify then detects any later rewrite.',
+    idempotent: true,
+    success: { status: 201, description: 'The checkpoint', schema: AuditCheckpointSchema },
   }),
   verifyAudit: defineRoute({
     method: 'GET',

@@ -179,3 +179,13 @@ export const CustomerSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'Customer' });
+
+export const AuditCheckpointSchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    previousRoot: z.string(),
+    root: z.string(),
+    chainCount: z.number().int(),
+  })
+  .meta({ id: 'AuditCheckpoint' });

@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
@@ -30,7 +31,11 @@ import type {
   TransactionRecord,
   WriteOp,
 } from '../../application/ledger/records';
+import type { AuditCheckpoint, ChainHeadMark } from '../../application/audit/checkpoints';
 import { AUDIT_SHARDS, keys } from './keys';
+
+/** Chain heads per checkpoint chunk item (~100 bytes each, far below 400 KB). */
+const CHECKPOINT_CHUNK = 1_000;
 import {
   accountLineOf,
   accountOf,
@@ -86,6 +91,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
   }
 
   async commit(ops: readonly WriteOp[]): Promise<CommitResult> {
+    if (ops.length === 0) return { committed: true };
     const now = Math.floor(Date.now() / 1000);
     const items: TransactItem[] = ops.map((op) => transactItemOf(op, this.tableName, now));
     if (items.length > 100) throw new Error(`A unit of work has ${items.length} writes; the limit is 100`);
@@ -205,8 +211,14 @@ export class DynamoDbLedgerStore implements LedgerStore {
   }
 
   async getChainHead(chainId: string): Promise<ChainHead | undefined> {
-    if (chainId.startsWith('ACCOUNT#')) {
-      const item = await this.get(keys.account(chainId.slice('ACCOUNT#'.length)));
+    // Entities carry their own chain's head; other chains keep it in a HEAD item.
+    const entityKey = chainId.startsWith('ACCOUNT#')
+      ? keys.account(chainId.slice('ACCOUNT#'.length))
+      : chainId.startsWith('CUSTOMER#')
+        ? keys.customer(chainId.slice('CUSTOMER#'.length))
+        : undefined;
+    if (entityKey !== undefined) {
+      const item = await this.get(entityKey);
       return item === undefined ? undefined : { seq: intOf(item.auditSeq), hash: String(item.auditHash) };
     }
     const item = await this.get(keys.chainHead(chainId));
@@ -297,6 +309,72 @@ export class DynamoDbLedgerStore implements LedgerStore {
         merged.length > page.limit && last !== undefined
           ? encodeCursor({ before: String(last.gsi2sk) })
           : null,
+    };
+  }
+
+  async saveCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    // Heads first, in chunks well under the 400 KB item limit; the header last, create-once, so
+    // a reader never sees a header whose heads are missing.
+    const chunks: ChainHeadMark[][] = [];
+    for (let i = 0; i < checkpoint.heads.length; i += CHECKPOINT_CHUNK) {
+      chunks.push(checkpoint.heads.slice(i, i + CHECKPOINT_CHUNK));
+    }
+    await Promise.all(
+      chunks.map((heads, index) =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: `AUDITCHECKPOINT#${checkpoint.id}`, sk: `CHUNK#${String(index).padStart(6, '0')}`, type: 'AuditCheckpointChunk', heads },
+          }),
+        ),
+      ),
+    );
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: 'AUDITCHECKPOINTS',
+          sk: checkpoint.id,
+          type: 'AuditCheckpoint',
+          id: checkpoint.id,
+          at: checkpoint.at,
+          previousRoot: checkpoint.previousRoot,
+          root: checkpoint.root,
+          chainCount: checkpoint.chainCount,
+          chunks: chunks.length,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async latestCheckpoint(): Promise<AuditCheckpoint | undefined> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'AUDITCHECKPOINTS' },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const header = output.Items?.[0];
+    if (header === undefined) return undefined;
+    const chunks = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `AUDITCHECKPOINT#${String(header.id)}` },
+      ConsistentRead: true,
+    });
+    return {
+      id: String(header.id),
+      at: String(header.at),
+      previousRoot: String(header.previousRoot),
+      root: String(header.root),
+      chainCount: intOf(header.chainCount),
+      heads: chunks.flatMap((chunk) =>
+        (chunk.heads as Item[]).map((head) => ({ chainId: String(head.chainId), seq: intOf(head.seq), hash: String(head.hash) })),
+      ),
     };
   }
 
