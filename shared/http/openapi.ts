@@ -71,7 +71,13 @@ function requestOf(route: RouteContract) {
     ...(route.idempotent === true ? { headers: IdempotencyKeyHeader } : {}),
     ...(route.body === undefined
       ? {}
-      : { body: { required: true, content: { 'application/json': { schema: route.body } } } }),
+      : {
+          body: {
+            // A body schema that accepts nothing (freeze's optional reason) makes the body optional.
+            required: !route.body.safeParse(undefined).success,
+            content: { 'application/json': { schema: route.body } },
+          },
+        }),
   };
 }
 
