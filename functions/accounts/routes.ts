@@ -26,14 +26,19 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
   };
 
   const statusChange =
-    (action: StatusAction) =>
-    async (request: RouteRequest<RouteTable['freezeAccount']>) => {
+    (action: StatusAction) => async (request: RouteRequest<RouteTable['freezeAccount']>) => {
       const render = (account: Account) => jsonResponse(200, accountWire(account));
-      const outcome = await changeAccountStatus(deps, request.params.accountId, action, request.body?.reason, {
-        actor: ACTOR,
-        idempotency: idempotencyOf(request, `${action}Account`),
-        render,
-      });
+      const outcome = await changeAccountStatus(
+        deps,
+        request.params.accountId,
+        action,
+        request.body?.reason,
+        {
+          actor: ACTOR,
+          idempotency: idempotencyOf(request, `${action}Account`),
+          render,
+        },
+      );
       return commandReply(outcome, render);
     };
 
@@ -42,7 +47,9 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
       const { body } = request;
       const currency = body.currency as CurrencyCode;
       const render = (account: Account) =>
-        jsonResponse(201, accountWire(account), { Location: `${request.basePath}/accounts/${account.id}` });
+        jsonResponse(201, accountWire(account), {
+          Location: `${request.basePath}/accounts/${account.id}`,
+        });
       const outcome = await openAccount(
         deps,
         {
@@ -50,7 +57,8 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
           productType: body.productType,
           currency,
           name: body.name,
-          overdraftLimit: body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency),
+          overdraftLimit:
+            body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency),
         },
         { actor: ACTOR, idempotency: idempotencyOf(request, 'openAccount'), render },
       );
@@ -83,7 +91,8 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
           accountId: params.accountId,
           amount: Money.of(body.amount, body.currency as CurrencyCode),
           reason: body.reason,
-          expiresAt: body.expiresAt === undefined ? undefined : new Date(body.expiresAt).toISOString(),
+          expiresAt:
+            body.expiresAt === undefined ? undefined : new Date(body.expiresAt).toISOString(),
         },
         { actor: ACTOR, idempotency: idempotencyOf(request, 'placeHold'), render },
       );
@@ -96,11 +105,17 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
     },
     releaseHold: async (request) => {
       const render = (hold: Hold) => jsonResponse(200, holdWire(hold));
-      const outcome = await releaseHold(deps, request.params.accountId, request.params.holdId, 'RELEASED', {
-        actor: ACTOR,
-        idempotency: idempotencyOf(request, 'releaseHold'),
-        render,
-      });
+      const outcome = await releaseHold(
+        deps,
+        request.params.accountId,
+        request.params.holdId,
+        'RELEASED',
+        {
+          actor: ACTOR,
+          idempotency: idempotencyOf(request, 'releaseHold'),
+          render,
+        },
+      );
       return commandReply(outcome, render);
     },
     freezeAccount: statusChange('freeze'),

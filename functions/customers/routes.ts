@@ -11,7 +11,9 @@ export function customerRoutes(deps: Dependencies): GroupImplementations<'custom
   return {
     createCustomer: async (request) => {
       const render = (customer: Customer) =>
-        jsonResponse(201, customerWire(customer), { Location: `${request.basePath}/customers/${customer.id}` });
+        jsonResponse(201, customerWire(customer), {
+          Location: `${request.basePath}/customers/${customer.id}`,
+        });
       const outcome = await createCustomer(deps, request.body, {
         actor: ACTOR,
         idempotency: idempotencyOf(request, 'createCustomer'),

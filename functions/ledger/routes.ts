@@ -1,6 +1,6 @@
 import { setFxRate, trialBalance, verifyAudit } from '@shared/application/ledger/ledger-queries';
 import { createCheckpoint, type AuditCheckpoint } from '@shared/application/audit/checkpoints';
-import { runCommand } from '@shared/application/ledger/run-command';
+import { runCommand, storedReplay } from '@shared/application/ledger/run-command';
 import type { Dependencies } from '@shared/application/ports';
 import { ok } from '@shared/domain/result';
 import type { FxRate } from '@shared/domain/ledger/posting-rules';
@@ -20,14 +20,19 @@ export function ledgerRoutes(deps: Dependencies): GroupImplementations<'ledger'>
     },
     getJournalEntry: async ({ params }) => {
       const entry = await deps.ledger.getEntry(params.entryId);
-      if (entry === undefined) throw apiErrorFrom({ code: 'JOURNAL_ENTRY_NOT_FOUND', entryId: params.entryId });
+      if (entry === undefined)
+        throw apiErrorFrom({ code: 'JOURNAL_ENTRY_NOT_FOUND', entryId: params.entryId });
       return { body: entryWire(entry) };
     },
     setFxRate: async (request) => {
       const render = (rate: FxRate & { asOf: string }) => jsonResponse(200, rate);
       const outcome = await setFxRate(
         deps,
-        { base: request.body.base as CurrencyCode, quote: request.body.quote as CurrencyCode, rate: request.body.rate },
+        {
+          base: request.body.base as CurrencyCode,
+          quote: request.body.quote as CurrencyCode,
+          rate: request.body.rate,
+        },
         { actor: ACTOR, idempotency: idempotencyOf(request, 'setFxRate'), render },
       );
       return commandReply(outcome, render);
@@ -51,12 +56,14 @@ export function ledgerRoutes(deps: Dependencies): GroupImplementations<'ledger'>
         });
       const idempotency = idempotencyOf(request, 'createAuditCheckpoint');
       const outcome = await runCommand(deps, { idempotency, render }, async () => {
-        const stored = idempotency === undefined ? undefined : await deps.ledger.getIdempotency(idempotency.key);
-        if (stored !== undefined) return { replay: stored };
+        const replay = await storedReplay(deps, idempotency);
+        if (replay !== undefined) return replay;
         return ok({ ops: [], value: await createCheckpoint(deps) });
       });
       return commandReply(outcome, render);
     },
-    verifyAudit: async ({ query }) => ({ body: await verifyAudit(deps, { chainId: query.chainId }) }),
+    verifyAudit: async ({ query }) => ({
+      body: await verifyAudit(deps, { chainId: query.chainId }),
+    }),
   };
 }

@@ -10,7 +10,8 @@ import type { Dependencies } from '@shared/application/ports';
 import { Money, type CurrencyCode } from '@shared/domain/money';
 import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
 import { apiErrorFrom } from '@shared/http/error-responses';
-import type { GroupImplementations } from '@shared/http/http-handler';
+import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
+import type { RouteTable } from '@shared/contracts/routes';
 import { transactionWire } from '@shared/http/ledger-wire';
 import { ACTOR } from '../actor';
 
@@ -20,41 +21,47 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
     jsonResponse(201, transactionWire(transaction), {
       Location: `${basePath}/transactions/${transaction.id}`,
     });
-  const details = (body: { description?: string | undefined; reference?: string | undefined; channel?: string | undefined; valueDate?: string | undefined }) => ({
+  const details = (body: {
+    description?: string | undefined;
+    reference?: string | undefined;
+    channel?: string | undefined;
+    valueDate?: string | undefined;
+  }) => ({
     description: body.description,
     reference: body.reference,
     channel: body.channel,
     valueDate: body.valueDate,
   });
-  const amountOf = (body: { amount: string; currency: string }) => Money.of(body.amount, body.currency as CurrencyCode);
+  const amountOf = (body: { amount: string; currency: string }) =>
+    Money.of(body.amount, body.currency as CurrencyCode);
+
+  const singleAccount =
+    (operation: 'deposit' | 'withdraw', post: typeof deposit) =>
+    async (request: RouteRequest<RouteTable['deposit']>) => {
+      const render = renderAt(request.basePath);
+      const { body } = request;
+      const outcome = await post(
+        deps,
+        { accountId: body.accountId, amount: amountOf(body), ...details(body) },
+        { actor: ACTOR, idempotency: idempotencyOf(request, operation), render },
+      );
+      return commandReply(outcome, render);
+    };
 
   return {
-    deposit: async (request) => {
-      const render = renderAt(request.basePath);
-      const context = { actor: ACTOR, idempotency: idempotencyOf(request, 'deposit'), render };
-      const outcome = await deposit(
-        deps,
-        { accountId: request.body.accountId, amount: amountOf(request.body), ...details(request.body) },
-        context,
-      );
-      return commandReply(outcome, render);
-    },
-    withdraw: async (request) => {
-      const render = renderAt(request.basePath);
-      const context = { actor: ACTOR, idempotency: idempotencyOf(request, 'withdraw'), render };
-      const outcome = await withdraw(
-        deps,
-        { accountId: request.body.accountId, amount: amountOf(request.body), ...details(request.body) },
-        context,
-      );
-      return commandReply(outcome, render);
-    },
+    deposit: singleAccount('deposit', deposit),
+    withdraw: singleAccount('withdraw', withdraw),
     transfer: async (request) => {
       const render = renderAt(request.basePath);
       const { body } = request;
       const outcome = await transfer(
         deps,
-        { fromAccountId: body.fromAccountId, toAccountId: body.toAccountId, amount: amountOf(body), ...details(body) },
+        {
+          fromAccountId: body.fromAccountId,
+          toAccountId: body.toAccountId,
+          amount: amountOf(body),
+          ...details(body),
+        },
         { actor: ACTOR, idempotency: idempotencyOf(request, 'transfer'), render },
       );
       return commandReply(outcome, render);
@@ -64,7 +71,12 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
       const { body } = request;
       const outcome = await fxTransfer(
         deps,
-        { fromAccountId: body.fromAccountId, toAccountId: body.toAccountId, amount: amountOf(body), ...details(body) },
+        {
+          fromAccountId: body.fromAccountId,
+          toAccountId: body.toAccountId,
+          amount: amountOf(body),
+          ...details(body),
+        },
         { actor: ACTOR, idempotency: idempotencyOf(request, 'fxTransfer'), render },
       );
       return commandReply(outcome, render);

@@ -5,7 +5,7 @@ import { appendToChain, GENESIS } from './audit/audit-chain';
 import type { FieldCipher } from './field-cipher';
 import type { CommandContext } from './ledger/accounts';
 import type { StoredCustomer } from './ledger/records';
-import { runCommand, type CommandOutcome } from './ledger/run-command';
+import { runCommand, storedReplay, type CommandOutcome } from './ledger/run-command';
 import type { Dependencies } from './ports';
 
 type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'cipher'>;
@@ -20,10 +20,8 @@ export async function createCustomer(
   context: CommandContext<Customer>,
 ): Promise<Result<CommandOutcome<Customer>, DomainError>> {
   return runCommand(deps, context, async () => {
-    if (context.idempotency !== undefined) {
-      const stored = await deps.ledger.getIdempotency(context.idempotency.key);
-      if (stored !== undefined) return { replay: stored };
-    }
+    const replay = await storedReplay(deps, context.idempotency);
+    if (replay !== undefined) return replay;
     const now = deps.clock.now().toISOString();
     const id = deps.ids.next();
     const chainId = `CUSTOMER#${id}`;
@@ -34,7 +32,10 @@ export async function createCustomer(
       entityId: id,
       action: 'CUSTOMER_CREATED',
       actor: context.actor,
-      data: { kycStatus: 'PENDING', ...(command.externalId === undefined ? {} : { externalId: command.externalId }) },
+      data: {
+        kycStatus: 'PENDING',
+        ...(command.externalId === undefined ? {} : { externalId: command.externalId }),
+      },
     });
     const customer: Customer = {
       ...command,
@@ -113,7 +114,10 @@ async function openCustomer(cipher: FieldCipher, stored: StoredCustomer): Promis
     phone: fields.phone,
     dateOfBirth: fields.dateOfBirth,
     nationalId: fields.nationalId,
-    address: fields.address === undefined ? undefined : (JSON.parse(fields.address) as Customer['address']),
+    address:
+      fields.address === undefined
+        ? undefined
+        : (JSON.parse(fields.address) as Customer['address']),
   };
 }
 

@@ -3,6 +3,12 @@
  * one tag in the OpenAPI document. Adding a group here makes CDK, the local server and the
  * cold-start benchmark expect `functions/<group>/handler.ts`.
  */
-export const endpointGroups = ['system', 'customers', 'accounts', 'transactions', 'ledger'] as const;
+export const endpointGroups = [
+  'system',
+  'customers',
+  'accounts',
+  'transactions',
+  'ledger',
+] as const;
 
 export type EndpointGroup = (typeof endpointGroups)[number];

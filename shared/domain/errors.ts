@@ -26,8 +26,16 @@ export type DomainError =
   | { readonly code: 'INSUFFICIENT_FUNDS'; readonly accountId: string }
   | { readonly code: 'HOLD_NOT_ACTIVE'; readonly holdId: string }
   | { readonly code: 'TRANSACTION_ALREADY_REVERSED'; readonly transactionId: string }
-  | { readonly code: 'TRANSACTION_NOT_REVERSIBLE'; readonly transactionId: string; readonly reason: string }
-  | { readonly code: 'FX_RATE_NOT_FOUND'; readonly base: CurrencyCode; readonly quote: CurrencyCode }
+  | {
+      readonly code: 'TRANSACTION_NOT_REVERSIBLE';
+      readonly transactionId: string;
+      readonly reason: string;
+    }
+  | {
+      readonly code: 'FX_RATE_NOT_FOUND';
+      readonly base: CurrencyCode;
+      readonly quote: CurrencyCode;
+    }
   | { readonly code: 'SAME_CURRENCY_FX'; readonly currency: CurrencyCode }
   | { readonly code: 'IDEMPOTENCY_KEY_REUSED'; readonly key: string };
 

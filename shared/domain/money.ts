@@ -47,7 +47,8 @@ export function amountProblem(amount: string, currency: CurrencyCode): AmountPro
   return undefined;
 }
 
-export type RoundingMode = 'HALF_EVEN' | 'HALF_UP' | 'HALF_DOWN' | 'UP' | 'DOWN' | 'CEILING' | 'FLOOR';
+export type RoundingMode =
+  'HALF_EVEN' | 'HALF_UP' | 'HALF_DOWN' | 'UP' | 'DOWN' | 'CEILING' | 'FLOOR';
 
 const decimalRounding: Record<RoundingMode, Decimal.Rounding> = {
   HALF_EVEN: Decimal.ROUND_HALF_EVEN,

@@ -1,5 +1,9 @@
 import { canonicalJson, sha256Hex } from '../application/audit/audit-chain';
-import type { CommandOutcome, IdempotencyRequest, StoredResponse } from '../application/ledger/run-command';
+import type {
+  CommandOutcome,
+  IdempotencyRequest,
+  StoredResponse,
+} from '../application/ledger/run-command';
 import type { DomainError } from '../domain/errors';
 import type { Result } from '../domain/result';
 import { ApiError, apiErrorFrom } from './error-responses';
@@ -14,20 +18,28 @@ const acceptableKey = /^[\x21-\x7E](?:[\x20-\x7E]{0,253}[\x21-\x7E])?$/;
  * a different body is told apart from a retry.
  */
 export function idempotencyOf(
-  request: { readonly headers: Readonly<Record<string, string>>; readonly params?: unknown; readonly body?: unknown },
+  request: {
+    readonly headers: Readonly<Record<string, string>>;
+    readonly params?: unknown;
+    readonly body?: unknown;
+  },
   operation: string,
 ): IdempotencyRequest | undefined {
   const key = request.headers['idempotency-key'];
   if (key === undefined) return undefined;
   if (!acceptableKey.test(key)) {
     throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 printable characters', {
-      errors: [{ path: 'header.Idempotency-Key', message: 'Must be 1-255 printable ASCII characters' }],
+      errors: [
+        { path: 'header.Idempotency-Key', message: 'Must be 1-255 printable ASCII characters' },
+      ],
     });
   }
   return {
     key,
     operation,
-    requestHash: sha256Hex(canonicalJson({ operation, params: request.params ?? null, body: request.body ?? null })),
+    requestHash: sha256Hex(
+      canonicalJson({ operation, params: request.params ?? null, body: request.body ?? null }),
+    ),
   };
 }
 

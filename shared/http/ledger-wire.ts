@@ -4,7 +4,12 @@ import { availableMinor } from '../domain/ledger/account';
 import { glAccount } from '../domain/ledger/chart-of-accounts';
 import type { JournalEntry } from '../domain/ledger/journal-entry';
 import { Money, type CurrencyCode } from '../domain/money';
-import type { AccountLine, AuditRecord, Hold, TransactionRecord } from '../application/ledger/records';
+import type {
+  AccountLine,
+  AuditRecord,
+  Hold,
+  TransactionRecord,
+} from '../application/ledger/records';
 import type { TrialBalance } from '../application/ledger/ledger-queries';
 
 /*
@@ -12,9 +17,11 @@ import type { TrialBalance } from '../application/ledger/ledger-queries';
  * currency's scale; optional fields omitted rather than null.
  */
 
-export const money = (minor: bigint, currency: CurrencyCode) => Money.fromMinor(minor, currency).toJSON();
+export const money = (minor: bigint, currency: CurrencyCode) =>
+  Money.fromMinor(minor, currency).toJSON();
 
-const decimal = (minor: bigint, currency: CurrencyCode) => Money.fromMinor(minor, currency).toString();
+const decimal = (minor: bigint, currency: CurrencyCode) =>
+  Money.fromMinor(minor, currency).toString();
 
 const optional = <K extends string, V>(key: K, value: V | undefined) =>
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
@@ -108,7 +115,11 @@ export function entryWire(entry: JournalEntry) {
     lines: entry.lines.map((line) => ({
       account:
         line.account.kind === 'gl'
-          ? { type: 'GL' as const, code: line.account.code, name: glAccount(line.account.code).name }
+          ? {
+              type: 'GL' as const,
+              code: line.account.code,
+              name: glAccount(line.account.code).name,
+            }
           : { type: 'CUSTOMER' as const, accountId: line.account.accountId },
       side: line.side,
       amount: money(line.amountMinor, line.currency),

@@ -19,13 +19,9 @@ export function corsHeaders(
   origin: string | undefined,
   allowed: readonly string[],
 ): Record<string, string> {
-  const allowOrigin = allowedOrigin(origin, allowed);
-  if (allowOrigin === undefined) return {};
-  return {
-    'Access-Control-Allow-Origin': allowOrigin,
+  return withAllowedOrigin(origin, allowed, {
     'Access-Control-Expose-Headers': corsPolicy.exposeHeaders.join(', '),
-    ...(allowOrigin === '*' ? {} : { Vary: 'Origin' }),
-  };
+  });
 }
 
 /** The answer to a CORS preflight, as API Gateway's OPTIONS methods give it. */
@@ -33,13 +29,25 @@ export function preflightHeaders(
   origin: string | undefined,
   allowed: readonly string[],
 ): Record<string, string> {
+  return withAllowedOrigin(origin, allowed, {
+    'Access-Control-Allow-Methods': corsPolicy.allowMethods.join(', '),
+    'Access-Control-Allow-Headers': corsPolicy.allowHeaders.join(', '),
+    'Access-Control-Max-Age': String(corsPolicy.maxAgeSeconds),
+  });
+}
+
+/** `headers` plus the allowed origin, or nothing for an origin the tenant does not allow. */
+function withAllowedOrigin(
+  origin: string | undefined,
+  allowed: readonly string[],
+  headers: Record<string, string>,
+): Record<string, string> {
   const allowOrigin = allowedOrigin(origin, allowed);
   if (allowOrigin === undefined) return {};
   return {
     'Access-Control-Allow-Origin': allowOrigin,
-    'Access-Control-Allow-Methods': corsPolicy.allowMethods.join(', '),
-    'Access-Control-Allow-Headers': corsPolicy.allowHeaders.join(', '),
-    'Access-Control-Max-Age': String(corsPolicy.maxAgeSeconds),
+    ...headers,
+    // A specific origin makes the response vary by Origin for caches.
     ...(allowOrigin === '*' ? {} : { Vary: 'Origin' }),
   };
 }

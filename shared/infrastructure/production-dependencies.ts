@@ -18,7 +18,10 @@ export interface Runtime {
 }
 
 /** Builds the real adapters for the given settings. */
-export function createRuntime(environment: Environment, options: { metrics?: StoreMetrics } = {}): Runtime {
+export function createRuntime(
+  environment: Environment,
+  options: { metrics?: StoreMetrics } = {},
+): Runtime {
   const client = createDocumentClient({
     region: environment.region,
     endpoint: environment.dynamodbEndpoint,
@@ -69,11 +72,17 @@ function lazyCipher(environment: Environment): FieldCipher {
   const resolve = (): FieldCipher => {
     if (cipher !== undefined) return cipher;
     if (environment.piiKmsKeyId !== undefined) {
-      cipher = new KmsFieldCipher(new KMSClient({ region: environment.region }), environment.piiKmsKeyId, environment.tenant);
+      cipher = new KmsFieldCipher(
+        new KMSClient({ region: environment.region }),
+        environment.piiKmsKeyId,
+        environment.tenant,
+      );
     } else if (environment.keyringPath !== undefined) {
       cipher = new LocalKeyringCipher(environment.tenant, environment.keyringPath);
     } else {
-      throw new Error('No PII key configured: set NEXUM_PII_KMS_KEY_ID (AWS) or NEXUM_KEYRING_PATH (local)');
+      throw new Error(
+        'No PII key configured: set NEXUM_PII_KMS_KEY_ID (AWS) or NEXUM_KEYRING_PATH (local)',
+      );
     }
     return cipher;
   };

@@ -40,10 +40,16 @@ export interface TestApi {
  * API Gateway events routed exactly as the local server routes them. Only the HTTP socket is
  * missing; the e2e tier covers that.
  */
-export async function createTestApi(label: string, options: { metrics?: StoreMetrics } = {}): Promise<TestApi> {
+export async function createTestApi(
+  label: string,
+  options: { metrics?: StoreMetrics } = {},
+): Promise<TestApi> {
   const table = await freshTable(label);
   const runtime = createRuntime(table.environment, options);
-  const logger = createLogger({ level: 'error', sink: () => undefined });
+  const logger = createLogger({
+    level: 'error',
+    sink: process.env.NEXUM_TEST_LOG === '1' ? (line) => process.stderr.write(`${line}\n`) : () => undefined,
+  });
   const deps: Dependencies = { ...runtime.dependencies, logger };
   await seedSystem(deps);
   const settings = edgeSettingsOf(runtime.environment, logger);
@@ -51,14 +57,22 @@ export async function createTestApi(label: string, options: { metrics?: StoreMet
     system: httpHandler({ group: 'system', settings, implementations: systemRoutes(deps) }),
     customers: httpHandler({ group: 'customers', settings, implementations: customerRoutes(deps) }),
     accounts: httpHandler({ group: 'accounts', settings, implementations: accountRoutes(deps) }),
-    transactions: httpHandler({ group: 'transactions', settings, implementations: transactionRoutes(deps) }),
+    transactions: httpHandler({
+      group: 'transactions',
+      settings,
+      implementations: transactionRoutes(deps),
+    }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {
     table,
     deps,
-    call: async <T>(method: string, target: string, callOptions: { body?: unknown; headers?: Record<string, string> } = {}) => {
+    call: async <T>(
+      method: string,
+      target: string,
+      callOptions: { body?: unknown; headers?: Record<string, string> } = {},
+    ) => {
       const url = new URL(target, 'http://localhost');
       const matched = match(method, url.pathname);
       const query = Object.fromEntries(url.searchParams);
@@ -71,14 +85,21 @@ export async function createTestApi(label: string, options: { metrics?: StoreMet
         ...(callOptions.headers === undefined ? {} : { headers: callOptions.headers }),
         ...(callOptions.body === undefined
           ? {}
-          : { body: typeof callOptions.body === 'string' ? callOptions.body : (callOptions.body as object) }),
+          : {
+              body:
+                typeof callOptions.body === 'string'
+                  ? callOptions.body
+                  : (callOptions.body as object),
+            }),
       });
       event.requestContext.path = event.path; // No stage prefix: links match the local server's.
       const group: EndpointGroup = matched.kind === 'matched' ? matched.route.group : 'system';
       const result: APIGatewayProxyResult = await handlers[group](event, lambdaContext);
       return {
         status: result.statusCode,
-        headers: Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])),
+        headers: Object.fromEntries(
+          Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+        ),
         body: (result.body === '' ? {} : JSON.parse(result.body)) as T,
         raw: result.body,
       };
@@ -90,7 +111,12 @@ export async function createTestApi(label: string, options: { metrics?: StoreMet
 /** Opens a customer and an account with an optional opening deposit; returns the account id. */
 export async function anAccount(
   api: TestApi,
-  options: { currency?: string; deposit?: string; overdraftLimit?: string; customerId?: string } = {},
+  options: {
+    currency?: string;
+    deposit?: string;
+    overdraftLimit?: string;
+    customerId?: string;
+  } = {},
 ): Promise<string> {
   const currency = options.currency ?? 'USD';
   const customerId =

@@ -51,4 +51,8 @@ export function apiEvent(request: {
 }
 
 /** A Lambda context for handler tests (the Powertools testing pattern). */
-export const lambdaContext: Context = localLambdaContext('nexum-test');
+export const lambdaContext: Context = {
+  ...localLambdaContext('nexum-test'),
+  // Constant, so a test running longer than a Lambda timeout does not trip middy's early timeout.
+  getRemainingTimeInMillis: () => 10_000,
+};

@@ -102,3 +102,21 @@ export function verifyChain(
   }
   return { valid: true, checked };
 }
+
+/** The next record of an account's own chain (chain id `ACCOUNT#<id>`). */
+export function appendToAccountChain(
+  account: { readonly id: string; readonly audit: ChainHead },
+  change: {
+    readonly at: string;
+    readonly action: string;
+    readonly actor: string;
+    readonly data: Readonly<Record<string, string>>;
+  },
+): { readonly record: AuditRecord; readonly head: ChainHead } {
+  return appendToChain(account.audit, {
+    chainId: `ACCOUNT#${account.id}`,
+    entityType: 'ACCOUNT',
+    entityId: account.id,
+    ...change,
+  });
+}

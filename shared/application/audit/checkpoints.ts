@@ -22,7 +22,12 @@ export interface AuditCheckpoint {
 }
 
 export function checkpointRoot(previousRoot: string, heads: readonly ChainHeadMark[]): string {
-  return sha256Hex(canonicalJson({ previousRoot, heads: heads.map((head) => [head.chainId, head.seq, head.hash]) }));
+  return sha256Hex(
+    canonicalJson({
+      previousRoot,
+      heads: heads.map((head) => [head.chainId, head.seq, head.hash]),
+    }),
+  );
 }
 
 /** Takes a checkpoint of every registered chain's current head. */

@@ -4,10 +4,16 @@ import { glRoles } from '../../domain/ledger/chart-of-accounts';
 import type { DomainError } from '../../domain/errors';
 import type { CurrencyCode, Money } from '../../domain/money';
 import { err, ok, type Result } from '../../domain/result';
-import { appendToChain, GENESIS } from '../audit/audit-chain';
+import { appendToAccountChain, appendToChain, GENESIS } from '../audit/audit-chain';
 import type { Dependencies } from '../ports';
 import type { Hold, WriteOp } from './records';
-import { runCommand, type CommandOutcome, type IdempotencyRequest, type StoredResponse } from './run-command';
+import {
+  runCommand,
+  storedReplay,
+  type CommandOutcome,
+  type IdempotencyRequest,
+  type StoredResponse,
+} from './run-command';
 
 type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'customers'>;
 
@@ -31,14 +37,19 @@ export async function openAccount(
   command: OpenAccountCommand,
   context: CommandContext<Account>,
 ): Promise<Result<CommandOutcome<Account>, DomainError>> {
-  if (command.overdraftLimit !== undefined && command.overdraftLimit.currency !== command.currency) {
-    return err({ code: 'CURRENCY_MISMATCH', expected: command.currency, received: command.overdraftLimit.currency });
+  if (
+    command.overdraftLimit !== undefined &&
+    command.overdraftLimit.currency !== command.currency
+  ) {
+    return err({
+      code: 'CURRENCY_MISMATCH',
+      expected: command.currency,
+      received: command.overdraftLimit.currency,
+    });
   }
   return runCommand(deps, context, async () => {
-    if (context.idempotency !== undefined) {
-      const stored = await deps.ledger.getIdempotency(context.idempotency.key);
-      if (stored !== undefined) return { replay: stored };
-    }
+    const replay = await storedReplay(deps, context.idempotency);
+    if (replay !== undefined) return replay;
     if (!(await deps.customers.exists(command.customerId))) {
       return err({ code: 'CUSTOMER_NOT_FOUND', customerId: command.customerId });
     }
@@ -107,17 +118,24 @@ export async function changeAccountStatus(
     if (refused !== undefined) return err(refused);
     const status = action === 'freeze' ? 'FROZEN' : action === 'unfreeze' ? 'ACTIVE' : 'CLOSED';
     const now = deps.clock.now().toISOString();
-    const audited = appendToChain(account.audit, {
-      chainId: `ACCOUNT#${account.id}`,
+    const audited = appendToAccountChain(account, {
       at: now,
-      entityType: 'ACCOUNT',
-      entityId: account.id,
       action: `ACCOUNT_${status === 'ACTIVE' ? 'UNFROZEN' : status}`,
       actor: context.actor,
       data: { from: account.status, to: status, ...(reason === undefined ? {} : { reason }) },
     });
-    const after: Account = { ...account, status, version: account.version + 1, audit: audited.head, updatedAt: now };
-    const eventType = { freeze: 'nexum.account.frozen', unfreeze: 'nexum.account.unfrozen', close: 'nexum.account.closed' }[action];
+    const after: Account = {
+      ...account,
+      status,
+      version: account.version + 1,
+      audit: audited.head,
+      updatedAt: now,
+    };
+    const eventType = {
+      freeze: 'nexum.account.frozen',
+      unfreeze: 'nexum.account.unfrozen',
+      close: 'nexum.account.closed',
+    }[action];
     return ok({
       ops: [
         { kind: 'updateAccount', before: account, after },
@@ -137,10 +155,15 @@ function statusRefusal(account: Account, action: StatusAction): DomainError | un
         ? { code: 'CONFLICT', detail: `Account ${account.id} is already frozen` }
         : undefined;
     case 'unfreeze':
-      return account.status === 'FROZEN' ? undefined : { code: 'ACCOUNT_NOT_FROZEN', accountId: account.id };
+      return account.status === 'FROZEN'
+        ? undefined
+        : { code: 'ACCOUNT_NOT_FROZEN', accountId: account.id };
     case 'close':
-      if (account.holdsMinor !== 0n) return { code: 'ACCOUNT_HAS_ACTIVE_HOLDS', accountId: account.id };
-      return account.balanceMinor === 0n ? undefined : { code: 'ACCOUNT_BALANCE_NOT_ZERO', accountId: account.id };
+      if (account.holdsMinor !== 0n)
+        return { code: 'ACCOUNT_HAS_ACTIVE_HOLDS', accountId: account.id };
+      return account.balanceMinor === 0n
+        ? undefined
+        : { code: 'ACCOUNT_BALANCE_NOT_ZERO', accountId: account.id };
   }
 }
 
@@ -161,14 +184,20 @@ export async function placeHold(
     const loaded = await deps.ledger.loadAccounts([command.accountId], context.idempotency?.key);
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const account = loaded.accounts.get(command.accountId);
-    if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
+    if (account === undefined)
+      return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
     if (command.amount.currency !== account.currency) {
-      return err({ code: 'CURRENCY_MISMATCH', expected: account.currency, received: command.amount.currency });
+      return err({
+        code: 'CURRENCY_MISMATCH',
+        expected: account.currency,
+        received: command.amount.currency,
+      });
     }
     if (account.status === 'CLOSED') return err({ code: 'ACCOUNT_CLOSED', accountId: account.id });
     if (account.status === 'FROZEN') return err({ code: 'ACCOUNT_FROZEN', accountId: account.id });
     const amountMinor = command.amount.toMinor();
-    if (availableMinor(account) < amountMinor) return err({ code: 'INSUFFICIENT_FUNDS', accountId: account.id });
+    if (availableMinor(account) < amountMinor)
+      return err({ code: 'INSUFFICIENT_FUNDS', accountId: account.id });
     const now = deps.clock.now().toISOString();
     const hold: Hold = {
       id: deps.ids.next(),
@@ -181,11 +210,8 @@ export async function placeHold(
       createdAt: now,
       releasedAt: undefined,
     };
-    const audited = appendToChain(account.audit, {
-      chainId: `ACCOUNT#${account.id}`,
+    const audited = appendToAccountChain(account, {
       at: now,
-      entityType: 'ACCOUNT',
-      entityId: account.id,
       action: 'HOLD_PLACED',
       actor: context.actor,
       data: { holdId: hold.id, amountMinor: amountMinor.toString(), currency: hold.currency },
@@ -199,7 +225,13 @@ export async function placeHold(
     };
     return ok({
       ops: [
-        { kind: 'updateAccount', before: account, after, requireAvailableMinor: amountMinor, allowedStatuses: ['ACTIVE'] },
+        {
+          kind: 'updateAccount',
+          before: account,
+          after,
+          requireAvailableMinor: amountMinor,
+          allowedStatuses: ['ACTIVE'],
+        },
         { kind: 'putHold', hold },
         { kind: 'appendAudit', record: audited.record },
       ],
@@ -229,11 +261,8 @@ export async function releaseHold(
     if (hold.status !== 'ACTIVE') return err({ code: 'HOLD_NOT_ACTIVE', holdId });
     const now = deps.clock.now().toISOString();
     const released: Hold = { ...hold, status: outcome, releasedAt: now };
-    const audited = appendToChain(account.audit, {
-      chainId: `ACCOUNT#${account.id}`,
+    const audited = appendToAccountChain(account, {
       at: now,
-      entityType: 'ACCOUNT',
-      entityId: account.id,
       action: outcome === 'RELEASED' ? 'HOLD_RELEASED' : 'HOLD_EXPIRED',
       actor: context.actor,
       data: { holdId, amountMinor: hold.amountMinor.toString(), currency: hold.currency },
@@ -247,7 +276,12 @@ export async function releaseHold(
     };
     return ok({
       ops: [
-        { kind: 'updateAccount', before: account, after, allowedStatuses: ['ACTIVE', 'FROZEN', 'CLOSED'] },
+        {
+          kind: 'updateAccount',
+          before: account,
+          after,
+          allowedStatuses: ['ACTIVE', 'FROZEN', 'CLOSED'],
+        },
         { kind: 'updateHold', before: hold, after: released },
         { kind: 'appendAudit', record: audited.record },
       ],
@@ -274,7 +308,12 @@ export async function expireHolds(deps: Deps, accountId: string, actor: string):
   return expired;
 }
 
-function accountEvent(deps: Pick<Dependencies, 'ids'>, account: Account, type: string, now: string): WriteOp {
+function accountEvent(
+  deps: Pick<Dependencies, 'ids'>,
+  account: Account,
+  type: string,
+  now: string,
+): WriteOp {
   return {
     kind: 'putEvent',
     event: {

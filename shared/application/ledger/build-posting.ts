@@ -7,7 +7,7 @@ import {
   type JournalLine,
 } from '../../domain/ledger/journal-entry';
 import type { CurrencyCode } from '../../domain/money';
-import { appendToChain } from '../audit/audit-chain';
+import { appendToAccountChain } from '../audit/audit-chain';
 import type { Dependencies } from '../ports';
 import type { GlMovement, TransactionRecord, TransactionType, WriteOp } from './records';
 
@@ -39,7 +39,11 @@ export interface PostingRequest {
 export function buildPosting(
   deps: Pick<Dependencies, 'clock' | 'ids'>,
   request: PostingRequest,
-): { readonly ops: WriteOp[]; readonly transaction: TransactionRecord; readonly entry: JournalEntry } {
+): {
+  readonly ops: WriteOp[];
+  readonly transaction: TransactionRecord;
+  readonly entry: JournalEntry;
+} {
   assertBalanced(request.lines);
   const now = deps.clock.now().toISOString();
   const bookingDate = now.slice(0, 10);
@@ -126,11 +130,8 @@ function accountOps(
 ): WriteOp[] {
   const delta = customerBalanceDelta(line);
   const balanceAfterMinor = account.balanceMinor + delta;
-  const audited = appendToChain(account.audit, {
-    chainId: `ACCOUNT#${account.id}`,
+  const audited = appendToAccountChain(account, {
     at: now,
-    entityType: 'ACCOUNT',
-    entityId: account.id,
     action: line.side === 'CREDIT' ? 'ACCOUNT_CREDITED' : 'ACCOUNT_DEBITED',
     actor: request.actor,
     data: {
@@ -207,4 +208,3 @@ class GlAggregator {
     return [...this.movements.values()].map((movement) => ({ kind: 'moveGl', movement }));
   }
 }
-

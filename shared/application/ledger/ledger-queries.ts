@@ -1,4 +1,9 @@
-import { chartOfAccounts, glAccount, normalSideOf, type GlCode } from '../../domain/ledger/chart-of-accounts';
+import {
+  chartOfAccounts,
+  glAccount,
+  normalSideOf,
+  type GlCode,
+} from '../../domain/ledger/chart-of-accounts';
 import type { CurrencyCode } from '../../domain/money';
 import { appendToChain, GENESIS, verifyChain, type ChainVerification } from '../audit/audit-chain';
 import { checkpointRoot } from '../audit/checkpoints';
@@ -7,7 +12,7 @@ import type { CommandContext } from './accounts';
 import type { GlBalance } from './ledger-store';
 import { ok, type Result } from '../../domain/result';
 import type { DomainError } from '../../domain/errors';
-import { runCommand, type CommandOutcome } from './run-command';
+import { runCommand, storedReplay, type CommandOutcome } from './run-command';
 import type { FxRate } from '../../domain/ledger/posting-rules';
 
 export interface TrialBalanceAccount {
@@ -32,7 +37,9 @@ export interface TrialBalance {
  * The trial balance per currency from the GL balance shards: total debits and credits over the
  * chart, which every balanced entry keeps equal. Reads O(chart × shards) items, never entries.
  */
-export async function trialBalance(deps: Pick<Dependencies, 'ledger'>): Promise<readonly TrialBalance[]> {
+export async function trialBalance(
+  deps: Pick<Dependencies, 'ledger'>,
+): Promise<readonly TrialBalance[]> {
   const balances = await deps.ledger.glBalances();
   const byCurrency = new Map<CurrencyCode, GlBalance[]>();
   for (const balance of balances) {
@@ -53,12 +60,20 @@ export async function trialBalance(deps: Pick<Dependencies, 'ledger'>): Promise<
             type: account.type,
             debitsMinor: row.debitsMinor,
             creditsMinor: row.creditsMinor,
-            balanceMinor: debitNormal ? row.debitsMinor - row.creditsMinor : row.creditsMinor - row.debitsMinor,
+            balanceMinor: debitNormal
+              ? row.debitsMinor - row.creditsMinor
+              : row.creditsMinor - row.debitsMinor,
           };
         });
       const debitsMinor = accounts.reduce((sum, row) => sum + row.debitsMinor, 0n);
       const creditsMinor = accounts.reduce((sum, row) => sum + row.creditsMinor, 0n);
-      return { currency, debitsMinor, creditsMinor, balanced: debitsMinor === creditsMinor, accounts };
+      return {
+        currency,
+        debitsMinor,
+        creditsMinor,
+        balanced: debitsMinor === creditsMinor,
+        accounts,
+      };
     });
 }
 
@@ -69,7 +84,8 @@ export interface AuditVerification {
   readonly firstInvalid?: {
     readonly chainId: string;
     readonly seq: number;
-    readonly reason: NonNullable<ChainVerification['firstInvalid']>['reason'] | 'CHECKPOINT_MISMATCH';
+    readonly reason:
+      NonNullable<ChainVerification['firstInvalid']>['reason'] | 'CHECKPOINT_MISMATCH';
   };
 }
 
@@ -86,11 +102,15 @@ export async function verifyAudit(
     .map((chain) => chain.chainId)
     .filter((chainId) => filter.chainId === undefined || chainId === filter.chainId)
     .sort();
-  const checkpoint = filter.chainId === undefined ? await deps.ledger.latestCheckpoint() : undefined;
+  const checkpoint =
+    filter.chainId === undefined ? await deps.ledger.latestCheckpoint() : undefined;
   const marks = new Map(checkpoint?.heads.map((head) => [head.chainId, head]));
   let checked = 0;
   for (const chainId of chains) {
-    const [records, head] = await Promise.all([deps.ledger.readChain(chainId), deps.ledger.getChainHead(chainId)]);
+    const [records, head] = await Promise.all([
+      deps.ledger.readChain(chainId),
+      deps.ledger.getChainHead(chainId),
+    ]);
     const result = verifyChain(chainId, records, head);
     checked += result.checked;
     if (!result.valid) return { ...result, checked, chains: chains.length };
@@ -105,12 +125,19 @@ export async function verifyAudit(
       };
     }
   }
-  if (checkpoint !== undefined && checkpointRoot(checkpoint.previousRoot, checkpoint.heads) !== checkpoint.root) {
+  if (
+    checkpoint !== undefined &&
+    checkpointRoot(checkpoint.previousRoot, checkpoint.heads) !== checkpoint.root
+  ) {
     return {
       valid: false,
       checked,
       chains: chains.length,
-      firstInvalid: { chainId: `CHECKPOINT#${checkpoint.id}`, seq: 0, reason: 'CHECKPOINT_MISMATCH' },
+      firstInvalid: {
+        chainId: `CHECKPOINT#${checkpoint.id}`,
+        seq: 0,
+        reason: 'CHECKPOINT_MISMATCH',
+      },
     };
   }
   return { valid: true, checked, chains: chains.length };
@@ -123,10 +150,8 @@ export async function setFxRate(
   context: CommandContext<FxRate & { asOf: string }>,
 ): Promise<Result<CommandOutcome<FxRate & { asOf: string }>, DomainError>> {
   return runCommand(deps, context, async () => {
-    if (context.idempotency !== undefined) {
-      const stored = await deps.ledger.getIdempotency(context.idempotency.key);
-      if (stored !== undefined) return { replay: stored };
-    }
+    const replay = await storedReplay(deps, context.idempotency);
+    if (replay !== undefined) return replay;
     const chainId = `FXRATE#${rate.base}#${rate.quote}`;
     const head = (await deps.ledger.getChainHead(chainId)) ?? GENESIS;
     const asOf = deps.clock.now().toISOString();
@@ -144,7 +169,14 @@ export async function setFxRate(
         { kind: 'putFxRate', base: rate.base, quote: rate.quote, rate: rate.rate, asOf },
         { kind: 'putChainHead', chainId, before: head, after: audited.head },
         ...(head.seq === 0
-          ? [{ kind: 'registerChain', chainId, entityType: 'FX_RATE', entityId: `${rate.base}${rate.quote}` } as const]
+          ? [
+              {
+                kind: 'registerChain',
+                chainId,
+                entityType: 'FX_RATE',
+                entityId: `${rate.base}${rate.quote}`,
+              } as const,
+            ]
           : []),
         { kind: 'appendAudit', record: audited.record },
       ],

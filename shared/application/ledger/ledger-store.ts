@@ -61,7 +61,10 @@ export interface LedgerStore {
   loadAccounts(
     accountIds: readonly string[],
     idempotencyKey?: string,
-  ): Promise<{ accounts: ReadonlyMap<string, Account>; idempotency: IdempotencyRecord | undefined }>;
+  ): Promise<{
+    accounts: ReadonlyMap<string, Account>;
+    idempotency: IdempotencyRecord | undefined;
+  }>;
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;
 
@@ -74,7 +77,10 @@ export interface LedgerStore {
   getHold(accountId: string, holdId: string): Promise<Hold | undefined>;
   glBalances(): Promise<readonly GlBalance[]>;
 
-  getFxRate(base: CurrencyCode, quote: CurrencyCode): Promise<(FxRate & { asOf: string }) | undefined>;
+  getFxRate(
+    base: CurrencyCode,
+    quote: CurrencyCode,
+  ): Promise<(FxRate & { asOf: string }) | undefined>;
   listFxRates(): Promise<readonly (FxRate & { asOf: string })[]>;
 
   getChainHead(chainId: string): Promise<ChainHead | undefined>;

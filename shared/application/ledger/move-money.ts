@@ -33,37 +33,48 @@ export interface MoneyMovementDetails {
 const settlementChannels = new Set(['ONLINE', 'MOBILE', 'WIRE', 'ACH', 'API', 'CARD']);
 
 function counterpartyOf(channel: string | undefined): GlCode {
-  return channel !== undefined && settlementChannels.has(channel) ? glRoles.settlement : glRoles.cash;
+  return channel !== undefined && settlementChannels.has(channel)
+    ? glRoles.settlement
+    : glRoles.cash;
 }
 
 export async function deposit(
   deps: Deps,
-  command: { accountId: string; amount: Money } & MoneyMovementDetails,
+  command: SingleAccountCommand,
   context: CommandContext<TransactionRecord>,
 ): Outcome {
-  return postAgainst(deps, [command.accountId], context, (accounts) => {
-    const account = accounts.get(command.accountId);
-    if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
-    const lines = decideDeposit(account, command.amount, counterpartyOf(command.channel));
-    if (!lines.ok) return lines;
-    return ok(request(command, 'DEPOSIT', lines.value, accounts, context.actor, { toAccountId: account.id }));
-  });
+  return postSingle(deps, command, context, 'DEPOSIT');
 }
 
 export async function withdraw(
   deps: Deps,
-  command: { accountId: string; amount: Money } & MoneyMovementDetails,
+  command: SingleAccountCommand,
   context: CommandContext<TransactionRecord>,
 ): Outcome {
   return withExpiredHoldsReleased(deps, [command.accountId], context.actor, () =>
-    postAgainst(deps, [command.accountId], context, (accounts) => {
-      const account = accounts.get(command.accountId);
-      if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
-      const lines = decideWithdrawal(account, command.amount, counterpartyOf(command.channel));
-      if (!lines.ok) return lines;
-      return ok(request(command, 'WITHDRAWAL', lines.value, accounts, context.actor, { fromAccountId: account.id }));
-    }),
+    postSingle(deps, command, context, 'WITHDRAWAL'),
   );
+}
+
+type SingleAccountCommand = { accountId: string; amount: Money } & MoneyMovementDetails;
+
+/** Cash in or out of one account against the channel's GL account. */
+async function postSingle(
+  deps: Deps,
+  command: SingleAccountCommand,
+  context: CommandContext<TransactionRecord>,
+  type: 'DEPOSIT' | 'WITHDRAWAL',
+): Outcome {
+  return postAgainst(deps, [command.accountId], context, (accounts) => {
+    const account = accounts.get(command.accountId);
+    if (account === undefined)
+      return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
+    const decide = type === 'DEPOSIT' ? decideDeposit : decideWithdrawal;
+    const lines = decide(account, command.amount, counterpartyOf(command.channel));
+    if (!lines.ok) return lines;
+    const side = type === 'DEPOSIT' ? { toAccountId: account.id } : { fromAccountId: account.id };
+    return ok(request(command, type, lines.value, accounts, context.actor, side));
+  });
 }
 
 export async function transfer(
@@ -102,10 +113,15 @@ export async function fxTransfer(
       if (!found.ok) return found;
       const [from, to] = found.value;
       if (command.amount.currency !== from.currency) {
-        return err({ code: 'CURRENCY_MISMATCH', expected: from.currency, received: command.amount.currency });
+        return err({
+          code: 'CURRENCY_MISMATCH',
+          expected: from.currency,
+          received: command.amount.currency,
+        });
       }
       const rate = await deps.ledger.getFxRate(from.currency, to.currency);
-      if (rate === undefined) return err({ code: 'FX_RATE_NOT_FOUND', base: from.currency, quote: to.currency });
+      if (rate === undefined)
+        return err({ code: 'FX_RATE_NOT_FOUND', base: from.currency, quote: to.currency });
       const decided = decideFxTransfer(from, to, command.amount, rate);
       if (!decided.ok) return decided;
       return ok(
@@ -138,17 +154,25 @@ export async function reverseTransaction(
 ): Outcome {
   return runCommand(deps, context, async () => {
     const original = await deps.ledger.getTransaction(command.transactionId);
-    if (original === undefined) return err({ code: 'TRANSACTION_NOT_FOUND', transactionId: command.transactionId });
+    if (original === undefined)
+      return err({ code: 'TRANSACTION_NOT_FOUND', transactionId: command.transactionId });
     if (original.type === 'REVERSAL') {
-      return err({ code: 'TRANSACTION_NOT_REVERSIBLE', transactionId: original.id, reason: 'it is itself a reversal' });
+      return err({
+        code: 'TRANSACTION_NOT_REVERSIBLE',
+        transactionId: original.id,
+        reason: 'it is itself a reversal',
+      });
     }
     if (original.status === 'REVERSED') {
       return err({ code: 'TRANSACTION_ALREADY_REVERSED', transactionId: original.id });
     }
     const entry = await deps.ledger.getEntry(original.journalEntryId);
-    if (entry === undefined) throw new Error(`Entry ${original.journalEntryId} of ${original.id} is missing`);
+    if (entry === undefined)
+      throw new Error(`Entry ${original.journalEntryId} of ${original.id} is missing`);
     const lines = reversingLines(entry.lines);
-    const accountIds = lines.flatMap((line) => (line.account.kind === 'customer' ? [line.account.accountId] : []));
+    const accountIds = lines.flatMap((line) =>
+      line.account.kind === 'customer' ? [line.account.accountId] : [],
+    );
     const loaded = await deps.ledger.loadAccounts(accountIds, context.idempotency?.key);
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const refused = checkReversal(lines, loaded.accounts);
@@ -168,7 +192,10 @@ export async function reverseTransaction(
       debitableStatuses: ['ACTIVE', 'FROZEN'],
     });
     return ok({
-      ops: [...posting.ops, { kind: 'markReversed', transactionId: original.id, reversedBy: posting.transaction.id }],
+      ops: [
+        ...posting.ops,
+        { kind: 'markReversed', transactionId: original.id, reversedBy: posting.transaction.id },
+      ],
       value: posting.transaction,
     });
   });

@@ -140,7 +140,12 @@ export type WriteOp =
       readonly allowedStatuses?: readonly AccountStatus[];
     }
   | { readonly kind: 'appendAudit'; readonly record: AuditRecord }
-  | { readonly kind: 'registerChain'; readonly chainId: string; readonly entityType: string; readonly entityId: string }
+  | {
+      readonly kind: 'registerChain';
+      readonly chainId: string;
+      readonly entityType: string;
+      readonly entityId: string;
+    }
   | { readonly kind: 'putTransaction'; readonly transaction: TransactionRecord }
   | { readonly kind: 'markReversed'; readonly transactionId: string; readonly reversedBy: string }
   | { readonly kind: 'putEntry'; readonly entry: JournalEntry }
@@ -150,8 +155,19 @@ export type WriteOp =
   | { readonly kind: 'updateHold'; readonly before: Hold; readonly after: Hold }
   | { readonly kind: 'putEvent'; readonly event: OutboxEvent }
   | { readonly kind: 'putIdempotency'; readonly record: IdempotencyRecord }
-  | { readonly kind: 'putChainHead'; readonly chainId: string; readonly before: ChainHead; readonly after: ChainHead }
-  | { readonly kind: 'putFxRate'; readonly base: CurrencyCode; readonly quote: CurrencyCode; readonly rate: string; readonly asOf: string };
+  | {
+      readonly kind: 'putChainHead';
+      readonly chainId: string;
+      readonly before: ChainHead;
+      readonly after: ChainHead;
+    }
+  | {
+      readonly kind: 'putFxRate';
+      readonly base: CurrencyCode;
+      readonly quote: CurrencyCode;
+      readonly rate: string;
+      readonly asOf: string;
+    };
 
 /** Why a unit of work did not commit. */
 export type CommitFailure =
@@ -168,4 +184,5 @@ export type CommitFailure =
   /** Funds fell below the requirement at write time although the version matched. */
   | { readonly reason: 'insufficient-funds'; readonly accountId: string };
 
-export type CommitResult = { readonly committed: true } | ({ readonly committed: false } & CommitFailure);
+export type CommitResult =
+  { readonly committed: true } | ({ readonly committed: false } & CommitFailure);

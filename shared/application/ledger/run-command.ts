@@ -53,7 +53,13 @@ export async function runCommand<T>(
     const result = await deps.ledger.commit(
       request.idempotency === undefined
         ? ops
-        : [...ops, { kind: 'putIdempotency', record: recordOf(deps, request.idempotency, request.render(value)) }],
+        : [
+            ...ops,
+            {
+              kind: 'putIdempotency',
+              record: recordOf(deps, request.idempotency, request.render(value)),
+            },
+          ],
     );
     if (result.committed) return ok({ replayed: false, value });
     switch (result.reason) {
@@ -114,4 +120,17 @@ function recordOf(
     createdAt: now.toISOString(),
     expiresAtEpochSeconds: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
   };
+}
+
+/**
+ * The stored response for a keyed request, as a replay plan; for commands whose first read is
+ * not a batch that already includes the key.
+ */
+export async function storedReplay(
+  deps: Pick<Dependencies, 'ledger'>,
+  idempotency: IdempotencyRequest | undefined,
+): Promise<{ readonly replay: IdempotencyRecord } | undefined> {
+  if (idempotency === undefined) return undefined;
+  const stored = await deps.ledger.getIdempotency(idempotency.key);
+  return stored === undefined ? undefined : { replay: stored };
 }

@@ -11,7 +11,11 @@ import {
 
 const accountParams = z.strictObject({ accountId: RefSchema });
 
-const statusChange = (action: 'freeze' | 'unfreeze' | 'close', summary: string, errorCodes: string[]) =>
+const statusChange = (
+  action: 'freeze' | 'unfreeze' | 'close',
+  summary: string,
+  errorCodes: string[],
+) =>
   defineRoute({
     method: 'POST',
     path: `/accounts/{accountId}/${action}`,
@@ -56,7 +60,11 @@ export const accountRoutes = {
     summary: "An account's history, newest first, each line with the balance after it",
     params: accountParams,
     query: PageQuerySchema,
-    success: { status: 200, description: 'A page of history lines', schema: pageOf(AccountLineSchema) },
+    success: {
+      status: 200,
+      description: 'A page of history lines',
+      schema: pageOf(AccountLineSchema),
+    },
     errorCodes: ['ACCOUNT_NOT_FOUND'],
   }),
   placeHold: defineRoute({
@@ -69,7 +77,13 @@ export const accountRoutes = {
     body: PlaceHoldBodySchema,
     idempotent: true,
     success: { status: 201, description: 'The hold', schema: HoldSchema },
-    errorCodes: ['ACCOUNT_NOT_FOUND', 'ACCOUNT_FROZEN', 'ACCOUNT_CLOSED', 'CURRENCY_MISMATCH', 'INSUFFICIENT_FUNDS'],
+    errorCodes: [
+      'ACCOUNT_NOT_FOUND',
+      'ACCOUNT_FROZEN',
+      'ACCOUNT_CLOSED',
+      'CURRENCY_MISMATCH',
+      'INSUFFICIENT_FUNDS',
+    ],
   }),
   listHolds: defineRoute({
     method: 'GET',
@@ -78,7 +92,11 @@ export const accountRoutes = {
     permission: 'VIEW_ACCOUNT',
     summary: "An account's holds",
     params: accountParams,
-    success: { status: 200, description: 'The holds', schema: z.object({ items: z.array(HoldSchema) }) },
+    success: {
+      status: 200,
+      description: 'The holds',
+      schema: z.object({ items: z.array(HoldSchema) }),
+    },
     errorCodes: ['ACCOUNT_NOT_FOUND'],
   }),
   releaseHold: defineRoute({

@@ -19,7 +19,11 @@ export const ledgerRoutes = {
     group: 'ledger',
     permission: 'VIEW_REPORTS',
     summary: 'Trial balance per currency and GL account, from balances (never a scan)',
-    success: { status: 200, description: 'Debits equal credits in every currency', schema: TrialBalanceSchema },
+    success: {
+      status: 200,
+      description: 'Debits equal credits in every currency',
+      schema: TrialBalanceSchema,
+    },
   }),
   getJournalEntry: defineRoute({
     method: 'GET',
@@ -47,7 +51,11 @@ export const ledgerRoutes = {
     group: 'ledger',
     permission: 'VIEW_TRANSACTION',
     summary: 'All current FX rates',
-    success: { status: 200, description: 'The rates', schema: z.object({ items: z.array(FxRateSchema) }) },
+    success: {
+      status: 200,
+      description: 'The rates',
+      schema: z.object({ items: z.array(FxRateSchema) }),
+    },
   }),
   listAuditEvents: defineRoute({
     method: 'GET',
@@ -59,7 +67,11 @@ export const ledgerRoutes = {
       entityType: z.enum(['ACCOUNT', 'CUSTOMER', 'FX_RATE']).optional(),
       entityId: RefSchema.optional(),
     }),
-    success: { status: 200, description: 'A page of audit records', schema: pageOf(AuditRecordSchema) },
+    success: {
+      status: 200,
+      description: 'A page of audit records',
+      schema: pageOf(AuditRecordSchema),
+    },
   }),
   createAuditCheckpoint: defineRoute({
     method: 'POST',

@@ -10,8 +10,19 @@ import {
   WithdrawBodySchema,
 } from '../schemas/requests';
 
-const posted = { status: 201, description: 'The posted transaction', schema: TransactionSchema } as const;
-const debitErrors = ['ACCOUNT_NOT_FOUND', 'ACCOUNT_FROZEN', 'ACCOUNT_CLOSED', 'CURRENCY_MISMATCH', 'INSUFFICIENT_FUNDS', 'CONFLICT'];
+const posted = {
+  status: 201,
+  description: 'The posted transaction',
+  schema: TransactionSchema,
+} as const;
+const debitErrors = [
+  'ACCOUNT_NOT_FOUND',
+  'ACCOUNT_FROZEN',
+  'ACCOUNT_CLOSED',
+  'CURRENCY_MISMATCH',
+  'INSUFFICIENT_FUNDS',
+  'CONFLICT',
+];
 
 /** Money movements: each one balanced journal entry, posted atomically and idempotently. */
 export const transactionRoutes = {
@@ -60,7 +71,12 @@ export const transactionRoutes = {
     body: FxTransferBodySchema,
     idempotent: true,
     success: posted,
-    errorCodes: [...debitErrors, 'ACCOUNTS_MUST_BE_DIFFERENT', 'FX_RATE_NOT_FOUND', 'SAME_CURRENCY_FX'],
+    errorCodes: [
+      ...debitErrors,
+      'ACCOUNTS_MUST_BE_DIFFERENT',
+      'FX_RATE_NOT_FOUND',
+      'SAME_CURRENCY_FX',
+    ],
   }),
   reverseTransaction: defineRoute({
     method: 'POST',
@@ -72,7 +88,13 @@ export const transactionRoutes = {
     body: ReverseBodySchema,
     idempotent: true,
     success: { status: 201, description: 'The reversing transaction', schema: TransactionSchema },
-    errorCodes: ['TRANSACTION_NOT_FOUND', 'TRANSACTION_ALREADY_REVERSED', 'TRANSACTION_NOT_REVERSIBLE', 'INSUFFICIENT_FUNDS', 'ACCOUNT_CLOSED'],
+    errorCodes: [
+      'TRANSACTION_NOT_FOUND',
+      'TRANSACTION_ALREADY_REVERSED',
+      'TRANSACTION_NOT_REVERSIBLE',
+      'INSUFFICIENT_FUNDS',
+      'ACCOUNT_CLOSED',
+    ],
   }),
   getTransaction: defineRoute({
     method: 'GET',

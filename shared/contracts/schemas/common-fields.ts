@@ -13,7 +13,10 @@ export const TextSchema = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, 'Control characters are not allowed');
+    .regex(
+      /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/,
+      'Control characters are not allowed',
+    );
 
 /** A business date, YYYY-MM-DD, that exists in the calendar. */
 export const DateSchema = z.iso.date();

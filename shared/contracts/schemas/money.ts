@@ -34,14 +34,22 @@ const problemMessages = {
 export function refineMoney(
   value: { readonly amount?: unknown; readonly currency?: unknown },
   context: z.RefinementCtx,
-  paths: { readonly amount: string; readonly currency: string } = { amount: 'amount', currency: 'currency' },
+  paths: { readonly amount: string; readonly currency: string } = {
+    amount: 'amount',
+    currency: 'currency',
+  },
 ): void {
   const { amount, currency } = value;
-  if (typeof amount !== 'string' || typeof currency !== 'string' || !isCurrencyCode(currency)) return;
+  if (typeof amount !== 'string' || typeof currency !== 'string' || !isCurrencyCode(currency))
+    return;
   const problem = amountProblem(amount, currency);
   if (problem !== undefined) {
     context.addIssue({ code: 'custom', path: [paths.amount], message: problemMessages[problem] });
   } else if (/^[0.]+$/.test(amount)) {
-    context.addIssue({ code: 'custom', path: [paths.amount], message: 'Amount must be greater than zero' });
+    context.addIssue({
+      code: 'custom',
+      path: [paths.amount],
+      message: 'Amount must be greater than zero',
+    });
   }
 }

@@ -5,7 +5,17 @@ import { AmountSchema, CurrencySchema, refineMoney } from './money';
 /** Ids in paths and bodies: opaque, bounded, URL-safe. Unknown ids are 404s, not 400s. */
 export const RefSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a valid id');
 
-export const channels = ['BRANCH', 'ATM', 'CASH', 'ONLINE', 'MOBILE', 'WIRE', 'ACH', 'API', 'CARD'] as const;
+export const channels = [
+  'BRANCH',
+  'ATM',
+  'CASH',
+  'ONLINE',
+  'MOBILE',
+  'WIRE',
+  'ACH',
+  'API',
+  'CARD',
+] as const;
 
 const movementDetails = {
   description: TextSchema(500).optional(),
@@ -15,7 +25,12 @@ const movementDetails = {
 };
 
 export const DepositBodySchema = z
-  .strictObject({ accountId: RefSchema, amount: AmountSchema, currency: CurrencySchema, ...movementDetails })
+  .strictObject({
+    accountId: RefSchema,
+    amount: AmountSchema,
+    currency: CurrencySchema,
+    ...movementDetails,
+  })
   .superRefine((value, context) => refineMoney(value, context))
   .meta({ id: 'DepositRequest' });
 
@@ -32,7 +47,11 @@ export const TransferBodySchema = z
   .superRefine((value, context) => {
     refineMoney(value, context);
     if (value.fromAccountId === value.toAccountId) {
-      context.addIssue({ code: 'custom', path: ['toAccountId'], message: 'Must differ from fromAccountId' });
+      context.addIssue({
+        code: 'custom',
+        path: ['toAccountId'],
+        message: 'Must differ from fromAccountId',
+      });
     }
   })
   .meta({ id: 'TransferRequest' });
@@ -42,7 +61,9 @@ export const FxTransferBodySchema = TransferBodySchema.meta({
   description: '`amount` and `currency` are in the source account currency; the rate converts it.',
 });
 
-export const ReverseBodySchema = z.strictObject({ reason: TextSchema(500) }).meta({ id: 'ReversalRequest' });
+export const ReverseBodySchema = z
+  .strictObject({ reason: TextSchema(500) })
+  .meta({ id: 'ReversalRequest' });
 
 export const PlaceHoldBodySchema = z
   .strictObject({
@@ -91,7 +112,10 @@ export const CreateCustomerBodySchema = z
     firstName: TextSchema(100),
     lastName: TextSchema(100),
     email: z.email().max(254),
-    phone: z.string().regex(/^\+?[1-9]\d{6,14}$/, 'E.164 phone number').optional(),
+    phone: z
+      .string()
+      .regex(/^\+?[1-9]\d{6,14}$/, 'E.164 phone number')
+      .optional(),
     dateOfBirth: DateSchema.optional(),
     nationalId: TextSchema(40).optional(),
     address: AddressSchema.optional(),

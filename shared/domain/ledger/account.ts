@@ -36,6 +36,8 @@ export interface Account {
 }
 
 /** Posted balance minus active holds plus the overdraft limit: what may still be debited. */
-export function availableMinor(account: Pick<Account, 'balanceMinor' | 'holdsMinor' | 'overdraftLimitMinor'>): bigint {
+export function availableMinor(
+  account: Pick<Account, 'balanceMinor' | 'holdsMinor' | 'overdraftLimitMinor'>,
+): bigint {
   return account.balanceMinor - account.holdsMinor + account.overdraftLimitMinor;
 }

@@ -48,7 +48,9 @@ export const glRoles = {
   suspense: '2900',
 } as const satisfies Record<string, GlCode>;
 
-const byCode = new Map<string, GlAccount>(chartOfAccounts.map((account) => [account.code, account]));
+const byCode = new Map<string, GlAccount>(
+  chartOfAccounts.map((account) => [account.code, account]),
+);
 
 /** The GL account with `code`; throws for an unknown code (a bug: codes come from this file). */
 export function glAccount(code: GlCode): GlAccount {

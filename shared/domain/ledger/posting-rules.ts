@@ -88,13 +88,17 @@ export interface FxRate {
 /** The rounding of converted amounts, stated in every cross-currency response. */
 export const FX_ROUNDING: RoundingMode = 'HALF_EVEN';
 
-/** Converts with a direct rate (base→quote) or an inverse one (quote→base). */
+/**
+ * Converts with a direct rate (base→quote: multiply) or an inverse one (quote→base: divide).
+ * Dividing the amount itself, not multiplying by a rounded 1/rate, keeps exact ties exact, so
+ * half-even rounding sees 6.625 and not 6.62500…01.
+ */
 export function convert(amount: Money, to: CurrencyCode, rate: FxRate): Money {
-  const factor =
-    rate.base === amount.currency && rate.quote === to
-      ? new BankDecimal(rate.rate)
-      : new BankDecimal(1).dividedBy(rate.rate);
-  return Money.rounded(amount.amount.times(factor), to, FX_ROUNDING);
+  const direct = rate.base === amount.currency && rate.quote === to;
+  const converted = direct
+    ? amount.amount.times(new BankDecimal(rate.rate))
+    : amount.amount.dividedBy(new BankDecimal(rate.rate));
+  return Money.rounded(converted, to, FX_ROUNDING);
 }
 
 /**
@@ -109,15 +113,16 @@ export function decideFxTransfer(
   rate: FxRate,
 ): Result<{ lines: JournalLine[]; converted: Money }, DomainError> {
   if (from.id === to.id) return err({ code: 'ACCOUNTS_MUST_BE_DIFFERENT' });
-  if (from.currency === to.currency) return err({ code: 'SAME_CURRENCY_FX', currency: to.currency });
+  if (from.currency === to.currency)
+    return err({ code: 'SAME_CURRENCY_FX', currency: to.currency });
+  // The documented precedence: a closed destination is named before the source's own refusals.
+  if (to.status === 'CLOSED') return err({ code: 'ACCOUNT_CLOSED', accountId: to.id });
   const refused = mustAllowDebit(from, amount);
   if (refused !== undefined) return err(refused);
   const converted = convert(amount, to.currency, rate);
   if (!converted.isPositive()) {
     return err({ code: 'CONFLICT', detail: 'The converted amount rounds to zero' });
   }
-  const toRefused = mustAccept(to, converted);
-  if (toRefused !== undefined) return err(toRefused);
   return ok({
     converted,
     lines: [
@@ -140,7 +145,8 @@ export function checkReversal(
   for (const reversing of lines) {
     if (reversing.account.kind !== 'customer') continue;
     const account = accounts.get(reversing.account.accountId);
-    if (account === undefined) return { code: 'ACCOUNT_NOT_FOUND', accountId: reversing.account.accountId };
+    if (account === undefined)
+      return { code: 'ACCOUNT_NOT_FOUND', accountId: reversing.account.accountId };
     if (account.status === 'CLOSED') return { code: 'ACCOUNT_CLOSED', accountId: account.id };
     const delta = customerBalanceDelta(reversing);
     if (delta < 0n && availableMinor(account) + delta < 0n) {

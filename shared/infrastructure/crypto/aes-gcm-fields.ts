@@ -16,7 +16,10 @@ export function openField(dataKey: Buffer, aad: string, sealed: string): string 
   const decipher = createDecipheriv('aes-256-gcm', dataKey, raw.subarray(0, 12));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(raw.subarray(raw.length - 16));
-  return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+  return Buffer.concat([
+    decipher.update(raw.subarray(12, raw.length - 16)),
+    decipher.final(),
+  ]).toString('utf8');
 }
 
 /** The additional authenticated data of a field: its record and its name. */

@@ -73,7 +73,11 @@ export class KmsFieldCipher implements FieldCipher {
   private async sealingKey(): Promise<CachedKey> {
     if (!this.fresh(this.current)) {
       const output = await this.kms.send(
-        new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: this.context }),
+        new GenerateDataKeyCommand({
+          KeyId: this.keyId,
+          KeySpec: 'AES_256',
+          EncryptionContext: this.context,
+        }),
       );
       if (output.Plaintext === undefined || output.CiphertextBlob === undefined) {
         throw new Error('KMS returned no data key');

@@ -17,7 +17,10 @@ interface KeyringFile {
 export class LocalKeyringCipher implements FieldCipher {
   private readonly keyring: KeyringFile;
 
-  constructor(private readonly tenant: string, keyringPath: string) {
+  constructor(
+    private readonly tenant: string,
+    keyringPath: string,
+  ) {
     this.keyring = loadOrCreate(keyringPath);
   }
 
@@ -37,7 +40,10 @@ export class LocalKeyringCipher implements FieldCipher {
 
   async open(recordId: string, sealed: SealedFields): Promise<Record<string, string>> {
     const kek = this.kek(sealed.keyId);
-    const dataKey = Buffer.from(openField(kek, `${this.tenant}|data-key|${recordId}`, sealed.wrappedKey), 'base64');
+    const dataKey = Buffer.from(
+      openField(kek, `${this.tenant}|data-key|${recordId}`, sealed.wrappedKey),
+      'base64',
+    );
     const opened: Record<string, string> = {};
     for (const [name, value] of Object.entries(sealed.fields)) {
       opened[name] = openField(dataKey, fieldAad(recordId, name), value);
@@ -56,7 +62,10 @@ function loadOrCreate(path: string): KeyringFile {
   if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as KeyringFile;
   mkdirSync(dirname(path), { recursive: true });
   const keyId = `local-${Date.now().toString(36)}`;
-  const keyring: KeyringFile = { activeKeyId: keyId, keys: { [keyId]: randomBytes(32).toString('base64') } };
+  const keyring: KeyringFile = {
+    activeKeyId: keyId,
+    keys: { [keyId]: randomBytes(32).toString('base64') },
+  };
   try {
     writeFileSync(path, JSON.stringify(keyring, null, 2), { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600);

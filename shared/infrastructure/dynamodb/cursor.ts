@@ -9,7 +9,6 @@ export interface CursorState {
   readonly before?: string;
 }
 
-
 export function encodeCursor(state: CursorState): string {
   return Buffer.from(JSON.stringify(state), 'utf8').toString('base64url');
 }
@@ -17,10 +16,14 @@ export function encodeCursor(state: CursorState): string {
 export function decodeCursor(cursor: string): CursorState {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CursorError();
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new CursorError();
     const state = parsed as CursorState;
     if (state.key !== undefined) {
-      if (typeof state.key !== 'object' || Object.values(state.key).some((v) => typeof v !== 'string')) {
+      if (
+        typeof state.key !== 'object' ||
+        Object.values(state.key).some((v) => typeof v !== 'string')
+      ) {
         throw new CursorError();
       }
     }

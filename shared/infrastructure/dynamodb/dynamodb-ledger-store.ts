@@ -68,7 +68,10 @@ export class DynamoDbLedgerStore implements LedgerStore {
   async loadAccounts(
     accountIds: readonly string[],
     idempotencyKey?: string,
-  ): Promise<{ accounts: ReadonlyMap<string, Account>; idempotency: IdempotencyRecord | undefined }> {
+  ): Promise<{
+    accounts: ReadonlyMap<string, Account>;
+    idempotency: IdempotencyRecord | undefined;
+  }> {
     const wanted = [...new Set(accountIds)].map((id) => keys.account(id));
     if (idempotencyKey !== undefined) wanted.push(keys.idempotency(idempotencyKey));
     const items = await this.batchGet(wanted);
@@ -94,7 +97,8 @@ export class DynamoDbLedgerStore implements LedgerStore {
     if (ops.length === 0) return { committed: true };
     const now = Math.floor(Date.now() / 1000);
     const items: TransactItem[] = ops.map((op) => transactItemOf(op, this.tableName, now));
-    if (items.length > 100) throw new Error(`A unit of work has ${items.length} writes; the limit is 100`);
+    if (items.length > 100)
+      throw new Error(`A unit of work has ${items.length} writes; the limit is 100`);
     try {
       const output = await this.client.send(
         new TransactWriteCommand({
@@ -102,7 +106,10 @@ export class DynamoDbLedgerStore implements LedgerStore {
           ReturnConsumedCapacity: this.metrics === undefined ? 'NONE' : 'TOTAL',
         }),
       );
-      const units = output.ConsumedCapacity?.reduce((sum, c) => sum + (c.WriteCapacityUnits ?? c.CapacityUnits ?? 0), 0);
+      const units = output.ConsumedCapacity?.reduce(
+        (sum, c) => sum + (c.WriteCapacityUnits ?? c.CapacityUnits ?? 0),
+        0,
+      );
       this.metrics?.onCall('TransactWriteItems', units);
       return { committed: true };
     } catch (error) {
@@ -196,7 +203,10 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return [...totals.values()];
   }
 
-  async getFxRate(base: CurrencyCode, quote: CurrencyCode): Promise<(FxRate & { asOf: string }) | undefined> {
+  async getFxRate(
+    base: CurrencyCode,
+    quote: CurrencyCode,
+  ): Promise<(FxRate & { asOf: string }) | undefined> {
     const items = await this.batchGet([keys.fxRate(base, quote), keys.fxRate(quote, base)]);
     const direct = items.find((item) => item.sk === `${base}#${quote}`) ?? items[0];
     return direct === undefined ? undefined : fxRateOf(direct);
@@ -219,7 +229,9 @@ export class DynamoDbLedgerStore implements LedgerStore {
         : undefined;
     if (entityKey !== undefined) {
       const item = await this.get(entityKey);
-      return item === undefined ? undefined : { seq: intOf(item.auditSeq), hash: String(item.auditHash) };
+      return item === undefined
+        ? undefined
+        : { seq: intOf(item.auditSeq), hash: String(item.auditHash) };
     }
     const item = await this.get(keys.chainHead(chainId));
     return item === undefined ? undefined : { seq: intOf(item.seq), hash: String(item.hash) };
@@ -256,7 +268,9 @@ export class DynamoDbLedgerStore implements LedgerStore {
         {
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `AUDITENTITY#${filter.entityType}#${filter.entityId}` },
+          ExpressionAttributeValues: {
+            ':pk': `AUDITENTITY#${filter.entityType}#${filter.entityId}`,
+          },
           ScanIndexForward: false,
         },
         page,
@@ -324,7 +338,12 @@ export class DynamoDbLedgerStore implements LedgerStore {
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { pk: `AUDITCHECKPOINT#${checkpoint.id}`, sk: `CHUNK#${String(index).padStart(6, '0')}`, type: 'AuditCheckpointChunk', heads },
+            Item: {
+              pk: `AUDITCHECKPOINT#${checkpoint.id}`,
+              sk: `CHUNK#${String(index).padStart(6, '0')}`,
+              type: 'AuditCheckpointChunk',
+              heads,
+            },
           }),
         ),
       ),
@@ -373,7 +392,11 @@ export class DynamoDbLedgerStore implements LedgerStore {
       root: String(header.root),
       chainCount: intOf(header.chainCount),
       heads: chunks.flatMap((chunk) =>
-        (chunk.heads as Item[]).map((head) => ({ chainId: String(head.chainId), seq: intOf(head.seq), hash: String(head.hash) })),
+        (chunk.heads as Item[]).map((head) => ({
+          chainId: String(head.chainId),
+          seq: intOf(head.seq),
+          hash: String(head.hash),
+        })),
       ),
     };
   }
@@ -439,7 +462,9 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return {
       items: (output.Items ?? []).map(decode),
       nextCursor:
-        output.LastEvaluatedKey === undefined ? null : encodeCursor({ key: output.LastEvaluatedKey }),
+        output.LastEvaluatedKey === undefined
+          ? null
+          : encodeCursor({ key: output.LastEvaluatedKey }),
     };
   }
 }
@@ -468,21 +493,33 @@ function isThrottle(error: unknown): boolean {
  * everything, then a reversal race, a hold, a stale version), while TransactionConflict or
  * throttling means another transaction held an item: retry.
  */
-function classify(error: TransactionCanceledException, items: readonly TransactItem[]): CommitResult {
+function classify(
+  error: TransactionCanceledException,
+  items: readonly TransactItem[],
+): CommitResult {
   const reasons = error.CancellationReasons ?? [];
   const failed = reasons
     .map((reason, index) => ({ code: reason.Code, item: items[index] }))
     .filter((entry) => entry.code === 'ConditionalCheckFailed' && entry.item !== undefined);
   const failureOf = (kind: WriteOp['kind']) => failed.find((entry) => entry.item?.op.kind === kind);
-  if (failureOf('putIdempotency') !== undefined) return { committed: false, reason: 'idempotency-key-taken' };
+  if (failureOf('putIdempotency') !== undefined)
+    return { committed: false, reason: 'idempotency-key-taken' };
   const reversed = failureOf('markReversed')?.item?.op;
   if (reversed?.kind === 'markReversed') {
     return { committed: false, reason: 'already-reversed', transactionId: reversed.transactionId };
   }
   const hold = failureOf('updateHold')?.item?.op;
-  if (hold?.kind === 'updateHold') return { committed: false, reason: 'hold-not-active', holdId: hold.before.id };
+  if (hold?.kind === 'updateHold')
+    return { committed: false, reason: 'hold-not-active', holdId: hold.before.id };
   if (failed.length > 0) return { committed: false, reason: 'stale' };
-  if (reasons.some((reason) => reason.Code === 'TransactionConflict' || reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded')) {
+  if (
+    reasons.some(
+      (reason) =>
+        reason.Code === 'TransactionConflict' ||
+        reason.Code === 'ThrottlingError' ||
+        reason.Code === 'ProvisionedThroughputExceeded',
+    )
+  ) {
     return { committed: false, reason: 'contended' };
   }
   throw new Error('The ledger transaction was cancelled', { cause: error });

@@ -10,7 +10,10 @@ export const keys = {
     pk: `ACCOUNT#${accountId}`,
     sk: `LINE#${entryId}`,
   }),
-  hold: (accountId: string, holdId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `HOLD#${holdId}` }),
+  hold: (accountId: string, holdId: string) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `HOLD#${holdId}`,
+  }),
   customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
   transaction: (id: string) => ({ pk: `TXN#${id}`, sk: 'TXN' }),
   entry: (id: string) => ({ pk: `ENTRY#${id}`, sk: 'ENTRY' }),

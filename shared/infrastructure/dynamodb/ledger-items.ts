@@ -40,7 +40,8 @@ const str = (value: unknown): string => {
   if (typeof value !== 'string') throw new Error('Expected a string attribute');
   return value;
 };
-const optStr = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const optStr = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 
 export function accountItem(account: Account): Item {
   return {
@@ -152,7 +153,10 @@ export function entryItem(entry: JournalEntry): Item {
     id: entry.id,
     transactionId: entry.transactionId,
     lines: entry.lines.map((line) => ({
-      account: line.account.kind === 'gl' ? `GL:${line.account.code}` : `ACCOUNT:${line.account.accountId}`,
+      account:
+        line.account.kind === 'gl'
+          ? `GL:${line.account.code}`
+          : `ACCOUNT:${line.account.accountId}`,
       side: line.side,
       currency: line.currency,
       amountMinor: line.amountMinor,
@@ -191,7 +195,12 @@ export function entryOf(item: Item): JournalEntry {
 
 export function accountLineItem(line: AccountLine): Item {
   const { type: txnType, ...rest } = line;
-  return { ...keys.accountLine(line.accountId, line.entryId), ...rest, type: 'AccountLine', txnType };
+  return {
+    ...keys.accountLine(line.accountId, line.entryId),
+    ...rest,
+    type: 'AccountLine',
+    txnType,
+  };
 }
 
 export function accountLineOf(item: Item): AccountLine {

@@ -36,7 +36,9 @@ export function transactItemOf(op: WriteOp, table: string, nowEpochSeconds: numb
 function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest {
   switch (op.kind) {
     case 'createCustomer':
-      return { Put: { TableName, Item: customerItem(op.customer), ConditionExpression: createOnce } };
+      return {
+        Put: { TableName, Item: customerItem(op.customer), ConditionExpression: createOnce },
+      };
     case 'createAccount':
       return { Put: { TableName, Item: accountItem(op.account), ConditionExpression: createOnce } };
     case 'updateAccount': {
@@ -61,7 +63,9 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           ExpressionAttributeValues: {
             ':expectedVersion': before.version,
             ...statusValues,
-            ...(op.requireAvailableMinor === undefined ? {} : { ':required': op.requireAvailableMinor }),
+            ...(op.requireAvailableMinor === undefined
+              ? {}
+              : { ':required': op.requireAvailableMinor }),
             ':balance': after.balanceMinor,
             ':holds': after.holdsMinor,
             ':overdraft': after.overdraftLimitMinor,
@@ -96,19 +100,29 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       return {
         Put: {
           TableName,
-          Item: { ...keys.chainHead(op.chainId), type: 'AuditChainHead', seq: op.after.seq, hash: op.after.hash },
+          Item: {
+            ...keys.chainHead(op.chainId),
+            type: 'AuditChainHead',
+            seq: op.after.seq,
+            hash: op.after.hash,
+          },
           ConditionExpression:
             op.before.seq === 0 ? createOnce : 'seq = :expectedSeq AND #hash = :expectedHash',
           ...(op.before.seq === 0
             ? {}
             : {
                 ExpressionAttributeNames: { '#hash': 'hash' },
-                ExpressionAttributeValues: { ':expectedSeq': op.before.seq, ':expectedHash': op.before.hash },
+                ExpressionAttributeValues: {
+                  ':expectedSeq': op.before.seq,
+                  ':expectedHash': op.before.hash,
+                },
               }),
         },
       };
     case 'putTransaction':
-      return { Put: { TableName, Item: transactionItem(op.transaction), ConditionExpression: createOnce } };
+      return {
+        Put: { TableName, Item: transactionItem(op.transaction), ConditionExpression: createOnce },
+      };
     case 'markReversed':
       return {
         Update: {
@@ -117,13 +131,19 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           UpdateExpression: 'SET #status = :reversed, reversedBy = :by',
           ConditionExpression: '#status = :posted AND attribute_not_exists(reversedBy)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':reversed': 'REVERSED', ':posted': 'POSTED', ':by': op.reversedBy },
+          ExpressionAttributeValues: {
+            ':reversed': 'REVERSED',
+            ':posted': 'POSTED',
+            ':by': op.reversedBy,
+          },
         },
       };
     case 'putEntry':
       return { Put: { TableName, Item: entryItem(op.entry), ConditionExpression: createOnce } };
     case 'putAccountLine':
-      return { Put: { TableName, Item: accountLineItem(op.line), ConditionExpression: createOnce } };
+      return {
+        Put: { TableName, Item: accountLineItem(op.line), ConditionExpression: createOnce },
+      };
     case 'moveGl': {
       const { movement } = op;
       // A random shard per write spreads a hot GL account over `shards` partitions.
@@ -189,7 +209,14 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       return {
         Put: {
           TableName,
-          Item: { ...keys.fxRate(op.base, op.quote), type: 'FxRate', base: op.base, quote: op.quote, rate: op.rate, asOf: op.asOf },
+          Item: {
+            ...keys.fxRate(op.base, op.quote),
+            type: 'FxRate',
+            base: op.base,
+            quote: op.quote,
+            rate: op.rate,
+            asOf: op.asOf,
+          },
         },
       };
   }
