@@ -1,0 +1,165 @@
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { TableDefinition } from '../../shared/contracts/tables';
+
+export interface LedgerTableProps {
+  readonly tenant: string;
+  /** The key design, shared with DynamoDB Local and the tests (shared/contracts/tables.ts). */
+  readonly definition: TableDefinition;
+  readonly encryptionKey: kms.IKey;
+}
+
+const streamViewTypes = {
+  NEW_IMAGE: dynamodb.StreamViewType.NEW_IMAGE,
+  NEW_AND_OLD_IMAGES: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+} as const satisfies Record<TableDefinition['stream'], dynamodb.StreamViewType>;
+
+/**
+ * A tenant's single table, built from its contract definition so the deployed key design is the
+ * tested one. It cannot be lost by accident: deletion protection, RETAIN, and point-in-time
+ * recovery. Access is granted through the named methods below, each the smallest set of actions a
+ * use needs, never `dynamodb:*`.
+ */
+export class LedgerTable extends Construct {
+  readonly table: dynamodb.Table;
+  readonly encryptionKey: kms.IKey;
+  private readonly indexNames: readonly string[];
+
+  constructor(scope: Construct, id: string, props: LedgerTableProps) {
+    super(scope, id);
+    const { definition } = props;
+    this.encryptionKey = props.encryptionKey;
+    this.indexNames = definition.globalIndexes.map((index) => index.indexName);
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      // A physical name makes a replacement impossible (CloudFormation cannot create a second
+      // table with the same name), which is what we want for the ledger.
+      tableName: `nexum-${props.tenant}-${definition.logicalName}`,
+      partitionKey: { name: definition.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: definition.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: definition.timeToLiveAttribute,
+      stream: streamViewTypes[definition.stream],
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+    });
+    for (const index of definition.globalIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+  }
+
+  get tableName(): string {
+    return this.table.tableName;
+  }
+
+  /**
+   * GetItem and BatchGetItem on the base table, optionally only for items whose partition key is
+   * one of `partitionKeys` (IAM's dynamodb:LeadingKeys), e.g. the health check reading the system
+   * marker.
+   */
+  grantPointReads(
+    grantee: iam.IGrantable,
+    options: { readonly partitionKeys?: readonly string[] } = {},
+  ): iam.Grant {
+    this.grantKeyUse(grantee, ['kms:Decrypt', 'kms:DescribeKey']);
+    return this.grantItemActions(grantee, ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], options);
+  }
+
+  /**
+   * PutItem and GetItem: enough to create items under a condition (attribute_not_exists) and read
+   * back the winner of a race, as the tenant seed does. No update, delete or scan.
+   */
+  grantCreateItems(
+    grantee: iam.IGrantable,
+    options: { readonly partitionKeys?: readonly string[] } = {},
+  ): iam.Grant {
+    this.grantKeyUse(grantee, [
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+    ]);
+    return this.grantItemActions(grantee, ['dynamodb:PutItem', 'dynamodb:GetItem'], options);
+  }
+
+  /**
+   * Reads of the ledger store: point reads, and queries on the table and on each of its indexes
+   * (named one by one, not `index/*`).
+   */
+  grantLedgerReads(grantee: iam.IGrantable): iam.Grant {
+    this.grantKeyUse(grantee, ['kms:Decrypt', 'kms:DescribeKey']);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn, ...this.indexArns],
+    });
+  }
+
+  /**
+   * Writes of the ledger store, which go through TransactWriteItems (authorised per contained
+   * action). No DeleteItem: the ledger is append-only (STYLE 9), and IAM enforces it too.
+   */
+  grantLedgerWrites(grantee: iam.IGrantable): iam.Grant {
+    this.grantKeyUse(grantee, [
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+    ]);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
+  private get indexArns(): string[] {
+    return this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`);
+  }
+
+  private grantItemActions(
+    grantee: iam.IGrantable,
+    actions: string[],
+    options: { readonly partitionKeys?: readonly string[] },
+  ): iam.Grant {
+    const partitionKeys = options.partitionKeys;
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.table.tableArn],
+      ...(partitionKeys === undefined
+        ? {}
+        : {
+            conditions: {
+              'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...partitionKeys] },
+            },
+          }),
+    });
+  }
+
+  /**
+   * DynamoDB uses the table key on the caller's behalf, so the caller needs the key too, but only
+   * by way of DynamoDB (kms:ViaService): the grant cannot be used to call KMS directly.
+   */
+  private grantKeyUse(grantee: iam.IGrantable, actions: string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.encryptionKey.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` },
+      },
+    });
+  }
+}
