@@ -4,7 +4,11 @@ import { hashOf } from '../../../shared/application/audit/audit-chain';
 import { auditOf } from '../../../shared/infrastructure/dynamodb/ledger-items';
 import { anAccount, createTestApi, type TestApi } from '../../support/api-client';
 
-type Verification = { valid: boolean; checked: number; firstInvalid?: { chainId: string; seq: number; reason: string } };
+type Verification = {
+  valid: boolean;
+  checked: number;
+  firstInvalid?: { chainId: string; seq: number; reason: string };
+};
 
 describe('audit checkpoints', () => {
   let api: TestApi;
@@ -16,8 +20,13 @@ describe('audit checkpoints', () => {
   it('detect a chain rewritten with consistent hashes after the checkpoint', async () => {
     // Prepare: an account with history, and a checkpoint of every chain head.
     const accountId = await anAccount(api, { deposit: '10.00' });
-    await api.call('POST', '/transactions/deposit', { body: { accountId, amount: '5.00', currency: 'USD' } });
-    const checkpoint = await api.call<{ root: string; chainCount: number }>('POST', '/audit/checkpoints');
+    await api.call('POST', '/transactions/deposit', {
+      body: { accountId, amount: '5.00', currency: 'USD' },
+    });
+    const checkpoint = await api.call<{ root: string; chainCount: number }>(
+      'POST',
+      '/audit/checkpoints',
+    );
     expect(checkpoint.status).toBe(201);
     expect(checkpoint.body.chainCount).toBeGreaterThanOrEqual(2);
     expect((await api.call<Verification>('GET', '/audit/verify')).body.valid).toBe(true);
@@ -58,7 +67,10 @@ describe('audit checkpoints', () => {
     );
 
     // Assess: the chain alone is self-consistent, but it contradicts the checkpoint.
-    const alone = await api.call<Verification>('GET', `/audit/verify?chainId=${encodeURIComponent(chainId)}`);
+    const alone = await api.call<Verification>(
+      'GET',
+      `/audit/verify?chainId=${encodeURIComponent(chainId)}`,
+    );
     const verified = await api.call<Verification>('GET', '/audit/verify');
     expect(alone.body.valid).toBe(true);
     expect(verified.body.valid).toBe(false);
