@@ -9,7 +9,7 @@ import {
 import type { Hold } from '@shared/application/ledger/records';
 import type { Dependencies } from '@shared/application/ports';
 import type { Account } from '@shared/domain/ledger/account';
-import { Money, type CurrencyCode } from '@shared/domain/money';
+import { Money } from '@shared/domain/money';
 import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
 import { ApiError, apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
@@ -45,7 +45,7 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
   return {
     openAccount: async (request) => {
       const { body } = request;
-      const currency = body.currency as CurrencyCode;
+      const currency = body.currency;
       const render = (account: Account) =>
         jsonResponse(201, accountWire(account), {
           Location: `${request.basePath}/accounts/${account.id}`,
@@ -89,7 +89,7 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
         deps,
         {
           accountId: params.accountId,
-          amount: Money.of(body.amount, body.currency as CurrencyCode),
+          amount: Money.of(body.amount, body.currency),
           reason: body.reason,
           expiresAt:
             body.expiresAt === undefined ? undefined : new Date(body.expiresAt).toISOString(),

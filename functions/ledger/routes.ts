@@ -4,7 +4,6 @@ import { runCommand, storedReplay } from '@shared/application/ledger/run-command
 import type { Dependencies } from '@shared/application/ports';
 import { ok } from '@shared/domain/result';
 import type { FxRate } from '@shared/domain/ledger/posting-rules';
-import type { CurrencyCode } from '@shared/domain/money';
 import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
 import { apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations } from '@shared/http/http-handler';
@@ -29,8 +28,8 @@ export function ledgerRoutes(deps: Dependencies): GroupImplementations<'ledger'>
       const outcome = await setFxRate(
         deps,
         {
-          base: request.body.base as CurrencyCode,
-          quote: request.body.quote as CurrencyCode,
+          base: request.body.base,
+          quote: request.body.quote,
           rate: request.body.rate,
         },
         { actor: ACTOR, idempotency: idempotencyOf(request, 'setFxRate'), render },

@@ -13,7 +13,7 @@ export interface RawResponseSpec {
 /**
  * The HTTP contract of one route: everything CDK, the local server, OpenAPI and the permission
  * checks need, and nothing that pulls in a use case. The implementation is bound per group in
- * `functions/<group>/handler.ts`, so each Lambda bundles only its own code (ADR 0002).
+ * `functions/<group>/handler.ts`, so each Lambda bundles only its own code (ADR 0001).
  */
 export interface RouteContract<
   TGroup extends EndpointGroup = EndpointGroup,

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { endpointGroups } from '../contracts/groups';
 import type { RouteContract } from '../contracts/route';
 import { routeList } from '../contracts/routes';

@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { groupHandlers } from '../../functions/registry';
 import { seedSystem } from '../application/seed-system';
 import { mainTable } from '../contracts/tables';

@@ -55,7 +55,7 @@ describe('cdk-nag guard on route permissions', () => {
           method: 'GET',
           path: '/status',
           group: 'system',
-          permission: 'system:read',
+          permission: 'VIEW_REPORTS',
           operationId: 'getStatus',
         },
       ],

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Server-generated ids: ULIDs (26 Crockford base32 characters). */
 export const IdSchema = z
@@ -14,6 +14,8 @@ export const TextSchema = (max: number) =>
     .min(1)
     .max(max)
     .regex(
+      // Control characters (except tab, newline, return) have no place in text a clerk reads.
+      // eslint-disable-next-line no-control-regex
       /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/,
       'Control characters are not allowed',
     );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { amountProblem, isCurrencyCode, type CurrencyCode } from '../../domain/money';
 
 /** An ISO 4217 code with a defined minor unit (shared/domain/iso-4217.ts). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DateSchema, TextSchema, TimestampSchema } from './common-fields';
 import { AmountSchema, CurrencySchema, refineMoney } from './money';
 

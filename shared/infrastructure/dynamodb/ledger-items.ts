@@ -26,7 +26,7 @@ export function bigintOf(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') return BigInt(value);
   if (value !== null && typeof value === 'object' && 'value' in value) {
-    return BigInt(String((value as { value: string }).value));
+    return BigInt((value as { value: string }).value);
   }
   if (typeof value === 'string') return BigInt(value);
   throw new Error(`Not a number attribute: ${typeof value}`);

@@ -33,7 +33,7 @@ describe('audit checkpoints', () => {
 
     // Act: an insider rewrites the account's chain, re-hashing every record and the head.
     const chainId = `ACCOUNT#${accountId}`;
-    const { Items = [] } = await api.table.client.send(
+    const { Items = [] }: { Items?: Record<string, unknown>[] | undefined } = await api.table.client.send(
       new QueryCommand({
         TableName: api.table.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seq)',
