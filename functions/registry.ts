@@ -8,6 +8,7 @@ import type { EndpointGroup } from '@shared/contracts/groups';
  */
 export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandler>> = {
   system: async () => (await import('./system/handler')).handler,
+  auth: async () => (await import('./auth/handler')).handler,
   customers: async () => (await import('./customers/handler')).handler,
   accounts: async () => (await import('./accounts/handler')).handler,
   transactions: async () => (await import('./transactions/handler')).handler,

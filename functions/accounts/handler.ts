@@ -8,6 +8,6 @@ const { environment, dependencies } = productionRuntime();
 
 export const handler = httpHandler({
   group: 'accounts',
-  settings: edgeSettingsOf(environment, dependencies.logger),
+  settings: edgeSettingsOf(environment, dependencies),
   implementations: accountRoutes(dependencies),
 });

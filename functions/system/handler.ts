@@ -8,6 +8,6 @@ const { environment, dependencies } = productionRuntime();
 
 export const handler = httpHandler({
   group: 'system',
-  settings: edgeSettingsOf(environment, dependencies.logger),
+  settings: edgeSettingsOf(environment, dependencies),
   implementations: systemRoutes(dependencies),
 });

@@ -1,6 +1,8 @@
 import type { GlAccount } from '../domain/ledger/chart-of-accounts';
 import type { Logger } from '../observability/logger';
 import type { FieldCipher } from './field-cipher';
+import type { PasswordHasher, TokenService } from './identity/ports';
+import type { LockoutPolicy } from '../domain/identity/user';
 import type { LedgerStore } from './ledger/ledger-store';
 
 /** The current instant; injected so every rule can be tested at a fixed time. */
@@ -67,5 +69,8 @@ export interface Dependencies {
   readonly ledger: LedgerStore;
   readonly customers: CustomerDirectory;
   readonly cipher: FieldCipher;
+  readonly tokens: TokenService;
+  readonly passwords: PasswordHasher;
+  readonly lockout: LockoutPolicy;
   readonly retry: RetryPolicy;
 }

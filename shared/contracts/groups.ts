@@ -5,6 +5,7 @@
  */
 export const endpointGroups = [
   'system',
+  'auth',
   'customers',
   'accounts',
   'transactions',

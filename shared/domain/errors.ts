@@ -37,7 +37,10 @@ export type DomainError =
       readonly quote: CurrencyCode;
     }
   | { readonly code: 'SAME_CURRENCY_FX'; readonly currency: CurrencyCode }
-  | { readonly code: 'IDEMPOTENCY_KEY_REUSED'; readonly key: string };
+  | { readonly code: 'IDEMPOTENCY_KEY_REUSED'; readonly key: string }
+  | { readonly code: 'INVALID_CREDENTIALS' }
+  | { readonly code: 'INVALID_REFRESH_TOKEN' }
+  | { readonly code: 'PASSWORD_POLICY_VIOLATION'; readonly problems: readonly string[] };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -86,5 +89,12 @@ export function describeDomainError(error: DomainError): string {
       return `Both sides are in ${error.currency}; use a transfer`;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 'This Idempotency-Key was used with a different request';
+    case 'INVALID_CREDENTIALS':
+      // One message for unknown users, wrong passwords, locked and inactive users alike.
+      return 'Invalid username or password';
+    case 'INVALID_REFRESH_TOKEN':
+      return 'The refresh token is not valid';
+    case 'PASSWORD_POLICY_VIOLATION':
+      return `The password does not meet the policy: ${error.problems.join('; ')}`;
   }
 }

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Principal } from '../application/identity/ports';
 import type { EndpointGroup } from '../contracts/groups';
 import type { RouteContract, RouteInput, RouteOutput } from '../contracts/route';
 import {
@@ -23,6 +24,8 @@ export type RouteRequest<R> = RouteInput<R> & {
   readonly requestId: string;
   /** The prefix in front of the API's paths (the stage in AWS), '' locally. */
   readonly basePath: string;
+  /** The authenticated caller; undefined only on public routes. */
+  readonly principal: Principal | undefined;
 };
 
 /**
@@ -140,6 +143,7 @@ export function edgeHandler(options: {
         headers: state.headers,
         requestId: state.requestId,
         basePath: basePathOf(event),
+        principal: state.principal,
       } as never);
       return toResult(route.contract, reply, options.settings);
     });

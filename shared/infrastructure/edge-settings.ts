@@ -1,13 +1,18 @@
+import { principalOf } from '../application/identity/auth';
+import type { Dependencies } from '../application/ports';
 import type { EdgeSettings } from '../http/edge-settings';
-import type { Logger } from '../observability/logger';
 import type { Environment } from './environment';
 
-/** The HTTP edge's settings from the parsed environment. */
-export function edgeSettingsOf(environment: Environment, logger: Logger): EdgeSettings {
+/** The HTTP edge's settings from the parsed environment and the function's dependencies. */
+export function edgeSettingsOf(
+  environment: Environment,
+  dependencies: Pick<Dependencies, 'logger' | 'tokens'>,
+): EdgeSettings {
   return {
     corsOrigins: environment.corsOrigins,
     maxBodyBytes: environment.maxBodyBytes,
     validateResponses: environment.validateResponses,
-    logger,
+    logger: dependencies.logger,
+    authenticate: async (token) => principalOf(await dependencies.tokens.verify(token)),
   };
 }

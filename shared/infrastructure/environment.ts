@@ -28,6 +28,11 @@ const EnvironmentSchema = z.object({
   NEXUM_PII_KMS_KEY_ID: z.string().min(1).optional(),
   NEXUM_KEYRING_PATH: z.string().min(1).optional(),
   NEXUM_CONFLICT_BUDGET_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
+  NEXUM_JWT_KMS_KEY_ID: z.string().min(1).optional(),
+  NEXUM_JWT_KEY_PATH: z.string().min(1).optional(),
+  NEXUM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
+  NEXUM_LOCKOUT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  NEXUM_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
 });
 
 export interface Environment {
@@ -46,6 +51,11 @@ export interface Environment {
   readonly keyringPath: string | undefined;
   /** How long a command may retry optimistic conflicts before answering 409 CONFLICT. */
   readonly conflictBudgetMs: number;
+  /** Access tokens are signed by this KMS key (AWS), or by a key file at `jwtKeyPath` (local). */
+  readonly jwtKmsKeyId: string | undefined;
+  readonly jwtKeyPath: string | undefined;
+  readonly accessTokenTtlSeconds: number;
+  readonly lockout: { readonly maxFailedAttempts: number; readonly lockoutMinutes: number };
 }
 
 /** Thrown when the environment is incomplete; its message lists every bad variable. */
@@ -81,5 +91,12 @@ export function parseEnvironment(
     piiKmsKeyId: env.NEXUM_PII_KMS_KEY_ID,
     keyringPath: env.NEXUM_KEYRING_PATH,
     conflictBudgetMs: env.NEXUM_CONFLICT_BUDGET_MS,
+    jwtKmsKeyId: env.NEXUM_JWT_KMS_KEY_ID,
+    jwtKeyPath: env.NEXUM_JWT_KEY_PATH,
+    accessTokenTtlSeconds: env.NEXUM_ACCESS_TOKEN_TTL_SECONDS,
+    lockout: {
+      maxFailedAttempts: env.NEXUM_LOCKOUT_MAX_ATTEMPTS,
+      lockoutMinutes: env.NEXUM_LOCKOUT_MINUTES,
+    },
   };
 }

@@ -1,6 +1,10 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { FieldCipher } from '../application/field-cipher';
+import type { TokenService } from '../application/identity/ports';
 import type { Dependencies, RetryPolicy } from '../application/ports';
+import { JoseTokenService, localSigningKeys } from './identity/jose-token-service';
+import { KmsTokenService } from './identity/kms-token-service';
+import { ScryptPasswordHasher } from './identity/scrypt-hasher';
 import { createLogger } from '../observability/logger';
 import { KmsFieldCipher } from './crypto/kms-field-cipher';
 import { LocalKeyringCipher } from './crypto/local-keyring-cipher';
@@ -46,6 +50,9 @@ export function createRuntime(
       ledger,
       customers: { exists: async (id) => (await ledger.getCustomer(id)) !== undefined },
       cipher: lazyCipher(environment),
+      tokens: lazyTokens(environment),
+      passwords: new ScryptPasswordHasher(),
+      lockout: environment.lockout,
       retry: retryPolicy(environment.conflictBudgetMs),
     },
   };
@@ -89,6 +96,41 @@ function lazyCipher(environment: Environment): FieldCipher {
   return {
     seal: (recordId, fields) => resolve().seal(recordId, fields),
     open: (recordId, sealed) => resolve().open(recordId, sealed),
+  };
+}
+
+/**
+ * The access-token service, its key loaded on first use: KMS in AWS, a key file locally. Without
+ * either, every protected route answers 401 and the log names the missing setting.
+ */
+function lazyTokens(environment: Environment): TokenService {
+  let service: Promise<TokenService> | undefined;
+  const settings = {
+    issuer: `nexum:${environment.tenant}`,
+    audience: `nexum-api:${environment.tenant}`,
+    ttlSeconds: environment.accessTokenTtlSeconds,
+  };
+  const resolve = (): Promise<TokenService> => {
+    service ??= (async (): Promise<TokenService> => {
+      if (environment.jwtKmsKeyId !== undefined) {
+        return new KmsTokenService(
+          new KMSClient({ region: environment.region }),
+          environment.jwtKmsKeyId,
+          settings,
+        );
+      }
+      if (environment.jwtKeyPath !== undefined) {
+        return new JoseTokenService(await localSigningKeys(environment.jwtKeyPath), settings);
+      }
+      throw new Error(
+        'No token key configured: set NEXUM_JWT_KMS_KEY_ID (AWS) or NEXUM_JWT_KEY_PATH (local)',
+      );
+    })();
+    return service;
+  };
+  return {
+    issue: async (claims) => (await resolve()).issue(claims),
+    verify: async (token) => (await resolve()).verify(token),
   };
 }
 

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { groupHandlers } from '../../functions/registry';
+import { ensureAdministrator } from '../application/identity/auth';
 import { seedSystem } from '../application/seed-system';
 import { mainTable } from '../contracts/tables';
 import { ensureTable } from '../infrastructure/dynamodb/table-admin';
@@ -55,18 +56,21 @@ async function main(): Promise<void> {
     NEXUM_VALIDATE_RESPONSES: process.env.NEXUM_VALIDATE_RESPONSES ?? 'true',
     // KMS's stand-in: a keyring beside the data (mode 0600), created on first use.
     NEXUM_KEYRING_PATH: process.env.NEXUM_KEYRING_PATH ?? resolve(dataDir, 'keyring.json'),
+    // KMS's stand-in for token signing: an ES256 key beside the data, created on first use.
+    NEXUM_JWT_KEY_PATH: process.env.NEXUM_JWT_KEY_PATH ?? resolve(dataDir, 'jwt-signing-key.json'),
   });
   const environment = parseEnvironment();
 
-  const admin = new DynamoDBClient({
+  const tableAdmin = new DynamoDBClient({
     endpoint,
     region: environment.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const table = await ensureTable(admin, tableName, mainTable);
-  admin.destroy();
+  const table = await ensureTable(tableAdmin, tableName, mainTable);
+  tableAdmin.destroy();
   const { dependencies } = createRuntime(environment);
   const seeded = await seedSystem(dependencies);
+  const admin = await ensureAdministrator(dependencies, process.env.NEXUM_ADMIN_PASSWORD);
 
   const server = createLocalServer({
     handlers: groupHandlers,
@@ -90,8 +94,8 @@ async function main(): Promise<void> {
       `  Health    ${url}/health`,
       `  Data      ${local.NEXUM_DYNAMODB_ENDPOINT === undefined ? dataDir : '(external DynamoDB)'} (${dataState}; table ${tableName} ${table})`,
       `  DynamoDB  ${endpoint}${dynamo === undefined ? '' : ` (DynamoDB Local, pid ${dynamo.pid})`}`,
-      '  Log in    no sign-in yet: the platform routes are public (accounts and JWT login arrive',
-      '            with the identity module; then: POST /auth/login as admin)',
+      `  Log in    POST ${url}/auth/login {"username":"admin","password":…} (${adminNote(admin)})`,
+      '            then send "Authorization: Bearer <accessToken>"',
       '  Ctrl-C stops the server and DynamoDB Local.',
       '',
     ].join('\n'),
@@ -108,6 +112,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+function adminNote(admin: { created: boolean; generatedPassword?: string }): string {
+  if (admin.generatedPassword !== undefined) {
+    return `password, shown once: ${admin.generatedPassword}`;
+  }
+  return admin.created
+    ? 'password from NEXUM_ADMIN_PASSWORD'
+    : 'the admin password you set earlier';
 }
 
 main().catch((error: unknown) => {

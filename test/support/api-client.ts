@@ -1,9 +1,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { accountRoutes } from '../../functions/accounts/routes';
+import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
 import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
+import { createUser, ensureAdministrator, login } from '../../shared/application/identity/auth';
 import { seedSystem } from '../../shared/application/seed-system';
 import type { Dependencies } from '../../shared/application/ports';
 import type { EndpointGroup } from '../../shared/contracts/groups';
@@ -24,14 +26,26 @@ export interface ApiResponse<T = Record<string, unknown>> {
   readonly raw: string;
 }
 
+/** The administrator every test API starts with (meets the password policy). */
+export const TEST_ADMIN_PASSWORD = 'Test-Secret-Passw0rd!';
+
+export interface CallOptions {
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  /** A bearer token; the administrator's by default, none with null. */
+  readonly token?: string | null;
+}
+
 export interface TestApi {
   readonly table: TestTable;
   readonly deps: Dependencies;
   call<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options?: { body?: unknown; headers?: Record<string, string> },
+    options?: CallOptions,
   ): Promise<ApiResponse<T>>;
+  /** A user with `roles` and the access token it signed in with. */
+  tokenFor(roles: readonly string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -48,13 +62,21 @@ export async function createTestApi(
   const runtime = createRuntime(table.environment, options);
   const logger = createLogger({
     level: 'error',
-    sink: process.env.NEXUM_TEST_LOG === '1' ? (line) => process.stderr.write(`${line}\n`) : () => undefined,
+    sink:
+      process.env.NEXUM_TEST_LOG === '1'
+        ? (line) => process.stderr.write(`${line}\n`)
+        : () => undefined,
   });
   const deps: Dependencies = { ...runtime.dependencies, logger };
   await seedSystem(deps);
-  const settings = edgeSettingsOf(runtime.environment, logger);
+  await ensureAdministrator(deps, TEST_ADMIN_PASSWORD);
+  const adminLogin = await login(deps, { username: 'admin', password: TEST_ADMIN_PASSWORD });
+  if (!adminLogin.ok) throw new Error('The test administrator could not sign in');
+  const adminToken = adminLogin.value.accessToken;
+  const settings = edgeSettingsOf(runtime.environment, deps);
   const handlers: Record<EndpointGroup, LambdaHttpHandler> = {
     system: httpHandler({ group: 'system', settings, implementations: systemRoutes(deps) }),
+    auth: httpHandler({ group: 'auth', settings, implementations: authRoutes(deps) }),
     customers: httpHandler({ group: 'customers', settings, implementations: customerRoutes(deps) }),
     accounts: httpHandler({ group: 'accounts', settings, implementations: accountRoutes(deps) }),
     transactions: httpHandler({
@@ -68,11 +90,7 @@ export async function createTestApi(
   return {
     table,
     deps,
-    call: async <T>(
-      method: string,
-      target: string,
-      callOptions: { body?: unknown; headers?: Record<string, string> } = {},
-    ) => {
+    call: async <T>(method: string, target: string, callOptions: CallOptions = {}) => {
       const url = new URL(target, 'http://localhost');
       const matched = match(method, url.pathname);
       const query = Object.fromEntries(url.searchParams);
@@ -82,7 +100,12 @@ export async function createTestApi(
         resource: matched.kind === 'matched' ? matched.route.path : '/{proxy+}',
         ...(matched.kind === 'matched' ? { pathParameters: matched.pathParameters } : {}),
         ...(Object.keys(query).length > 0 ? { query } : {}),
-        ...(callOptions.headers === undefined ? {} : { headers: callOptions.headers }),
+        headers: {
+          ...(callOptions.token === null
+            ? {}
+            : { Authorization: `Bearer ${callOptions.token ?? adminToken}` }),
+          ...callOptions.headers,
+        },
         ...(callOptions.body === undefined
           ? {}
           : {
@@ -103,6 +126,19 @@ export async function createTestApi(
         body: (result.body === '' ? {} : JSON.parse(result.body)) as T,
         raw: result.body,
       };
+    },
+    tokenFor: async (roles) => {
+      const username = `user-${deps.ids.next().toLowerCase()}`;
+      const created = await createUser(deps, {
+        username,
+        password: TEST_ADMIN_PASSWORD,
+        roles,
+        actor: 'test',
+      });
+      if (!created.ok) throw new Error(`creating ${username} failed`);
+      const signedIn = await login(deps, { username, password: TEST_ADMIN_PASSWORD });
+      if (!signedIn.ok) throw new Error(`${username} could not sign in`);
+      return signedIn.value.accessToken;
     },
     close: () => table.drop(),
   };

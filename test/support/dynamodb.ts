@@ -64,5 +64,6 @@ export function testEnvironment(tableName: string): Environment {
     NEXUM_VALIDATE_RESPONSES: 'true',
     NEXUM_CORS_ORIGINS: 'https://console.example.com',
     NEXUM_KEYRING_PATH: join(tmpdir(), `nexum-test-keyring-${process.pid}.json`),
+    NEXUM_JWT_KEY_PATH: join(tmpdir(), `nexum-test-jwt-${process.pid}.json`),
   });
 }

@@ -4,12 +4,14 @@ import type { JournalEntry } from '../../domain/ledger/journal-entry';
 import type { FxRate } from '../../domain/ledger/posting-rules';
 import type { CurrencyCode } from '../../domain/money';
 import type { AuditCheckpoint } from '../audit/checkpoints';
+import type { User } from '../../domain/identity/user';
 import type {
   AccountLine,
   AuditRecord,
   CommitResult,
   Hold,
   IdempotencyRecord,
+  RefreshTokenRecord,
   StoredCustomer,
   TransactionRecord,
   WriteOp,
@@ -69,6 +71,9 @@ export interface LedgerStore {
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;
 
   getCustomer(customerId: string): Promise<StoredCustomer | undefined>;
+  getUser(username: string): Promise<User | undefined>;
+  getRefreshToken(tokenId: string): Promise<RefreshTokenRecord | undefined>;
+  isTokenFamilyRevoked(familyId: string): Promise<boolean>;
   getTransaction(transactionId: string): Promise<TransactionRecord | undefined>;
   getEntry(entryId: string): Promise<JournalEntry | undefined>;
   listAccountLines(accountId: string, page: PageRequest): Promise<Page<AccountLine>>;

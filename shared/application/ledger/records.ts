@@ -3,6 +3,7 @@ import type { GlCode } from '../../domain/ledger/chart-of-accounts';
 import type { JournalEntry } from '../../domain/ledger/journal-entry';
 import type { CurrencyCode } from '../../domain/money';
 import type { SealedFields } from '../field-cipher';
+import type { User } from '../../domain/identity/user';
 
 export type TransactionType = 'DEPOSIT' | 'WITHDRAWAL' | 'TRANSFER' | 'FX_TRANSFER' | 'REVERSAL';
 
@@ -116,6 +117,17 @@ export interface StoredCustomer {
   readonly pii: SealedFields;
 }
 
+/** A refresh token as stored: only a hash of its secret, in a family that rotates. */
+export interface RefreshTokenRecord {
+  readonly id: string;
+  readonly familyId: string;
+  readonly userId: string;
+  readonly username: string;
+  readonly secretHash: string;
+  readonly expiresAtEpochSeconds: number;
+  readonly usedAt: string | undefined;
+}
+
 /** A GL balance movement in one currency (debits and credits in minor units). */
 export interface GlMovement {
   readonly code: GlCode;
@@ -131,6 +143,11 @@ export interface GlMovement {
 export type WriteOp =
   | { readonly kind: 'createAccount'; readonly account: Account }
   | { readonly kind: 'createCustomer'; readonly customer: StoredCustomer }
+  | { readonly kind: 'createUser'; readonly user: User }
+  | { readonly kind: 'updateUser'; readonly before: User; readonly after: User }
+  | { readonly kind: 'putRefreshToken'; readonly token: RefreshTokenRecord }
+  | { readonly kind: 'useRefreshToken'; readonly tokenId: string; readonly usedAt: string }
+  | { readonly kind: 'revokeTokenFamily'; readonly familyId: string; readonly revokedAt: string }
   | {
       readonly kind: 'updateAccount';
       readonly before: Account;
@@ -181,6 +198,8 @@ export type CommitFailure =
   | { readonly reason: 'already-reversed'; readonly transactionId: string }
   /** A hold was released or expired meanwhile. */
   | { readonly reason: 'hold-not-active'; readonly holdId: string }
+  /** A refresh token was spent by a concurrent request. */
+  | { readonly reason: 'token-already-used' }
   /** Funds fell below the requirement at write time although the version matched. */
   | { readonly reason: 'insufficient-funds'; readonly accountId: string };
 

@@ -75,6 +75,8 @@ export async function runCommand<T>(
         return err({ code: 'HOLD_NOT_ACTIVE', holdId: result.holdId });
       case 'insufficient-funds':
         return err({ code: 'INSUFFICIENT_FUNDS', accountId: result.accountId });
+      case 'token-already-used':
+        return err({ code: 'INVALID_REFRESH_TOKEN' });
       case 'stale':
       case 'contended':
         break;

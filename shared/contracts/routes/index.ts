@@ -1,6 +1,7 @@
 import type { EndpointGroup } from '../groups';
 import type { RouteContract } from '../route';
 import { accountRoutes } from './accounts';
+import { authRoutes } from './auth';
 import { customerRoutes } from './customers';
 import { ledgerRoutes } from './ledger';
 import { systemRoutes } from './system';
@@ -13,6 +14,7 @@ import { transactionRoutes } from './transactions';
  */
 export const routeTable = {
   ...systemRoutes,
+  ...authRoutes,
   ...customerRoutes,
   ...accountRoutes,
   ...transactionRoutes,

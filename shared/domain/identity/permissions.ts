@@ -2,10 +2,11 @@
  * Permissions a route can require: the original Nexum's 36, under their original names, plus
  * `public` for routes that need no token at all (API.md: health, login, refresh, the OpenAPI
  * document and its UI). Every other route names exactly one permission the caller's roles must
- * grant; the role matrix lives in the identity module.
+ * grant (`authenticated`: any signed-in user); the role matrix is in roles.ts.
  */
 export const permissions = [
   'public',
+  'authenticated',
   'CREATE_ACCOUNT',
   'VIEW_ACCOUNT',
   'MODIFY_ACCOUNT',

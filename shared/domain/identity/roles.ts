@@ -13,12 +13,14 @@ export const systemRoleNames = [
 ] as const;
 export type SystemRoleName = (typeof systemRoleNames)[number];
 
-type Grantable = Exclude<Permission, 'public'>;
+type Grantable = Exclude<Permission, 'public' | 'authenticated'>;
 
 /** The original's eight system roles and exactly their permissions (inventory §17). */
 // prettier-ignore
 export const systemRolePermissions: Record<SystemRoleName, readonly Grantable[]> = {
-  ADMIN: permissions.filter((permission): permission is Grantable => permission !== 'public'),
+  ADMIN: permissions.filter(
+    (permission): permission is Grantable => permission !== 'public' && permission !== 'authenticated',
+  ),
   BRANCH_MANAGER: [
     'VIEW_ACCOUNT', 'MODIFY_ACCOUNT', 'CREATE_ACCOUNT',
     'VIEW_CUSTOMER', 'MODIFY_CUSTOMER', 'CREATE_CUSTOMER',
@@ -51,5 +53,5 @@ export const systemRolePermissions: Record<SystemRoleName, readonly Grantable[]>
 
 /** Whether a caller holding `granted` may use a route requiring `required`. */
 export function permits(granted: ReadonlySet<string>, required: Permission): boolean {
-  return required === 'public' || granted.has(required);
+  return required === 'public' || required === 'authenticated' || granted.has(required);
 }

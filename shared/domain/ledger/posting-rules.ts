@@ -115,7 +115,11 @@ export function decideFxTransfer(
   if (from.id === to.id) return err({ code: 'ACCOUNTS_MUST_BE_DIFFERENT' });
   if (from.currency === to.currency)
     return err({ code: 'SAME_CURRENCY_FX', currency: to.currency });
-  // The documented precedence: a closed destination is named before the source's own refusals.
+  // The documented precedence: currency, then a closed account on either side, then the
+  // source's freeze and funds.
+  if (amount.currency !== from.currency) {
+    return err({ code: 'CURRENCY_MISMATCH', expected: from.currency, received: amount.currency });
+  }
   if (to.status === 'CLOSED') return err({ code: 'ACCOUNT_CLOSED', accountId: to.id });
   const refused = mustAllowDebit(from, amount);
   if (refused !== undefined) return err(refused);

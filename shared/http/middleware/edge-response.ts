@@ -1,6 +1,8 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidCursorError } from '../../application/ledger/ledger-store';
+import type { Principal } from '../../application/identity/ports';
+import { permits } from '../../domain/identity/roles';
 import type { EdgeSettings } from '../edge-settings';
 import { ApiError, problemBody } from '../error-responses';
 import type { ResolvedRoute } from '../http-handler';
@@ -14,6 +16,7 @@ export interface EdgeState {
   /** Request headers with lower-cased names. */
   readonly headers: Readonly<Record<string, string>>;
   route?: ResolvedRoute;
+  principal?: Principal;
   input?: { params: unknown; query: unknown; body: unknown };
 }
 
@@ -41,7 +44,7 @@ export function edgeResponse(options: {
 }): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const { settings } = options;
 
-  const before = (request: EdgeRequest): void => {
+  const before = async (request: EdgeRequest): Promise<void> => {
     const { event } = request;
     const headers = lowerCaseHeaders(event.headers);
     const state: EdgeState = {
@@ -51,6 +54,14 @@ export function edgeResponse(options: {
     };
     states.set(event, state);
     state.route = options.resolve(event);
+    // No handler runs unauthenticated: the token is checked before the body is even parsed.
+    const required = state.route.contract.permission;
+    if (required !== 'public') {
+      state.principal = await authenticate(settings, headers.authorization);
+      if (!permits(state.principal.permissions, required)) {
+        throw new ApiError('FORBIDDEN', `This operation requires the ${required} permission`);
+      }
+    }
     const size = bodySize(event);
     if (size > settings.maxBodyBytes) {
       throw new ApiError(
@@ -93,6 +104,28 @@ export function edgeResponse(options: {
   };
 
   return { before, after: finish, onError: finish };
+}
+
+const bearer = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+async function authenticate(
+  settings: EdgeSettings,
+  authorization: string | undefined,
+): Promise<Principal> {
+  const token = bearer.exec(authorization ?? '')?.[1];
+  if (token === undefined) {
+    throw new ApiError('UNAUTHENTICATED', 'A bearer access token is required', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="nexum"' },
+    });
+  }
+  try {
+    return await settings.authenticate(token);
+  } catch (cause) {
+    throw new ApiError('UNAUTHENTICATED', 'The access token is not valid', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="nexum", error="invalid_token"' },
+      cause,
+    });
+  }
 }
 
 function problemResponse(

@@ -27,12 +27,15 @@ import type {
   CommitResult,
   Hold,
   IdempotencyRecord,
+  RefreshTokenRecord,
   StoredCustomer,
   TransactionRecord,
   WriteOp,
 } from '../../application/ledger/records';
 import type { AuditCheckpoint, ChainHeadMark } from '../../application/audit/checkpoints';
+import { identityKeys, refreshTokenOf, userOf } from './identity-items';
 import { AUDIT_SHARDS, keys } from './keys';
+import type { User } from '../../domain/identity/user';
 
 /** Chain heads per checkpoint chunk item (~100 bytes each, far below 400 KB). */
 const CHECKPOINT_CHUNK = 1_000;
@@ -123,6 +126,20 @@ export class DynamoDbLedgerStore implements LedgerStore {
   async getCustomer(customerId: string): Promise<StoredCustomer | undefined> {
     const item = await this.get(keys.customer(customerId));
     return item === undefined ? undefined : customerOf(item);
+  }
+
+  async getUser(username: string): Promise<User | undefined> {
+    const item = await this.get(identityKeys.user(username));
+    return item === undefined ? undefined : userOf(item);
+  }
+
+  async getRefreshToken(tokenId: string): Promise<RefreshTokenRecord | undefined> {
+    const item = await this.get(identityKeys.refreshToken(tokenId));
+    return item === undefined ? undefined : refreshTokenOf(item);
+  }
+
+  async isTokenFamilyRevoked(familyId: string): Promise<boolean> {
+    return (await this.get(identityKeys.tokenFamily(familyId))) !== undefined;
   }
 
   async getTransaction(transactionId: string): Promise<TransactionRecord | undefined> {
@@ -511,6 +528,8 @@ function classify(
   const hold = failureOf('updateHold')?.item?.op;
   if (hold?.kind === 'updateHold')
     return { committed: false, reason: 'hold-not-active', holdId: hold.before.id };
+  if (failureOf('useRefreshToken') !== undefined)
+    return { committed: false, reason: 'token-already-used' };
   if (failed.length > 0) return { committed: false, reason: 'stale' };
   if (
     reasons.some(

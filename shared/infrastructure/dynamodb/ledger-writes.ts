@@ -1,6 +1,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { WriteOp } from '../../application/ledger/records';
 import { glAccount } from '../../domain/ledger/chart-of-accounts';
+import { identityKeys, refreshTokenItem, userItem } from './identity-items';
 import { AUDIT_SHARDS, OUTBOX_SHARDS, keys, shardOf } from './keys';
 import {
   accountItem,
@@ -35,6 +36,44 @@ export function transactItemOf(op: WriteOp, table: string, nowEpochSeconds: numb
 
 function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest {
   switch (op.kind) {
+    case 'createUser':
+      return { Put: { TableName, Item: userItem(op.user), ConditionExpression: createOnce } };
+    case 'updateUser':
+      return {
+        Put: {
+          TableName,
+          Item: userItem(op.after),
+          ConditionExpression: 'version = :expectedVersion',
+          ExpressionAttributeValues: { ':expectedVersion': op.before.version },
+        },
+      };
+    case 'putRefreshToken':
+      return {
+        Put: { TableName, Item: refreshTokenItem(op.token), ConditionExpression: createOnce },
+      };
+    case 'useRefreshToken':
+      return {
+        Update: {
+          TableName,
+          Key: identityKeys.refreshToken(op.tokenId),
+          UpdateExpression: 'SET usedAt = :usedAt',
+          // A refresh token is spent once; a second use is a replay (the family is revoked).
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
+          ExpressionAttributeValues: { ':usedAt': op.usedAt },
+        },
+      };
+    case 'revokeTokenFamily':
+      return {
+        Put: {
+          TableName,
+          Item: {
+            ...identityKeys.tokenFamily(op.familyId),
+            type: 'TokenFamily',
+            revokedAt: op.revokedAt,
+            expiresAt: now + 30 * 24 * 3600,
+          },
+        },
+      };
     case 'createCustomer':
       return {
         Put: { TableName, Item: customerItem(op.customer), ConditionExpression: createOnce },

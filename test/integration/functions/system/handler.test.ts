@@ -14,7 +14,7 @@ function systemHandler(tableName: string): LambdaHttpHandler {
   const { logger } = capturedLogger();
   return httpHandler({
     group: 'system',
-    settings: edgeSettingsOf(environment, logger),
+    settings: edgeSettingsOf(environment, { ...dependencies, logger }),
     implementations: systemRoutes({ ...dependencies, logger }),
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../../../shared/contracts/route';
 import { edgeHandler, type RouteBinding } from '../../../../shared/http/http-handler';
 import { createRouteMatcher } from '../../../../shared/http/route-matcher';
@@ -78,6 +78,7 @@ function setup(options: { validateResponses?: boolean; maxBodyBytes?: number } =
       maxBodyBytes: options.maxBodyBytes ?? 65_536,
       validateResponses: options.validateResponses ?? false,
       logger: logs.logger,
+      authenticate: () => Promise.reject(new Error('fixture routes are public')),
     },
     bindings,
     matchRoute: createRouteMatcher(bindings.map((binding) => binding.contract)),

@@ -1,0 +1,54 @@
+import type { ChainHead } from '../ledger/account';
+
+/** A member of the bank's staff (or a system client) who signs in to the API. */
+export interface User {
+  readonly id: string;
+  readonly username: string;
+  readonly roles: readonly string[];
+  readonly active: boolean;
+  /** Locked by an administrator: only an unlock opens it again. */
+  readonly lockedByAdmin: boolean;
+  /** Locked after repeated failures until this instant (ISO), or undefined. */
+  readonly lockedUntil: string | undefined;
+  readonly failedAttempts: number;
+  readonly passwordHash: string;
+  readonly passwordChangedAt: string;
+  readonly passwordHistory: readonly string[];
+  readonly lastLoginAt: string | undefined;
+  readonly version: number;
+  readonly audit: ChainHead;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Lockout after this many consecutive failures, for this long, unless configured otherwise. */
+export interface LockoutPolicy {
+  readonly maxFailedAttempts: number;
+  readonly lockoutMinutes: number;
+}
+
+export const defaultLockoutPolicy: LockoutPolicy = { maxFailedAttempts: 5, lockoutMinutes: 30 };
+
+/** Whether the user may sign in at `now`. */
+export function canSignIn(user: User, now: string): boolean {
+  return (
+    user.active &&
+    !user.lockedByAdmin &&
+    (user.lockedUntil === undefined || user.lockedUntil <= now)
+  );
+}
+
+/** The user after a failed attempt: counted, and locked once the policy's limit is reached. */
+export function afterFailedAttempt(user: User, now: Date, policy: LockoutPolicy): User {
+  const failedAttempts = user.failedAttempts + 1;
+  const locks = failedAttempts >= policy.maxFailedAttempts;
+  return {
+    ...user,
+    failedAttempts,
+    lockedUntil: locks
+      ? new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString()
+      : user.lockedUntil,
+    version: user.version + 1,
+    updatedAt: now.toISOString(),
+  };
+}
