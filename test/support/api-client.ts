@@ -123,7 +123,9 @@ export async function createTestApi(
         headers: Object.fromEntries(
           Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
         ),
-        body: (result.body === '' ? {} : JSON.parse(result.body)) as T,
+        body: (result.headers?.['Content-Type']?.toString().includes('json') === true
+          ? JSON.parse(result.body)
+          : {}) as T,
         raw: result.body,
       };
     },
