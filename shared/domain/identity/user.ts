@@ -38,17 +38,22 @@ export function canSignIn(user: User, now: string): boolean {
   );
 }
 
-/** The user after a failed attempt: counted, and locked once the policy's limit is reached. */
-export function afterFailedAttempt(user: User, now: Date, policy: LockoutPolicy): User {
+/**
+ * The user after a failed attempt at `now`: counted, and locked until `lockoutEnds` (now plus the
+ * policy's cooldown, computed by the caller's clock) once the policy's limit is reached.
+ */
+export function afterFailedAttempt(
+  user: User,
+  at: { readonly now: string; readonly lockoutEnds: string },
+  policy: LockoutPolicy,
+): User {
   const failedAttempts = user.failedAttempts + 1;
   const locks = failedAttempts >= policy.maxFailedAttempts;
   return {
     ...user,
     failedAttempts,
-    lockedUntil: locks
-      ? new Date(now.getTime() + policy.lockoutMinutes * 60_000).toISOString()
-      : user.lockedUntil,
+    lockedUntil: locks ? at.lockoutEnds : user.lockedUntil,
     version: user.version + 1,
-    updatedAt: now.toISOString(),
+    updatedAt: at.now,
   };
 }
