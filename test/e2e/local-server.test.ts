@@ -57,6 +57,23 @@ describe('npm start', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');
 
+    // The banner shows the generated administrator password once; it signs in over HTTP.
+    const password = /password, shown once: (\S+)\)/.exec(server.banner)?.[1];
+    expect(password).toBeDefined();
+    const signIn = await fetch(`${server.baseUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(signIn.status).toBe(200);
+    const { accessToken } = (await signIn.json()) as { accessToken: string };
+    const anonymous = await fetch(`${server.baseUrl}/ledger/trial-balance`);
+    const signedIn = await fetch(`${server.baseUrl}/ledger/trial-balance`, {
+      headers: { Authorization: `Bearer ${accessToken}` },
+    });
+    expect(anonymous.status).toBe(401);
+    expect(signedIn.status).toBe(200);
+
     expect(await server.interrupt()).toBe(0);
     expect(isAlive(server.dynamoPid)).toBe(false);
   });
@@ -66,6 +83,7 @@ describe('npm start', () => {
     started.push(server);
 
     expect(server.banner).toContain('existing data, initialised');
+    expect(server.banner).toContain('the admin password you set earlier');
     const health = await fetch(`${server.baseUrl}/health`);
     expect(health.status).toBe(200);
 
