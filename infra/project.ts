@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The repository root: the esbuild working directory and where package-lock.json lives. */
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));

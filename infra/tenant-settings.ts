@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where the tenant files live: `infra/tenants/<name>.json`, one per bank. */
 export const tenantsDirectory = fileURLToPath(new URL('./tenants/', import.meta.url));
@@ -41,6 +41,21 @@ const corsOrigin = z.union([
     .string()
     .regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/, 'an origin such as https://app.bank.example'),
 ]);
+
+/**
+ * Sign-in and token settings, passed to the business functions as NEXUM_ACCESS_TOKEN_TTL_SECONDS,
+ * NEXUM_LOCKOUT_MAX_ATTEMPTS and NEXUM_LOCKOUT_MINUTES. Defaults and bounds are those of
+ * shared/infrastructure/environment.ts, so a tenant file cannot deploy a value the functions would
+ * refuse at cold start (test/infra/tenant-settings.test.ts checks both bounds against it).
+ */
+export const SecuritySettingsSchema = z.strictObject({
+  /** Lifetime of an access token; a refresh token obtains the next one. */
+  accessTokenTtlSeconds: z.number().int().min(60).max(3_600).default(900),
+  /** Consecutive failed sign-ins that lock a user. */
+  lockoutMaxAttempts: z.number().int().min(1).max(100).default(5),
+  /** How long a locked user stays locked. */
+  lockoutMinutes: z.number().int().min(1).max(10_080).default(30),
+});
 
 const KafkaSettingsSchema = z.strictObject({
   clusterArn: z.string().regex(/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/.+$/),
@@ -104,6 +119,8 @@ export const TenantSettingsSchema = z.strictObject({
     .refine((days) => (logRetentionChoices as readonly number[]).includes(days), {
       message: `one of CloudWatch's retention periods: ${logRetentionChoices.join(', ')}`,
     }),
+  /** Optional; every field has its default. */
+  security: SecuritySettingsSchema.prefault({}),
   kafka: KafkaSettingsSchema.optional(),
 });
 

@@ -44,6 +44,10 @@ export interface BankingApiProps {
  * proxied to its group's function, and an ANY method on every resource (and `/{proxy+}`) that
  * sends everything else to the fallback function, so an unknown path is a 404 and a known path
  * with the wrong method a 405 with `Allow`, both in problem+json.
+ *
+ * The API has no authorizer: the function of each route verifies the bearer token and checks the
+ * route's permission in its shared edge middleware (ADR 0005), so API Gateway passes every request
+ * through and the WAF and throttles in front of it bound what unauthenticated callers can cost.
  */
 export class BankingApi extends Construct {
   readonly api: apigw.RestApi;
@@ -142,14 +146,12 @@ export class BankingApi extends Construct {
         requestValidator: this.validator,
         requestParameters: requiredPathParameters(route.path),
       });
-      if (route.permission === 'public') {
-        suppressAuthorization(
-          method,
-          `${route.method} ${route.path} is public by contract (shared/contracts/routes).`,
-        );
-      }
-      // A route that needs a permission gets no suppression: cdk-nag fails the synth until the
-      // Lambda authorizer protects it.
+      suppressAuthorization(
+        method,
+        route.permission === 'public'
+          ? `${route.method} ${route.path} is public by contract (shared/contracts/routes).`
+          : protectedRouteReason,
+      );
     }
 
     const proxy = this.api.root.addResource('{proxy+}');
@@ -244,12 +246,28 @@ function accessLogFormat(): apigw.AccessLogFormat {
   );
 }
 
+/**
+ * Why a route that requires a permission has no API Gateway authorizer: the function verifies the
+ * token itself, in the middleware every function shares, before it runs any handler.
+ */
+export const protectedRouteReason =
+  "JWT bearer tokens (ES256, KMS-signed) are verified and the route's permission checked by the " +
+  'shared edge middleware in the function before any handler runs ' +
+  '(shared/http/middleware/edge-response.ts); ADR 0005';
+
+/**
+ * Authentication is not API Gateway's job here (ADR 0002, ADR 0005): every method is either public
+ * by contract or protected by the shared edge middleware, so each gets the APIG4/COG4 suppression
+ * with the reason that applies. A Lambda authorizer could be added later for defence in depth and
+ * for API-key-based usage plans.
+ */
 function suppressAuthorization(method: apigw.Method, reason: string): void {
-  const why =
-    `${reason} Authentication arrives with the identity module as a Lambda authorizer plus the ` +
-    'shared permission middleware; routes that require a permission are not suppressed.';
+  const sentence = reason.endsWith('.') ? reason : `${reason}.`;
   NagSuppressions.addResourceSuppressions(method, [
-    { id: 'AwsSolutions-APIG4', reason: why },
-    { id: 'AwsSolutions-COG4', reason: `${why} Cognito is not the identity provider.` },
+    { id: 'AwsSolutions-APIG4', reason },
+    {
+      id: 'AwsSolutions-COG4',
+      reason: `${sentence} Cognito is not the identity provider: Nexum issues its own tokens.`,
+    },
   ]);
 }

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 
 export interface DataKeysProps {
@@ -8,21 +9,26 @@ export interface DataKeysProps {
 }
 
 /**
- * The tenant's customer-managed keys. Two keys, because they protect against different readers:
+ * The tenant's customer-managed keys. Three keys, because they protect against different readers
+ * and do different jobs:
  *
  * - `ledgerKey` encrypts the main table at rest. Anyone allowed to read the table can use it, but
  *   only through DynamoDB. Being customer-managed, the bank owns its policy, sees every use in
  *   CloudTrail and can disable it to make the table unreadable.
  * - `piiKey` envelope-encrypts personal data fields before they are written. Table access does
  *   not imply it: a function that lists accounts sees ciphertext until it is granted decrypt.
+ * - `jwtSigningKey` signs access tokens (ES256, shared/infrastructure/identity/
+ *   kms-token-service.ts). It is asymmetric: the private half never leaves KMS, only the auth
+ *   function may sign, and every other function may only fetch the public key to verify.
  *
- * Sharing one key would erase that second boundary. Both rotate yearly, are retained when the
- * stack is deleted (their ciphertext outlives any stack) and wait the maximum 30 days before a
- * scheduled deletion completes.
+ * Sharing one key would erase these boundaries. All three are retained when the stack is deleted
+ * (ciphertext and issued tokens outlive any stack) and wait the maximum 30 days before a scheduled
+ * deletion completes. The symmetric keys rotate yearly; KMS cannot rotate an asymmetric key.
  */
 export class DataKeys extends Construct {
   readonly ledgerKey: kms.Key;
   readonly piiKey: kms.Key;
+  readonly jwtSigningKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: DataKeysProps) {
     super(scope, id);
@@ -40,6 +46,27 @@ export class DataKeys extends Construct {
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.jwtSigningKey = new kms.Key(this, 'JwtSigningKey', {
+      alias: `alias/nexum/${props.tenant}/jwt`,
+      description: `Nexum ${props.tenant}: ES256 signing of access tokens`,
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      enableKeyRotation: false,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // cdk-nag 2.38 already exempts asymmetric keys from KMS5; the suppression records why, should
+    // a later rule version stop doing so.
+    NagSuppressions.addResourceSuppressions(this.jwtSigningKey, [
+      {
+        id: 'AwsSolutions-KMS5',
+        reason:
+          'Asymmetric KMS keys (ECC_NIST_P256, SIGN_VERIFY) cannot rotate automatically. Rotating ' +
+          'means a new key whose id the functions receive in NEXUM_JWT_KMS_KEY_ID: access tokens ' +
+          'of the old key stop verifying and clients obtain new ones with their refresh token, ' +
+          'which is a stored record independent of the signing key.',
+      },
+    ]);
   }
 
   /** Lets a function seal PII fields: a fresh data key per batch (envelope encryption). */
@@ -50,5 +77,15 @@ export class DataKeys extends Construct {
   /** Lets a function unwrap a data key to read PII fields back. */
   grantPiiDecrypt(grantee: iam.IGrantable): iam.Grant {
     return this.piiKey.grant(grantee, 'kms:Decrypt');
+  }
+
+  /** Lets a function verify access tokens: it fetches the public key once per container. */
+  grantTokenVerification(grantee: iam.IGrantable): iam.Grant {
+    return this.jwtSigningKey.grant(grantee, 'kms:GetPublicKey');
+  }
+
+  /** Lets a function issue access tokens. Only the auth function (login, refresh) gets this. */
+  grantTokenSigning(grantee: iam.IGrantable): iam.Grant {
+    return this.jwtSigningKey.grant(grantee, 'kms:Sign');
   }
 }

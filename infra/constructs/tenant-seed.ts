@@ -21,6 +21,11 @@ export interface TenantSeedProps {
  * Seeds an empty tenant during deployment, through the CDK provider framework. The handler is
  * idempotent (create-once writes), so re-running it on a seeded tenant changes nothing; it runs
  * again whenever the seed code changes, which is how later modules add their seeds.
+ *
+ * TODO(identity): the seed does not create the tenant's first user yet. The local runtime creates
+ * `admin` itself at first start; in AWS nobody can sign in until this construct creates `admin`
+ * with a generated password stored in Secrets Manager (one secret per tenant, readable by its
+ * operators only).
  */
 export class TenantSeed extends Construct {
   readonly resource: CustomResource;

@@ -2,9 +2,11 @@ import { systemMarkerKey } from '../../shared/contracts/tables';
 import type { BankingFunction } from '../constructs/banking-function';
 import type { DataKeys } from '../constructs/data-keys';
 import type { LedgerTable } from '../constructs/ledger-table';
+import type { TenantSettings } from '../tenant-settings';
 
-/** What a group's function needs from the tenant's data stack. */
+/** What a group's function needs: the tenant's settings and its data stack. */
 export interface GroupResources {
+  readonly settings: TenantSettings;
   readonly ledger: LedgerTable;
   readonly keys: DataKeys;
 }
@@ -21,6 +23,10 @@ export interface GroupWiring {
 /** Swagger UI is served from files beside the bundle (functions/system/docs-assets.ts). */
 const docsAssetsDirectory = '/var/task/swagger-ui';
 
+/**
+ * The system group serves public routes only (health, OpenAPI, Swagger UI, and the 404/405
+ * fallback), so it verifies no token and gets neither the token key nor the security settings.
+ */
 const systemWiring: GroupWiring = {
   description: 'Nexum system group: health, OpenAPI document, Swagger UI',
   environment: () => ({ NEXUM_DOCS_ASSETS_DIR: docsAssetsDirectory }),
@@ -36,23 +42,52 @@ const systemWiring: GroupWiring = {
 /**
  * A business group (customers, accounts, transactions, ledger…). Every function is composed from
  * the same adapters (shared/infrastructure/production-dependencies.ts), so its grants are those
- * adapters' needs: the ledger store's reads and append-only writes, and the PII key for envelope
- * encryption. A group that needs less gets its own entry in `wiringByGroup`.
+ * adapters' needs: the ledger store's reads and append-only writes, the PII key for envelope
+ * encryption, and the public half of the token key, because the shared edge middleware verifies
+ * the bearer token of every protected route in the function itself
+ * (shared/http/middleware/edge-response.ts). A group that needs less, or more, gets its own entry
+ * in `wiringByGroup`.
  */
 const businessWiring = (group: string): GroupWiring => ({
   description: `Nexum ${group} group`,
-  environment: ({ keys }) => ({ NEXUM_PII_KMS_KEY_ID: keys.piiKey.keyArn }),
+  environment: ({ keys, settings }) => ({
+    NEXUM_PII_KMS_KEY_ID: keys.piiKey.keyArn,
+    // The key id rather than its ARN: KmsTokenService writes it into every token header as
+    // `kid`, and the ARN would publish the account id to every client. Sign and GetPublicKey
+    // accept the bare id for a key of the same account.
+    NEXUM_JWT_KMS_KEY_ID: keys.jwtSigningKey.keyId,
+    NEXUM_ACCESS_TOKEN_TTL_SECONDS: String(settings.security.accessTokenTtlSeconds),
+    NEXUM_LOCKOUT_MAX_ATTEMPTS: String(settings.security.lockoutMaxAttempts),
+    NEXUM_LOCKOUT_MINUTES: String(settings.security.lockoutMinutes),
+  }),
   grant: (fn, { ledger, keys }) => {
     ledger.grantLedgerReads(fn);
     ledger.grantLedgerWrites(fn);
     keys.grantPiiEncrypt(fn);
     keys.grantPiiDecrypt(fn);
+    keys.grantTokenVerification(fn);
   },
 });
 
+/** The auth group issues the tokens (login, refresh): the only function that may sign. */
+const authWiring = (): GroupWiring => {
+  const business = businessWiring('auth');
+  return {
+    ...business,
+    description: 'Nexum auth group: sign-in, token refresh, sign-out, password change',
+    grant: (fn, resources) => {
+      business.grant(fn, resources);
+      resources.keys.grantTokenSigning(fn);
+    },
+  };
+};
+
 // Keyed by name rather than by EndpointGroup so that adding a group to shared/contracts needs no
 // change here: it gets the business wiring until it declares something narrower.
-const wiringByGroup: Readonly<Record<string, GroupWiring>> = { system: systemWiring };
+const wiringByGroup: Readonly<Record<string, GroupWiring>> = {
+  system: systemWiring,
+  auth: authWiring(),
+};
 
 /** The wiring of an endpoint group's function. */
 export function wiringOf(group: string): GroupWiring {

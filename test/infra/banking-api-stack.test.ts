@@ -24,6 +24,15 @@ interface Statement {
 const actionsOf = (statement: Statement): string[] =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
+/** Whether a statement applies to the resource whose (resolved) ARN is given. */
+const covers = (statement: Statement, arn: unknown): boolean =>
+  (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]).some(
+    (resource) => JSON.stringify(resource) === JSON.stringify(arn),
+  );
+
+/** The groups whose functions serve protected routes: every group except `system`. */
+const businessGroups = endpointGroups.filter((group) => group !== 'system');
+
 /** The statements of one AWS::IAM::Policy resource. */
 const statementsOf = (policy: CfnResources[string]): Statement[] =>
   (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
@@ -118,6 +127,48 @@ describe('BankingApiStack (demo tenant)', () => {
           },
         },
       });
+    });
+
+    describe('access tokens and sign-in settings', () => {
+      /** The environment variables of a function, from the template. */
+      const variablesOf = (name: EndpointGroup | 'seed'): Record<string, unknown> => {
+        const fn = name === 'seed' ? tenant.api.seedFunction : tenant.api.functionOf(name);
+        const resource = resourcesOfType(tenant.apiTemplate, 'AWS::Lambda::Function')[
+          logicalIdOf(fn.function)
+        ];
+        const environment = resource?.Properties?.Environment as {
+          Variables: Record<string, unknown>;
+        };
+        return environment.Variables;
+      };
+
+      it.each(businessGroups)(
+        'gives the %s function the token key and the tenant security settings',
+        (group) => {
+          const jwtKeyId: unknown = tenant.api.resolve(tenant.data.keys.jwtSigningKey.keyId);
+
+          expect(jwtKeyId).toEqual({ 'Fn::ImportValue': expect.stringMatching(/JwtSigningKey/) });
+          expect(variablesOf(group)).toMatchObject({
+            NEXUM_JWT_KMS_KEY_ID: jwtKeyId,
+            NEXUM_PII_KMS_KEY_ID: tenant.api.resolve(tenant.data.keys.piiKey.keyArn) as unknown,
+            NEXUM_ACCESS_TOKEN_TTL_SECONDS: '900',
+            NEXUM_LOCKOUT_MAX_ATTEMPTS: '5',
+            NEXUM_LOCKOUT_MINUTES: '30',
+          });
+        },
+      );
+
+      it.each(['system', 'seed'] as const)(
+        'gives the %s function no token key: it serves no protected route',
+        (name) => {
+          const variables = Object.keys(variablesOf(name));
+
+          expect(variables).not.toContain('NEXUM_JWT_KMS_KEY_ID');
+          expect(variables).not.toContain('NEXUM_ACCESS_TOKEN_TTL_SECONDS');
+          expect(variables).not.toContain('NEXUM_LOCKOUT_MAX_ATTEMPTS');
+          expect(variables).not.toContain('NEXUM_LOCKOUT_MINUTES');
+        },
+      );
     });
 
     it('ships the Swagger UI files beside the system bundle', () => {
@@ -409,6 +460,52 @@ describe('BankingApiStack (demo tenant)', () => {
       for (const statement of kms) {
         expect(statement.Condition?.StringEquals).toHaveProperty('kms:ViaService');
       }
+    });
+
+    describe('the token-signing key', () => {
+      let jwtKeyArn: unknown;
+      /** The actions a role has on the token key. */
+      const jwtKeyActionsOf = (roleId: string): string[] =>
+        statementsOfRole(policies, roleId)
+          .filter((statement) => covers(statement, jwtKeyArn))
+          .flatMap(actionsOf)
+          .sort();
+
+      beforeAll(() => {
+        jwtKeyArn = tenant.api.resolve(tenant.data.keys.jwtSigningKey.keyArn);
+      });
+
+      it('lets only the auth function sign, on the token key alone', () => {
+        const authRoleId = logicalIdOf(tenant.api.functionOf('auth').role);
+        const signing = Object.values(policies).filter((policy) =>
+          statementsOf(policy).some((statement) => actionsOf(statement).includes('kms:Sign')),
+        );
+
+        expect(signing).toHaveLength(1);
+        expect(signing[0]?.Properties?.Roles).toEqual([{ Ref: authRoleId }]);
+        for (const statement of statementsOf(signing[0] ?? { Type: '' })) {
+          if (!actionsOf(statement).includes('kms:Sign')) continue;
+          expect(statement).toMatchObject({ Effect: 'Allow', Resource: jwtKeyArn });
+          expect(statement.Condition).toBeUndefined();
+        }
+        expect(jwtKeyActionsOf(authRoleId)).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+      });
+
+      it.each(businessGroups.filter((group) => group !== 'auth'))(
+        'lets the %s function fetch the public key to verify tokens, and not sign',
+        (group) => {
+          const roleId = logicalIdOf(tenant.api.functionOf(group).role);
+
+          expect(jwtKeyActionsOf(roleId)).toEqual(['kms:GetPublicKey']);
+          expect(statementsOfRole(policies, roleId).flatMap(actionsOf)).not.toContain('kms:Sign');
+        },
+      );
+
+      it('gives the system and seed functions nothing on the token key', () => {
+        for (const fn of [tenant.api.functionOf('system'), tenant.api.seedFunction]) {
+          expect(jwtKeyActionsOf(logicalIdOf(fn.role))).toEqual([]);
+        }
+      });
     });
 
     it('grants "*" resources only for X-Ray, which has no resource-level permissions', () => {

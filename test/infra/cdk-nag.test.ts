@@ -1,13 +1,36 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { BankingApi } from '../../infra/constructs/banking-api';
-import { synthesizeTenant, type SynthesizedTenant } from './tenant-fixtures';
+import { routeList } from '../../shared/contracts/routes/index';
+import { BankingApi, protectedRouteReason } from '../../infra/constructs/banking-api';
+import { resourcesOfType, synthesizeTenant, type SynthesizedTenant } from './tenant-fixtures';
 
 const awsSolutions = Match.stringLikeRegexp('AwsSolutions-.*');
+
+interface Suppression {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** The cdk-nag suppressions of every API Gateway method, keyed by logical id. */
+function methodSuppressions(template: Template): Map<string, Suppression[]> {
+  const methods = template.findResources('AWS::ApiGateway::Method') as Record<
+    string,
+    { Metadata?: { cdk_nag?: { rules_to_suppress?: Suppression[] } } }
+  >;
+  return new Map(
+    Object.entries(methods).map(([id, method]) => [
+      id,
+      method.Metadata?.cdk_nag?.rules_to_suppress ?? [],
+    ]),
+  );
+}
+
+const reasonFor = (suppressions: readonly Suppression[], rule: string): string | undefined =>
+  suppressions.find((suppression) => suppression.id === rule)?.reason;
 
 describe.each(['demo', 'acme-credit-union'])('cdk-nag AwsSolutions on the %s tenant', (name) => {
   let tenant: SynthesizedTenant;
@@ -29,13 +52,39 @@ describe.each(['demo', 'acme-credit-union'])('cdk-nag AwsSolutions on the %s ten
       warnings.map((warning) => `${warning.id}: ${JSON.stringify(warning.entry.data)}`),
     ).toEqual([]);
   });
+
+  it('synthesises as `npx cdk synth` does: no error annotation of any kind in either stack', () => {
+    // The CLI fails a synth on any error annotation, cdk-nag's or not; infra/app.ts builds the
+    // same stacks through buildTenantApp with the same AwsSolutionsChecks aspect.
+    const errors = [tenant.data, tenant.api].flatMap((stack) =>
+      Annotations.fromStack(stack).findError('*', Match.anyValue()),
+    );
+
+    expect(errors.map((error) => `${error.id}: ${JSON.stringify(error.entry.data)}`)).toEqual([]);
+  });
+
+  it('suppresses APIG4 on every protected route of the route table with the middleware reason', () => {
+    const protectedRoutes = routeList().filter((route) => route.permission !== 'public');
+    const reasons = [...methodSuppressions(tenant.apiTemplate).values()].map((suppressions) =>
+      reasonFor(suppressions, 'AwsSolutions-APIG4'),
+    );
+
+    expect(protectedRoutes.length).toBeGreaterThan(0);
+    expect(reasons.filter((reason) => reason === protectedRouteReason)).toHaveLength(
+      protectedRoutes.length,
+    );
+  });
 });
 
-describe('cdk-nag guard on route permissions', () => {
-  it('fails a route that requires a permission until an authorizer protects it', () => {
-    // Prepare: the real API construct with one public and one protected route.
+describe('cdk-nag on route permissions', () => {
+  let stack: Stack;
+  let template: Template;
+
+  beforeAll(() => {
+    // Prepare: the real API construct with a public route, a route any signed-in user may call
+    // and one that needs a named permission, all served by one stub function.
     const app = new App();
-    const stack = new Stack(app, 'GuardTest');
+    stack = new Stack(app, 'GuardTest');
     const fn = new lambda.Function(stack, 'Fn', {
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
@@ -52,6 +101,13 @@ describe('cdk-nag guard on route permissions', () => {
           operationId: 'getHealth',
         },
         {
+          method: 'POST',
+          path: '/session',
+          group: 'system',
+          permission: 'authenticated',
+          operationId: 'endSession',
+        },
+        {
           method: 'GET',
           path: '/status',
           group: 'system',
@@ -66,16 +122,50 @@ describe('cdk-nag guard on route permissions', () => {
       accessLogRetention: RetentionDays.ONE_WEEK,
     });
     Aspects.of(app).add(new AwsSolutionsChecks());
+    template = Template.fromStack(stack);
+  });
 
-    // Act
+  /** The suppressions of the method `httpMethod` on the resource whose path part is `part`. */
+  function suppressionsOf(httpMethod: string, part: string): Suppression[] {
+    const resourceId = Object.entries(resourcesOfType(template, 'AWS::ApiGateway::Resource')).find(
+      ([, resource]) => resource.Properties?.PathPart === part,
+    )?.[0];
+    const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
+    const methodId = Object.entries(methods).find(
+      ([, method]) =>
+        method.Properties?.HttpMethod === httpMethod &&
+        JSON.stringify(method.Properties.ResourceId) === JSON.stringify({ Ref: resourceId }),
+    )?.[0];
+    if (methodId === undefined) throw new Error(`No ${httpMethod} method on /${part}`);
+    return methodSuppressions(template).get(methodId) ?? [];
+  }
+
+  it('lets protected routes through: the edge middleware verifies the token, not API Gateway', () => {
     const errors = Annotations.fromStack(stack).findError(
       '*',
-      Match.stringLikeRegexp('AwsSolutions-APIG4'),
+      Match.stringLikeRegexp('AwsSolutions-(APIG4|COG4)'),
     );
 
-    // Assess
-    expect(errors.map((error) => error.id)).toEqual([
-      '/GuardTest/Api/RestApi/Default/status/GET/Resource',
-    ]);
+    expect(errors.map((error) => error.id)).toEqual([]);
+  });
+
+  it.each([
+    ['POST', 'session'],
+    ['GET', 'status'],
+  ])('suppresses %s /%s with the middleware reason', (httpMethod, part) => {
+    const suppressions = suppressionsOf(httpMethod, part);
+
+    expect(reasonFor(suppressions, 'AwsSolutions-APIG4')).toEqual(protectedRouteReason);
+    expect(protectedRouteReason).toContain('shared/http/middleware/edge-response.ts');
+    expect(reasonFor(suppressions, 'AwsSolutions-COG4')).toContain(protectedRouteReason);
+  });
+
+  it('suppresses a public route with the contract reason', () => {
+    const suppressions = suppressionsOf('GET', 'health');
+
+    expect(reasonFor(suppressions, 'AwsSolutions-APIG4')).toEqual(
+      'GET /health is public by contract (shared/contracts/routes).',
+    );
+    expect(reasonFor(suppressions, 'AwsSolutions-COG4')).toMatch(/^GET \/health is public/);
   });
 });

@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { mainTable } from '../../shared/contracts/tables';
-import { logicalIdOf, synthesizeTenant, type SynthesizedTenant } from './tenant-fixtures';
+import {
+  logicalIdOf,
+  resourcesOfType,
+  synthesizeTenant,
+  type SynthesizedTenant,
+} from './tenant-fixtures';
 
 describe('LedgerDataStack (demo tenant)', () => {
   let tenant: SynthesizedTenant;
@@ -81,16 +86,54 @@ describe('LedgerDataStack (demo tenant)', () => {
       });
     });
 
-    it('rotates and retains every key of the stack', () => {
-      const keys = Object.values(tenant.dataTemplate.findResources('AWS::KMS::Key'));
+    it('retains every key of the stack and rotates every symmetric one', () => {
+      const keys = Object.values(resourcesOfType(tenant.dataTemplate, 'AWS::KMS::Key'));
+      const symmetric = keys.filter((key) => key.Properties?.KeySpec === undefined);
 
-      expect(keys).toHaveLength(2);
+      expect(keys).toHaveLength(3);
+      expect(symmetric).toHaveLength(2);
       for (const key of keys) {
         expect(key).toMatchObject({
           DeletionPolicy: 'Retain',
-          Properties: { EnableKeyRotation: true, PendingWindowInDays: 30 },
+          UpdateReplacePolicy: 'Retain',
+          Properties: { PendingWindowInDays: 30 },
         });
       }
+      for (const key of symmetric) {
+        expect(key.Properties?.EnableKeyRotation).toBe(true);
+      }
+    });
+
+    it('has an asymmetric ES256 token-signing key under alias/nexum/<tenant>/jwt', () => {
+      const jwtKeyId = logicalIdOf(tenant.data.keys.jwtSigningKey);
+      const jwtKey = resourcesOfType(tenant.dataTemplate, 'AWS::KMS::Key')[jwtKeyId];
+
+      expect(jwtKey).toMatchObject({
+        Type: 'AWS::KMS::Key',
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          KeySpec: 'ECC_NIST_P256',
+          KeyUsage: 'SIGN_VERIFY',
+          PendingWindowInDays: 30,
+        },
+      });
+      // KMS refuses automatic rotation for asymmetric keys.
+      expect(jwtKey?.Properties?.EnableKeyRotation).not.toBe(true);
+      tenant.dataTemplate.hasResourceProperties('AWS::KMS::Alias', {
+        AliasName: 'alias/nexum/demo/jwt',
+        TargetKeyId: { 'Fn::GetAtt': [jwtKeyId, 'Arn'] },
+      });
+    });
+
+    it('records why the token-signing key does not rotate (cdk-nag KMS5)', () => {
+      const jwtKeyId = logicalIdOf(tenant.data.keys.jwtSigningKey);
+      const metadata = resourcesOfType(tenant.dataTemplate, 'AWS::KMS::Key')[jwtKeyId]
+        ?.Metadata as { cdk_nag: { rules_to_suppress: Array<{ id: string; reason: string }> } };
+
+      expect(metadata.cdk_nag.rules_to_suppress).toEqual([
+        { id: 'AwsSolutions-KMS5', reason: expect.stringMatching(/cannot rotate automatically/) },
+      ]);
     });
   });
 
@@ -119,7 +162,7 @@ describe('LedgerDataStack (demo tenant)', () => {
     tenant.dataTemplate.resourceCountIs('AWS::Lambda::Function', 0);
   });
 
-  it('exposes exactly the table, key and bus the API stack uses, as stack exports', () => {
+  it('exposes the table and keys the API stack uses, as stack exports', () => {
     const exports = Object.values(tenant.dataTemplate.findOutputs('*')).map(
       (output) => (output as { Value: unknown }).Value,
     );
@@ -129,6 +172,9 @@ describe('LedgerDataStack (demo tenant)', () => {
         { Ref: logicalIdOf(tenant.data.ledger.table) },
         { 'Fn::GetAtt': [logicalIdOf(tenant.data.ledger.table), 'Arn'] },
         { 'Fn::GetAtt': [logicalIdOf(tenant.data.keys.ledgerKey), 'Arn'] },
+        { 'Fn::GetAtt': [logicalIdOf(tenant.data.keys.piiKey), 'Arn'] },
+        { Ref: logicalIdOf(tenant.data.keys.jwtSigningKey) },
+        { 'Fn::GetAtt': [logicalIdOf(tenant.data.keys.jwtSigningKey), 'Arn'] },
       ]),
     );
   });

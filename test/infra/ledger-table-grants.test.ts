@@ -8,6 +8,7 @@ import { LedgerTable } from '../../infra/constructs/ledger-table';
 import { logicalIdOf } from './tenant-fixtures';
 
 interface Statement {
+  readonly Effect?: string;
   readonly Action: string | string[];
   readonly Resource: unknown;
   readonly Condition?: unknown;
@@ -107,6 +108,21 @@ describe('LedgerTable and DataKeys grants', () => {
         });
       }
     });
+  });
+
+  it('grants token verification as GetPublicKey and signing as Sign, on the token key only', () => {
+    const verify = grantedStatements((_ledger, keys, role) => keys.grantTokenVerification(role));
+    const sign = grantedStatements((_ledger, keys, role) => keys.grantTokenSigning(role));
+
+    for (const [granted, action] of [
+      [verify, 'kms:GetPublicKey'],
+      [sign, 'kms:Sign'],
+    ] as const) {
+      const jwtKeyArn = { 'Fn::GetAtt': [logicalIdOf(granted.keys.jwtSigningKey), 'Arn'] };
+      expect(granted.statements).toEqual([
+        expect.objectContaining({ Action: action, Effect: 'Allow', Resource: jwtKeyArn }),
+      ]);
+    }
   });
 
   it('limits point reads to the partition keys given', () => {

@@ -39,7 +39,16 @@ export function logicalIdOf(construct: IConstruct): string {
   return Stack.of(construct).getLogicalId(resource);
 }
 
-export type CfnResources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+export type CfnResources = Record<
+  string,
+  {
+    Type: string;
+    Properties?: Record<string, unknown>;
+    Metadata?: Record<string, unknown>;
+    DeletionPolicy?: string;
+    UpdateReplacePolicy?: string;
+  }
+>;
 
 /** Resources of one type, keyed by logical id. */
 export function resourcesOfType(template: Template, type: string): CfnResources {

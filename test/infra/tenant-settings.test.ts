@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { parseEnvironment } from '../../shared/infrastructure/environment';
 import {
   availableTenants,
   loadTenantSettings,
@@ -58,6 +59,59 @@ describe('tenant settings', () => {
     });
   });
 
+  it('defaults the sign-in and token settings to what the functions assume', () => {
+    const settings = parseTenantSettings(validSettings());
+    const functionDefaults = parseEnvironment({
+      NEXUM_TENANT: 'test-bank',
+      NEXUM_TABLE_NAME: 't-main',
+    });
+
+    expect(settings.security).toEqual({
+      accessTokenTtlSeconds: 900,
+      lockoutMaxAttempts: 5,
+      lockoutMinutes: 30,
+    });
+    expect(settings.security).toEqual({
+      accessTokenTtlSeconds: functionDefaults.accessTokenTtlSeconds,
+      lockoutMaxAttempts: functionDefaults.lockout.maxFailedAttempts,
+      lockoutMinutes: functionDefaults.lockout.lockoutMinutes,
+    });
+  });
+
+  it('fills in the security settings a tenant leaves out', () => {
+    const settings = parseTenantSettings(validSettings({ security: { lockoutMinutes: 60 } }));
+
+    expect(settings.security).toEqual({
+      accessTokenTtlSeconds: 900,
+      lockoutMaxAttempts: 5,
+      lockoutMinutes: 60,
+    });
+  });
+
+  it.each([
+    ['the lowest', { accessTokenTtlSeconds: 60, lockoutMaxAttempts: 1, lockoutMinutes: 1 }],
+    [
+      'the highest',
+      { accessTokenTtlSeconds: 3_600, lockoutMaxAttempts: 100, lockoutMinutes: 10_080 },
+    ],
+  ])('accepts %s security values, which the functions accept too', (_bound, security) => {
+    const settings = parseTenantSettings(validSettings({ security }));
+    // The variables as the business functions receive them (infra/stacks/group-wiring.ts).
+    const environment = parseEnvironment({
+      NEXUM_TENANT: 'test-bank',
+      NEXUM_TABLE_NAME: 't-main',
+      NEXUM_ACCESS_TOKEN_TTL_SECONDS: String(settings.security.accessTokenTtlSeconds),
+      NEXUM_LOCKOUT_MAX_ATTEMPTS: String(settings.security.lockoutMaxAttempts),
+      NEXUM_LOCKOUT_MINUTES: String(settings.security.lockoutMinutes),
+    });
+
+    expect({
+      accessTokenTtlSeconds: environment.accessTokenTtlSeconds,
+      lockoutMaxAttempts: environment.lockout.maxFailedAttempts,
+      lockoutMinutes: environment.lockout.lockoutMinutes,
+    }).toEqual(security);
+  });
+
   it.each(['../demo', 'demo/../../etc/passwd', 'Demo', 'd', 'demo.json', ''])(
     'rejects the tenant name %j before touching the file system',
     (name) => {
@@ -104,6 +158,22 @@ describe('tenant settings', () => {
     ['a retention CloudWatch does not offer', { logRetentionDays: 31 }, /logRetentionDays/],
     ['a short account id', { account: '12345' }, /account: a 12-digit AWS account id/],
     ['a misspelt key', { alarmEmails: 'x@y.example' }, /alarmEmails/],
+    [
+      'an access token living longer than an hour',
+      { security: { accessTokenTtlSeconds: 3_601 } },
+      /security\.accessTokenTtlSeconds/,
+    ],
+    [
+      'a lockout after zero attempts',
+      { security: { lockoutMaxAttempts: 0 } },
+      /security\.lockoutMaxAttempts/,
+    ],
+    [
+      'a lockout longer than a week',
+      { security: { lockoutMinutes: 10_081 } },
+      /security\.lockoutMinutes/,
+    ],
+    ['a misspelt security key', { security: { lockoutMins: 10 } }, /security/],
     [
       'an http logo',
       { branding: { primaryColor: '#123456', logoUrl: 'http://x.example/l.svg' } },

@@ -53,6 +53,7 @@ describe('two tenants in one app', () => {
       'nexum-demo-main',
       'alias/nexum/demo/ledger',
       'alias/nexum/demo/pii',
+      'alias/nexum/demo/jwt',
       'nexum-demo',
       'nexum-demo',
       'nexum-demo-api',
@@ -61,6 +62,7 @@ describe('two tenants in one app', () => {
       'nexum-acme-credit-union-main',
       'alias/nexum/acme-credit-union/ledger',
       'alias/nexum/acme-credit-union/pii',
+      'alias/nexum/acme-credit-union/jwt',
       'nexum-acme-credit-union',
       'nexum-acme-credit-union',
       'nexum-acme-credit-union-api',
@@ -110,6 +112,26 @@ describe('two tenants in one app', () => {
           NEXUM_TENANT: 'acme-credit-union',
           NEXUM_BASE_CURRENCY: 'USD',
           NEXUM_CORS_ORIGINS: 'https://online.acme-cu.example',
+        }),
+      },
+    });
+    acmeApi.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          NEXUM_TENANT: 'acme-credit-union',
+          NEXUM_ACCESS_TOKEN_TTL_SECONDS: '600',
+          NEXUM_LOCKOUT_MAX_ATTEMPTS: '3',
+          NEXUM_LOCKOUT_MINUTES: '60',
+        }),
+      },
+    });
+    demoApi.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          NEXUM_TENANT: 'demo',
+          NEXUM_ACCESS_TOKEN_TTL_SECONDS: '900',
+          NEXUM_LOCKOUT_MAX_ATTEMPTS: '5',
+          NEXUM_LOCKOUT_MINUTES: '30',
         }),
       },
     });
