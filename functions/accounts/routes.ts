@@ -10,12 +10,11 @@ import type { Hold } from '@shared/application/ledger/records';
 import type { Dependencies } from '@shared/application/ports';
 import type { Account } from '@shared/domain/ledger/account';
 import { Money } from '@shared/domain/money';
-import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
+import { commandContext, commandReply, jsonResponse } from '@shared/http/commands';
 import { ApiError, apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
 import { accountLineWire, accountWire, holdWire } from '@shared/http/ledger-wire';
 import type { RouteTable } from '@shared/contracts/routes';
-import { ACTOR } from '../actor';
 
 /** The accounts group's routes. */
 export function accountRoutes(deps: Dependencies): GroupImplementations<'accounts'> {
@@ -33,11 +32,7 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
         request.params.accountId,
         action,
         request.body?.reason,
-        {
-          actor: ACTOR,
-          idempotency: idempotencyOf(request, `${action}Account`),
-          render,
-        },
+        commandContext(request, `${action}Account`, render),
       );
       return commandReply(outcome, render);
     };
@@ -60,14 +55,14 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
           overdraftLimit:
             body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency),
         },
-        { actor: ACTOR, idempotency: idempotencyOf(request, 'openAccount'), render },
+        commandContext(request, 'openAccount', render),
       );
       return commandReply(outcome, render);
     },
     getAccount: async ({ params }) => {
       let account = await existing(params.accountId);
       // Holds past their expiry stop counting as soon as anyone looks (lazy expiry).
-      if (account.holdsMinor > 0n && (await expireHolds(deps, account.id, ACTOR)) > 0) {
+      if (account.holdsMinor > 0n && (await expireHolds(deps, account.id, 'system')) > 0) {
         account = await existing(params.accountId);
       }
       return { body: accountWire(account) };
@@ -94,7 +89,7 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
           expiresAt:
             body.expiresAt === undefined ? undefined : new Date(body.expiresAt).toISOString(),
         },
-        { actor: ACTOR, idempotency: idempotencyOf(request, 'placeHold'), render },
+        commandContext(request, 'placeHold', render),
       );
       return commandReply(outcome, render);
     },
@@ -110,11 +105,7 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
         request.params.accountId,
         request.params.holdId,
         'RELEASED',
-        {
-          actor: ACTOR,
-          idempotency: idempotencyOf(request, 'releaseHold'),
-          render,
-        },
+        commandContext(request, 'releaseHold', render),
       );
       return commandReply(outcome, render);
     },

@@ -1,10 +1,9 @@
 import { createCustomer, getCustomer } from '@shared/application/customers';
 import type { Dependencies } from '@shared/application/ports';
 import type { Customer } from '@shared/domain/customer';
-import { commandReply, idempotencyOf, jsonResponse, valueOrThrow } from '@shared/http/commands';
+import { commandContext, commandReply, jsonResponse, valueOrThrow } from '@shared/http/commands';
 import type { GroupImplementations } from '@shared/http/http-handler';
 import { accountWire, customerWire } from '@shared/http/ledger-wire';
-import { ACTOR } from '../actor';
 
 /** The customers group's routes. */
 export function customerRoutes(deps: Dependencies): GroupImplementations<'customers'> {
@@ -14,11 +13,7 @@ export function customerRoutes(deps: Dependencies): GroupImplementations<'custom
         jsonResponse(201, customerWire(customer), {
           Location: `${request.basePath}/customers/${customer.id}`,
         });
-      const outcome = await createCustomer(deps, request.body, {
-        actor: ACTOR,
-        idempotency: idempotencyOf(request, 'createCustomer'),
-        render,
-      });
+      const outcome = await createCustomer(deps, request.body, commandContext(request, 'createCustomer', render));
       return commandReply(outcome, render);
     },
     getCustomer: async ({ params }) => ({

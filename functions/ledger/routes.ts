@@ -4,11 +4,10 @@ import { runCommand, storedReplay } from '@shared/application/ledger/run-command
 import type { Dependencies } from '@shared/application/ports';
 import { ok } from '@shared/domain/result';
 import type { FxRate } from '@shared/domain/ledger/posting-rules';
-import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
+import { commandContext, commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
 import { apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations } from '@shared/http/http-handler';
 import { auditWire, entryWire, trialBalanceWire } from '@shared/http/ledger-wire';
-import { ACTOR } from '../actor';
 
 /** The ledger group's routes: trial balance, journal entries, FX rates and the audit trail. */
 export function ledgerRoutes(deps: Dependencies): GroupImplementations<'ledger'> {
@@ -32,7 +31,7 @@ export function ledgerRoutes(deps: Dependencies): GroupImplementations<'ledger'>
           quote: request.body.quote,
           rate: request.body.rate,
         },
-        { actor: ACTOR, idempotency: idempotencyOf(request, 'setFxRate'), render },
+        commandContext(request, 'setFxRate', render),
       );
       return commandReply(outcome, render);
     },

@@ -8,12 +8,11 @@ import {
 import type { TransactionRecord } from '@shared/application/ledger/records';
 import type { Dependencies } from '@shared/application/ports';
 import { Money, type CurrencyCode } from '@shared/domain/money';
-import { commandReply, idempotencyOf, jsonResponse } from '@shared/http/commands';
+import { commandContext, commandReply, jsonResponse } from '@shared/http/commands';
 import { apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
 import type { RouteTable } from '@shared/contracts/routes';
 import { transactionWire } from '@shared/http/ledger-wire';
-import { ACTOR } from '../actor';
 
 /** The transactions group's routes: every money movement. */
 export function transactionRoutes(deps: Dependencies): GroupImplementations<'transactions'> {
@@ -43,7 +42,7 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
       const outcome = await post(
         deps,
         { accountId: body.accountId, amount: amountOf(body), ...details(body) },
-        { actor: ACTOR, idempotency: idempotencyOf(request, operation), render },
+        commandContext(request, operation, render),
       );
       return commandReply(outcome, render);
     };
@@ -62,7 +61,7 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
           amount: amountOf(body),
           ...details(body),
         },
-        { actor: ACTOR, idempotency: idempotencyOf(request, 'transfer'), render },
+        commandContext(request, 'transfer', render),
       );
       return commandReply(outcome, render);
     },
@@ -77,7 +76,7 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
           amount: amountOf(body),
           ...details(body),
         },
-        { actor: ACTOR, idempotency: idempotencyOf(request, 'fxTransfer'), render },
+        commandContext(request, 'fxTransfer', render),
       );
       return commandReply(outcome, render);
     },
@@ -86,7 +85,7 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
       const outcome = await reverseTransaction(
         deps,
         { transactionId: request.params.transactionId, reason: request.body.reason },
-        { actor: ACTOR, idempotency: idempotencyOf(request, 'reverseTransaction'), render },
+        commandContext(request, 'reverseTransaction', render),
       );
       return commandReply(outcome, render);
     },

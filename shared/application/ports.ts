@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger';
 import type { FieldCipher } from './field-cipher';
 import type { PasswordHasher, TokenService } from './identity/ports';
 import type { LockoutPolicy } from '../domain/identity/user';
+import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { LedgerStore } from './ledger/ledger-store';
 
 /** The current instant; injected so every rule can be tested at a fixed time. */
@@ -73,4 +74,5 @@ export interface Dependencies {
   readonly passwords: PasswordHasher;
   readonly lockout: LockoutPolicy;
   readonly retry: RetryPolicy;
+  readonly locks: KeyedMutex;
 }

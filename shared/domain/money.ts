@@ -41,8 +41,10 @@ export type AmountProblem = 'NOT_A_DECIMAL' | 'TOO_MANY_DECIMALS' | 'TOO_LARGE';
 /** Why a decimal string cannot be an amount in `currency`, or undefined when it can. */
 export function amountProblem(amount: string, currency: CurrencyCode): AmountProblem | undefined {
   if (amount.length > 40 || !plainDecimal.test(amount)) return 'NOT_A_DECIMAL';
+  // Decimals as written: "5.000" USD claims a precision USD does not have, even if it is 5.
+  const written = amount.split('.')[1]?.length ?? 0;
+  if (written > minorUnitsOf(currency)) return 'TOO_MANY_DECIMALS';
   const value = new BankDecimal(amount);
-  if (value.decimalPlaces() > minorUnitsOf(currency)) return 'TOO_MANY_DECIMALS';
   if (value.abs().greaterThanOrEqualTo(MAX_AMOUNT_MAJOR)) return 'TOO_LARGE';
   return undefined;
 }

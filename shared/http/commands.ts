@@ -1,4 +1,6 @@
 import { canonicalJson, sha256Hex } from '../application/audit/audit-chain';
+import type { Principal } from '../application/identity/ports';
+import type { CommandContext } from '../application/ledger/accounts';
 import type {
   CommandOutcome,
   IdempotencyRequest,
@@ -40,6 +42,29 @@ export function idempotencyOf(
     requestHash: sha256Hex(
       canonicalJson({ operation, params: request.params ?? null, body: request.body ?? null }),
     ),
+  };
+}
+
+/**
+ * The context of a command from its request: the caller as actor (for the audit trail), the
+ * idempotency binding, how to render the stored response, and the invocation's deadline.
+ */
+export function commandContext<T>(
+  request: {
+    readonly headers: Readonly<Record<string, string>>;
+    readonly params?: unknown;
+    readonly body?: unknown;
+    readonly principal: Principal | undefined;
+    readonly deadlineAt: number;
+  },
+  operation: string,
+  render: (value: T) => StoredResponse,
+): CommandContext<T> {
+  return {
+    actor: request.principal?.userId ?? 'anonymous',
+    idempotency: idempotencyOf(request, operation),
+    render,
+    deadlineAt: request.deadlineAt,
   };
 }
 

@@ -26,6 +26,8 @@ export type RouteRequest<R> = RouteInput<R> & {
   readonly basePath: string;
   /** The authenticated caller; undefined only on public routes. */
   readonly principal: Principal | undefined;
+  /** Epoch ms at which this invocation times out. */
+  readonly deadlineAt: number;
 };
 
 /**
@@ -144,6 +146,7 @@ export function edgeHandler(options: {
         requestId: state.requestId,
         basePath: basePathOf(event),
         principal: state.principal,
+        deadlineAt: state.deadlineAt,
       } as never);
       return toResult(route.contract, reply, options.settings);
     });

@@ -1,6 +1,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { FieldCipher } from '../application/field-cipher';
 import type { TokenService } from '../application/identity/ports';
+import { KeyedMutex } from '../application/ledger/keyed-mutex';
 import type { Dependencies, RetryPolicy } from '../application/ports';
 import { JoseTokenService, localSigningKeys } from './identity/jose-token-service';
 import { KmsTokenService } from './identity/kms-token-service';
@@ -54,6 +55,7 @@ export function createRuntime(
       passwords: new ScryptPasswordHasher(),
       lockout: environment.lockout,
       retry: retryPolicy(environment.conflictBudgetMs),
+      locks: new KeyedMutex(),
     },
   };
 }

@@ -15,12 +15,14 @@ import {
   type StoredResponse,
 } from './run-command';
 
-type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'customers'>;
+type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'>;
 
 export interface CommandContext<T> {
   readonly actor: string;
   readonly idempotency: IdempotencyRequest | undefined;
   readonly render: (value: T) => StoredResponse;
+  /** Epoch ms by which the caller needs an answer (the Lambda invocation's deadline). */
+  readonly deadlineAt?: number | undefined;
 }
 
 export interface OpenAccountCommand {
@@ -109,7 +111,7 @@ export async function changeAccountStatus(
   reason: string | undefined,
   context: CommandContext<Account>,
 ): Promise<Result<CommandOutcome<Account>, DomainError>> {
-  return runCommand(deps, context, async () => {
+  return runCommand(deps, { ...context, lockKeys: [accountId] }, async () => {
     const loaded = await deps.ledger.loadAccounts([accountId], context.idempotency?.key);
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const account = loaded.accounts.get(accountId);
@@ -180,7 +182,7 @@ export async function placeHold(
   command: PlaceHoldCommand,
   context: CommandContext<Hold>,
 ): Promise<Result<CommandOutcome<Hold>, DomainError>> {
-  return runCommand(deps, context, async () => {
+  return runCommand(deps, { ...context, lockKeys: [command.accountId] }, async () => {
     const loaded = await deps.ledger.loadAccounts([command.accountId], context.idempotency?.key);
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const account = loaded.accounts.get(command.accountId);
@@ -251,7 +253,7 @@ export async function releaseHold(
   outcome: 'RELEASED' | 'EXPIRED',
   context: CommandContext<Hold>,
 ): Promise<Result<CommandOutcome<Hold>, DomainError>> {
-  return runCommand(deps, context, async () => {
+  return runCommand(deps, { ...context, lockKeys: [accountId] }, async () => {
     const loaded = await deps.ledger.loadAccounts([accountId], context.idempotency?.key);
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const account = loaded.accounts.get(accountId);

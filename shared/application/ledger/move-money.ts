@@ -19,7 +19,7 @@ import { buildPosting, type PostingRequest } from './build-posting';
 import type { TransactionRecord } from './records';
 import { runCommand, type CommandOutcome } from './run-command';
 
-type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'customers'>;
+type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'>;
 type Outcome = Promise<Result<CommandOutcome<TransactionRecord>, DomainError>>;
 
 export interface MoneyMovementDetails {
@@ -119,6 +119,7 @@ export async function fxTransfer(
           received: command.amount.currency,
         });
       }
+      if (from.currency === to.currency) return err({ code: 'SAME_CURRENCY_FX', currency: to.currency });
       const rate = await deps.ledger.getFxRate(from.currency, to.currency);
       if (rate === undefined)
         return err({ code: 'FX_RATE_NOT_FOUND', base: from.currency, quote: to.currency });
@@ -175,6 +176,11 @@ export async function reverseTransaction(
     );
     const loaded = await deps.ledger.loadAccounts(accountIds, context.idempotency?.key);
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
+    // A reversal that committed between our two reads already moved these balances: say so,
+    // rather than judging the funds against a state that includes it.
+    if ((await deps.ledger.getTransaction(original.id))?.status === 'REVERSED') {
+      return err({ code: 'TRANSACTION_ALREADY_REVERSED', transactionId: original.id });
+    }
     const refused = checkReversal(lines, loaded.accounts);
     if (refused !== undefined) return err(refused);
     const posting = buildPosting(deps, {
@@ -212,7 +218,7 @@ async function postAgainst(
   context: CommandContext<TransactionRecord>,
   decide: Decide,
 ): Outcome {
-  return runCommand(deps, context, async () => {
+  return runCommand(deps, { ...context, lockKeys: accountIds }, async () => {
     const loaded = await deps.ledger.loadAccounts(accountIds, context.idempotency?.key);
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const decided = await decide(loaded.accounts);

@@ -36,16 +36,42 @@ export const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
  * duplicate loses the create-once race on its key and replays the winner's response instead.
  */
 export async function runCommand<T>(
-  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger'>,
+  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'locks'>,
   request: {
     readonly idempotency: IdempotencyRequest | undefined;
     readonly render: (value: T) => StoredResponse;
+    /** Epoch ms by which an answer is due (the invocation's deadline); no attempt starts late. */
+    readonly deadlineAt?: number | undefined;
+    /** Accounts this command changes: one process works on each of them one command at a time. */
+    readonly lockKeys?: readonly string[] | undefined;
   },
+  plan: () => Promise<Plan<T>>,
+): Promise<Result<CommandOutcome<T>, DomainError>> {
+  return deps.locks.withLocks(request.lockKeys ?? [], () => attemptAll(deps, request, plan));
+}
+
+/** How long one attempt (a read and a transaction) may take; none starts closer to the deadline. */
+export const ATTEMPT_ALLOWANCE_MS = 1_500;
+
+async function attemptAll<T>(
+  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger'>,
+  request: Parameters<typeof runCommand<T>>[1],
   plan: () => Promise<Plan<T>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   const { retry } = deps;
   const startedAt = deps.clock.now().getTime();
+  const busy = err({ code: 'CONFLICT', detail: 'The accounts are busy; retry the request' } as const);
+  let slowestAttemptMs = 0;
   for (let attempt = 1; ; attempt += 1) {
+    // An attempt that cannot finish before the deadline must not start: a timeout after a write
+    // was sent would leave the client unsure whether it happened. Slow storage (throttling, SDK
+    // retries) raises the allowance to one and a half of the slowest attempt seen.
+    const attemptStartedAt = deps.clock.now().getTime();
+    const allowanceMs = Math.max(ATTEMPT_ALLOWANCE_MS, slowestAttemptMs * 1.5);
+    if (request.deadlineAt !== undefined && attemptStartedAt > request.deadlineAt - allowanceMs) {
+      deps.logger.warn('unit of work out of time', { attempts: attempt - 1, slowestAttemptMs });
+      return busy;
+    }
     const planned = await plan();
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
@@ -62,6 +88,7 @@ export async function runCommand<T>(
           ],
     );
     if (result.committed) return ok({ replayed: false, value });
+    slowestAttemptMs = Math.max(slowestAttemptMs, deps.clock.now().getTime() - attemptStartedAt);
     switch (result.reason) {
       case 'idempotency-key-taken': {
         const key = request.idempotency?.key;
@@ -84,7 +111,7 @@ export async function runCommand<T>(
     const elapsedMs = deps.clock.now().getTime() - startedAt;
     if (attempt >= retry.maxAttempts || elapsedMs >= retry.budgetMs) {
       deps.logger.warn('unit of work gave up after conflicts', { attempts: attempt, elapsedMs });
-      return err({ code: 'CONFLICT', detail: 'The accounts are busy; retry the request' });
+      return busy;
     }
     const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempt, 16));
     await retry.sleep(Math.floor(retry.random() * ceiling));

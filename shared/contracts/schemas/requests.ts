@@ -44,16 +44,8 @@ export const TransferBodySchema = z
     currency: CurrencySchema,
     ...movementDetails,
   })
-  .superRefine((value, context) => {
-    refineMoney(value, context);
-    if (value.fromAccountId === value.toAccountId) {
-      context.addIssue({
-        code: 'custom',
-        path: ['toAccountId'],
-        message: 'Must differ from fromAccountId',
-      });
-    }
-  })
+  // The same account on both sides is a business refusal (422 ACCOUNTS_MUST_BE_DIFFERENT).
+  .superRefine((value, context) => refineMoney(value, context))
   .meta({ id: 'TransferRequest' });
 
 export const FxTransferBodySchema = TransferBodySchema.meta({

@@ -13,6 +13,8 @@ import { corsHeaders, securityHeaders } from '../response-headers';
 export interface EdgeState {
   readonly requestId: string;
   readonly startedAtMs: number;
+  /** Epoch ms at which the invocation times out. */
+  readonly deadlineAt: number;
   /** Request headers with lower-cased names. */
   readonly headers: Readonly<Record<string, string>>;
   route?: ResolvedRoute;
@@ -50,6 +52,7 @@ export function edgeResponse(options: {
     const state: EdgeState = {
       requestId: resolveRequestId(headers['x-request-id'], event.requestContext.requestId),
       startedAtMs: performance.now(),
+      deadlineAt: Date.now() + request.context.getRemainingTimeInMillis(),
       headers,
     };
     states.set(event, state);
@@ -75,6 +78,7 @@ export function edgeResponse(options: {
     const state = states.get(request.event) ?? {
       requestId: resolveRequestId(undefined, undefined),
       startedAtMs: performance.now(),
+      deadlineAt: Date.now(),
       headers: lowerCaseHeaders(request.event.headers),
     };
     const failure = request.error ?? undefined;

@@ -224,6 +224,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
     base: CurrencyCode,
     quote: CurrencyCode,
   ): Promise<(FxRate & { asOf: string }) | undefined> {
+    if (base === quote) return undefined;
     const items = await this.batchGet([keys.fxRate(base, quote), keys.fxRate(quote, base)]);
     const direct = items.find((item) => item.sk === `${base}#${quote}`) ?? items[0];
     return direct === undefined ? undefined : fxRateOf(direct);
