@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { endpointGroups } from '../../../../shared/contracts/groups';
 import { permissions } from '../../../../shared/contracts/permissions';
 import { routeList } from '../../../../shared/contracts/routes';
