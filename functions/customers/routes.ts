@@ -13,7 +13,11 @@ export function customerRoutes(deps: Dependencies): GroupImplementations<'custom
         jsonResponse(201, customerWire(customer), {
           Location: `${request.basePath}/customers/${customer.id}`,
         });
-      const outcome = await createCustomer(deps, request.body, commandContext(request, 'createCustomer', render));
+      const outcome = await createCustomer(
+        deps,
+        request.body,
+        commandContext(request, 'createCustomer', render),
+      );
       return commandReply(outcome, render);
     },
     getCustomer: async ({ params }) => ({

@@ -8,7 +8,10 @@ import type { StoredCustomer } from './ledger/records';
 import { runCommand, storedReplay, type CommandOutcome } from './ledger/run-command';
 import type { Dependencies } from './ports';
 
-type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'cipher'>;
+type Deps = Pick<
+  Dependencies,
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'cipher'
+>;
 
 /**
  * Registers a customer. Identifying fields are sealed before they leave the process; the audit

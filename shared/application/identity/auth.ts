@@ -47,7 +47,9 @@ export async function login(
   if (user === undefined) return err({ code: 'INVALID_CREDENTIALS' });
   if (!canSignIn(user, now.toISOString())) return err({ code: 'INVALID_CREDENTIALS' });
   if (!matches) {
-    const lockoutEnds = new Date(now.getTime() + deps.lockout.lockoutMinutes * 60_000).toISOString();
+    const lockoutEnds = new Date(
+      now.getTime() + deps.lockout.lockoutMinutes * 60_000,
+    ).toISOString();
     const after = afterFailedAttempt(user, { now: now.toISOString(), lockoutEnds }, deps.lockout);
     const locked = after.lockedUntil !== user.lockedUntil;
     await deps.ledger.commit([

@@ -15,7 +15,10 @@ import {
   type StoredResponse,
 } from './run-command';
 
-type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'>;
+type Deps = Pick<
+  Dependencies,
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'
+>;
 
 export interface CommandContext<T> {
   readonly actor: string;

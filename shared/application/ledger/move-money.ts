@@ -19,7 +19,10 @@ import { buildPosting, type PostingRequest } from './build-posting';
 import type { TransactionRecord } from './records';
 import { runCommand, type CommandOutcome } from './run-command';
 
-type Deps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'>;
+type Deps = Pick<
+  Dependencies,
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'
+>;
 type Outcome = Promise<Result<CommandOutcome<TransactionRecord>, DomainError>>;
 
 export interface MoneyMovementDetails {
@@ -119,7 +122,8 @@ export async function fxTransfer(
           received: command.amount.currency,
         });
       }
-      if (from.currency === to.currency) return err({ code: 'SAME_CURRENCY_FX', currency: to.currency });
+      if (from.currency === to.currency)
+        return err({ code: 'SAME_CURRENCY_FX', currency: to.currency });
       const rate = await deps.ledger.getFxRate(from.currency, to.currency);
       if (rate === undefined)
         return err({ code: 'FX_RATE_NOT_FOUND', base: from.currency, quote: to.currency });

@@ -60,7 +60,10 @@ async function attemptAll<T>(
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   const { retry } = deps;
   const startedAt = deps.clock.now().getTime();
-  const busy = err({ code: 'CONFLICT', detail: 'The accounts are busy; retry the request' } as const);
+  const busy = err({
+    code: 'CONFLICT',
+    detail: 'The accounts are busy; retry the request',
+  } as const);
   let slowestAttemptMs = 0;
   for (let attempt = 1; ; attempt += 1) {
     // An attempt that cannot finish before the deadline must not start: a timeout after a write

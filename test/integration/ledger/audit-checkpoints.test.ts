@@ -33,13 +33,14 @@ describe('audit checkpoints', () => {
 
     // Act: an insider rewrites the account's chain, re-hashing every record and the head.
     const chainId = `ACCOUNT#${accountId}`;
-    const { Items = [] }: { Items?: Record<string, unknown>[] | undefined } = await api.table.client.send(
-      new QueryCommand({
-        TableName: api.table.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seq)',
-        ExpressionAttributeValues: { ':pk': `AUDIT#${chainId}`, ':seq': 'SEQ#' },
-      }),
-    );
+    const { Items = [] }: { Items?: Record<string, unknown>[] | undefined } =
+      await api.table.client.send(
+        new QueryCommand({
+          TableName: api.table.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :seq)',
+          ExpressionAttributeValues: { ':pk': `AUDIT#${chainId}`, ':seq': 'SEQ#' },
+        }),
+      );
     let prevHash = '0'.repeat(64);
     for (const item of Items) {
       const record = auditOf(item);
