@@ -60,12 +60,15 @@ export function createRuntime(
   };
 }
 
-/** Full-jitter backoff: many quick retries, since a posting conflict clears in milliseconds. */
+/**
+ * Full-jitter exponential backoff from 10 ms up to 1 s: a conflict on a quiet account clears at
+ * once, while a burst on one hot account spreads out instead of colliding on every round.
+ */
 export function retryPolicy(budgetMs: number): RetryPolicy {
   return {
     maxAttempts: 100,
-    baseDelayMs: 4,
-    maxDelayMs: 200,
+    baseDelayMs: 10,
+    maxDelayMs: 1_000,
     budgetMs,
     sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)),
     random: Math.random,

@@ -1,7 +1,9 @@
 /**
  * In-process mutual exclusion per key (account id). Not a correctness guard: the conditional
- * write is. It keeps one process (the local server, a busy Lambda container) from racing itself on
- * one account, so a burst is served in order instead of by a storm of optimistic retries.
+ * write is. It keeps one process that serves concurrent requests (the local server, a long-lived
+ * worker) from racing itself on one account, so a burst is served in order instead of by a storm
+ * of optimistic retries. A Lambda container serves one request at a time, so in AWS the backoff
+ * in runCommand is what spreads a burst (docs/ledger.md, hot customer accounts).
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();
