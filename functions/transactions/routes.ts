@@ -47,39 +47,29 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
       return commandReply(outcome, render);
     };
 
+  const betweenAccounts =
+    (operation: 'transfer' | 'fxTransfer', post: typeof transfer) =>
+    async (request: RouteRequest<RouteTable['transfer']>) => {
+      const render = renderAt(request.basePath);
+      const { body } = request;
+      const outcome = await post(
+        deps,
+        {
+          fromAccountId: body.fromAccountId,
+          toAccountId: body.toAccountId,
+          amount: amountOf(body),
+          ...details(body),
+        },
+        commandContext(request, operation, render),
+      );
+      return commandReply(outcome, render);
+    };
+
   return {
     deposit: singleAccount('deposit', deposit),
     withdraw: singleAccount('withdraw', withdraw),
-    transfer: async (request) => {
-      const render = renderAt(request.basePath);
-      const { body } = request;
-      const outcome = await transfer(
-        deps,
-        {
-          fromAccountId: body.fromAccountId,
-          toAccountId: body.toAccountId,
-          amount: amountOf(body),
-          ...details(body),
-        },
-        commandContext(request, 'transfer', render),
-      );
-      return commandReply(outcome, render);
-    },
-    fxTransfer: async (request) => {
-      const render = renderAt(request.basePath);
-      const { body } = request;
-      const outcome = await fxTransfer(
-        deps,
-        {
-          fromAccountId: body.fromAccountId,
-          toAccountId: body.toAccountId,
-          amount: amountOf(body),
-          ...details(body),
-        },
-        commandContext(request, 'fxTransfer', render),
-      );
-      return commandReply(outcome, render);
-    },
+    transfer: betweenAccounts('transfer', transfer),
+    fxTransfer: betweenAccounts('fxTransfer', fxTransfer),
     reverseTransaction: async (request) => {
       const render = renderAt(request.basePath);
       const outcome = await reverseTransaction(

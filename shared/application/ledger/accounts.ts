@@ -215,19 +215,14 @@ export async function placeHold(
       createdAt: now,
       releasedAt: undefined,
     };
-    const audited = appendToAccountChain(account, {
-      at: now,
-      action: 'HOLD_PLACED',
-      actor: context.actor,
-      data: { holdId: hold.id, amountMinor: amountMinor.toString(), currency: hold.currency },
-    });
-    const after: Account = {
-      ...account,
-      holdsMinor: account.holdsMinor + amountMinor,
-      version: account.version + 1,
-      audit: audited.head,
-      updatedAt: now,
-    };
+    const { audited, after } = withHoldChange(
+      account,
+      hold,
+      amountMinor,
+      'HOLD_PLACED',
+      context.actor,
+      now,
+    );
     return ok({
       ops: [
         {
@@ -266,19 +261,15 @@ export async function releaseHold(
     if (hold.status !== 'ACTIVE') return err({ code: 'HOLD_NOT_ACTIVE', holdId });
     const now = deps.clock.now().toISOString();
     const released: Hold = { ...hold, status: outcome, releasedAt: now };
-    const audited = appendToAccountChain(account, {
-      at: now,
-      action: outcome === 'RELEASED' ? 'HOLD_RELEASED' : 'HOLD_EXPIRED',
-      actor: context.actor,
-      data: { holdId, amountMinor: hold.amountMinor.toString(), currency: hold.currency },
-    });
-    const after: Account = {
-      ...account,
-      holdsMinor: account.holdsMinor - hold.amountMinor,
-      version: account.version + 1,
-      audit: audited.head,
-      updatedAt: now,
-    };
+    const action = outcome === 'RELEASED' ? 'HOLD_RELEASED' : 'HOLD_EXPIRED';
+    const { audited, after } = withHoldChange(
+      account,
+      hold,
+      -hold.amountMinor,
+      action,
+      context.actor,
+      now,
+    );
     return ok({
       ops: [
         {
@@ -293,6 +284,31 @@ export async function releaseHold(
       value: released,
     });
   });
+}
+
+/** The account with its held total moved by `deltaMinor`, and the audit record saying why. */
+function withHoldChange(
+  account: Account,
+  hold: Hold,
+  deltaMinor: bigint,
+  action: string,
+  actor: string,
+  now: string,
+) {
+  const audited = appendToAccountChain(account, {
+    at: now,
+    action,
+    actor,
+    data: { holdId: hold.id, amountMinor: hold.amountMinor.toString(), currency: hold.currency },
+  });
+  const after: Account = {
+    ...account,
+    holdsMinor: account.holdsMinor + deltaMinor,
+    version: account.version + 1,
+    audit: audited.head,
+    updatedAt: now,
+  };
+  return { audited, after };
 }
 
 /** Releases every active hold of the account whose expiry has passed; returns how many. */
