@@ -92,6 +92,9 @@ export class BankingFunction extends Construct implements iam.IGrantable {
         sourceMap: functionBundling.sourcemap,
         mainFields: [...functionBundling.mainFields],
         banner: functionBundling.banner,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(functionBundling.alias).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
         // One self-contained file: the SDK version is the one tested, and tree-shaking makes the
         // bundle smaller than the runtime's full SDK is to load.
         bundleAwsSDK: true,

@@ -17,6 +17,13 @@ export const functionBundling = {
   // Some CommonJS dependencies call require() for Node built-ins; an ES module has no require,
   // so the bundle defines one.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  // Lambda gives credentials as environment variables: the SDK's full default provider chain is
+  // swapped for an environment-only provider (shared/infrastructure/aws/lambda-credential-provider.ts).
+  // esbuild resolves alias targets from the project root.
+  alias: {
+    '@aws-sdk/credential-provider-node':
+      './shared/infrastructure/aws/lambda-credential-provider.ts',
+  },
 } as const;
 
 export type FunctionBundling = typeof functionBundling;

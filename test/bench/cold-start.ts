@@ -57,6 +57,7 @@ async function bundle(name: string): Promise<{ file: string; metafile: Metafile 
     sourcemap: functionBundling.sourcemap,
     mainFields: [...functionBundling.mainFields],
     banner: { js: functionBundling.banner },
+    alias: { ...functionBundling.alias },
     metafile: true,
     logLevel: 'error',
   });
