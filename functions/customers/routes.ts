@@ -1,4 +1,4 @@
-import { createCustomer, getCustomer } from '@shared/application/customers';
+import { createCustomer, findCustomersByEmail, getCustomer } from '@shared/application/customers';
 import type { Dependencies } from '@shared/application/ports';
 import type { Customer } from '@shared/domain/customer';
 import { commandContext, commandReply, jsonResponse, valueOrThrow } from '@shared/http/commands';
@@ -20,6 +20,12 @@ export function customerRoutes(deps: Dependencies): GroupImplementations<'custom
       );
       return commandReply(outcome, render);
     },
+    findCustomers: async ({ query }) => ({
+      body: {
+        items: (await findCustomersByEmail(deps, query.email)).map(customerWire),
+        nextCursor: null,
+      },
+    }),
     getCustomer: async ({ params }) => ({
       body: customerWire(valueOrThrow(await getCustomer(deps, params.customerId))),
     }),

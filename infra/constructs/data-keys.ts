@@ -29,6 +29,7 @@ export class DataKeys extends Construct {
   readonly ledgerKey: kms.Key;
   readonly piiKey: kms.Key;
   readonly jwtSigningKey: kms.Key;
+  readonly blindIndexKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: DataKeysProps) {
     super(scope, id);
@@ -55,6 +56,25 @@ export class DataKeys extends Construct {
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Blind indexes (exact-match search over encrypted PII) are HMACs under their own key, so
+    // the index key and the PII key can be granted, audited and retired separately.
+    this.blindIndexKey = new kms.Key(this, 'BlindIndexKey', {
+      alias: `alias/nexum/${props.tenant}/blind-index`,
+      description: `Nexum ${props.tenant}: HMAC-SHA-256 blind indexes of personal data`,
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      enableKeyRotation: false,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.blindIndexKey, [
+      {
+        id: 'AwsSolutions-KMS5',
+        reason:
+          'HMAC keys cannot rotate automatically in KMS, and a rotated index key would orphan every ' +
+          'stored index; re-keying is a re-indexing job (identity module).',
+      },
+    ]);
     // cdk-nag 2.38 already exempts asymmetric keys from KMS5; the suppression records why, should
     // a later rule version stop doing so.
     NagSuppressions.addResourceSuppressions(this.jwtSigningKey, [
@@ -82,6 +102,11 @@ export class DataKeys extends Construct {
   /** Lets a function verify access tokens: it fetches the public key once per container. */
   grantTokenVerification(grantee: iam.IGrantable): iam.Grant {
     return this.jwtSigningKey.grant(grantee, 'kms:GetPublicKey');
+  }
+
+  /** Lets a function compute blind indexes (customer creation and lookup). */
+  grantBlindIndex(grantee: iam.IGrantable): iam.Grant {
+    return this.blindIndexKey.grant(grantee, 'kms:GenerateMac');
   }
 
   /** Lets a function issue access tokens. Only the auth function (login, refresh) gets this. */

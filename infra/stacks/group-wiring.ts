@@ -56,6 +56,7 @@ const businessWiring = (group: string): GroupWiring => ({
     // `kid`, and the ARN would publish the account id to every client. Sign and GetPublicKey
     // accept the bare id for a key of the same account.
     NEXUM_JWT_KMS_KEY_ID: keys.jwtSigningKey.keyId,
+    NEXUM_BLIND_INDEX_KMS_KEY_ID: keys.blindIndexKey.keyArn,
     NEXUM_ACCESS_TOKEN_TTL_SECONDS: String(settings.security.accessTokenTtlSeconds),
     NEXUM_LOCKOUT_MAX_ATTEMPTS: String(settings.security.lockoutMaxAttempts),
     NEXUM_LOCKOUT_MINUTES: String(settings.security.lockoutMinutes),
@@ -66,6 +67,7 @@ const businessWiring = (group: string): GroupWiring => ({
     keys.grantPiiEncrypt(fn);
     keys.grantPiiDecrypt(fn);
     keys.grantTokenVerification(fn);
+    keys.grantBlindIndex(fn);
   },
 });
 

@@ -10,7 +10,7 @@ import type { Dependencies } from './ports';
 
 type Deps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'cipher'
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'cipher' | 'blindIndex'
 >;
 
 /**
@@ -61,6 +61,7 @@ export async function createCustomer(
       createdAt: now,
       updatedAt: now,
       pii: await deps.cipher.seal(id, personalFieldsOf(command)),
+      emailIndex: await deps.blindIndex.indexOf('email', command.email),
     };
     return ok({
       ops: [
@@ -93,6 +94,18 @@ export async function getCustomer(
   const stored = await deps.ledger.getCustomer(customerId);
   if (stored === undefined) return err({ code: 'CUSTOMER_NOT_FOUND', customerId });
   return ok(await openCustomer(deps.cipher, stored));
+}
+
+/** Exact-match lookup by email through the blind index: nothing is decrypted to search. */
+export async function findCustomersByEmail(
+  deps: Pick<Dependencies, 'ledger' | 'cipher' | 'blindIndex'>,
+  email: string,
+): Promise<Customer[]> {
+  const stored = await deps.ledger.findCustomersByIndex(
+    'email',
+    await deps.blindIndex.indexOf('email', email),
+  );
+  return Promise.all(stored.map((customer) => openCustomer(deps.cipher, customer)));
 }
 
 async function openCustomer(cipher: FieldCipher, stored: StoredCustomer): Promise<Customer> {

@@ -16,3 +16,12 @@ export interface FieldCipher {
   seal(recordId: string, fields: Readonly<Record<string, string>>): Promise<SealedFields>;
   open(recordId: string, sealed: SealedFields): Promise<Record<string, string>>;
 }
+
+/**
+ * Blind indexes: a keyed HMAC-SHA-256 of a normalised value, with its own key, so an exact-match
+ * lookup (email, phone, national id) never decrypts the table and the index reveals nothing
+ * without the key.
+ */
+export interface BlindIndex {
+  indexOf(field: string, value: string): Promise<string>;
+}

@@ -1,6 +1,6 @@
 import type { GlAccount } from '../domain/ledger/chart-of-accounts';
 import type { Logger } from '../observability/logger';
-import type { FieldCipher } from './field-cipher';
+import type { BlindIndex, FieldCipher } from './field-cipher';
 import type { PasswordHasher, TokenService } from './identity/ports';
 import type { LockoutPolicy } from '../domain/identity/user';
 import type { KeyedMutex } from './ledger/keyed-mutex';
@@ -70,6 +70,7 @@ export interface Dependencies {
   readonly ledger: LedgerStore;
   readonly customers: CustomerDirectory;
   readonly cipher: FieldCipher;
+  readonly blindIndex: BlindIndex;
   readonly tokens: TokenService;
   readonly passwords: PasswordHasher;
   readonly lockout: LockoutPolicy;

@@ -29,6 +29,7 @@ const EnvironmentSchema = z.object({
   NEXUM_KEYRING_PATH: z.string().min(1).optional(),
   NEXUM_CONFLICT_BUDGET_MS: z.coerce.number().int().min(100).max(60_000).default(8_000),
   NEXUM_JWT_KMS_KEY_ID: z.string().min(1).optional(),
+  NEXUM_BLIND_INDEX_KMS_KEY_ID: z.string().min(1).optional(),
   NEXUM_JWT_KEY_PATH: z.string().min(1).optional(),
   NEXUM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
   NEXUM_LOCKOUT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
@@ -53,6 +54,8 @@ export interface Environment {
   readonly conflictBudgetMs: number;
   /** Access tokens are signed by this KMS key (AWS), or by a key file at `jwtKeyPath` (local). */
   readonly jwtKmsKeyId: string | undefined;
+  /** The KMS HMAC key for blind indexes (AWS); locally a key file beside the keyring. */
+  readonly blindIndexKmsKeyId: string | undefined;
   readonly jwtKeyPath: string | undefined;
   readonly accessTokenTtlSeconds: number;
   readonly lockout: { readonly maxFailedAttempts: number; readonly lockoutMinutes: number };
@@ -92,6 +95,7 @@ export function parseEnvironment(
     keyringPath: env.NEXUM_KEYRING_PATH,
     conflictBudgetMs: env.NEXUM_CONFLICT_BUDGET_MS,
     jwtKmsKeyId: env.NEXUM_JWT_KMS_KEY_ID,
+    blindIndexKmsKeyId: env.NEXUM_BLIND_INDEX_KMS_KEY_ID,
     jwtKeyPath: env.NEXUM_JWT_KEY_PATH,
     accessTokenTtlSeconds: env.NEXUM_ACCESS_TOKEN_TTL_SECONDS,
     lockout: {

@@ -1,5 +1,6 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { FieldCipher } from '../application/field-cipher';
+import type { BlindIndex, FieldCipher } from '../application/field-cipher';
+import { KmsBlindIndex, LocalBlindIndex } from './crypto/blind-index';
 import type { TokenService } from '../application/identity/ports';
 import { KeyedMutex } from '../application/ledger/keyed-mutex';
 import type { Dependencies, RetryPolicy } from '../application/ports';
@@ -51,6 +52,7 @@ export function createRuntime(
       ledger,
       customers: { exists: async (id) => (await ledger.getCustomer(id)) !== undefined },
       cipher: lazyCipher(environment),
+      blindIndex: lazyBlindIndex(environment),
       tokens: lazyTokens(environment),
       passwords: new ScryptPasswordHasher(),
       lockout: environment.lockout,
@@ -101,6 +103,30 @@ function lazyCipher(environment: Environment): FieldCipher {
   return {
     seal: (recordId, fields) => resolve().seal(recordId, fields),
     open: (recordId, sealed) => resolve().open(recordId, sealed),
+  };
+}
+
+/** The blind index, keyed in KMS (AWS) or by a key file beside the local keyring. */
+function lazyBlindIndex(environment: Environment): BlindIndex {
+  let index: BlindIndex | undefined;
+  return {
+    indexOf: async (field, value) => {
+      if (index === undefined) {
+        if (environment.blindIndexKmsKeyId !== undefined) {
+          index = new KmsBlindIndex(
+            new KMSClient({ region: environment.region }),
+            environment.blindIndexKmsKeyId,
+          );
+        } else if (environment.keyringPath !== undefined) {
+          index = new LocalBlindIndex(`${environment.keyringPath}.blind-index-key`);
+        } else {
+          throw new Error(
+            'No blind-index key: set NEXUM_BLIND_INDEX_KMS_KEY_ID (AWS) or NEXUM_KEYRING_PATH (local)',
+          );
+        }
+      }
+      return index.indexOf(field, value);
+    },
   };
 }
 

@@ -90,8 +90,14 @@ describe('LedgerDataStack (demo tenant)', () => {
       const keys = Object.values(resourcesOfType(tenant.dataTemplate, 'AWS::KMS::Key'));
       const symmetric = keys.filter((key) => key.Properties?.KeySpec === undefined);
 
-      expect(keys).toHaveLength(3);
+      expect(keys).toHaveLength(4);
       expect(symmetric).toHaveLength(2);
+      expect(keys.map((key) => key.Properties?.KeySpec).sort()).toEqual([
+        'ECC_NIST_P256',
+        'HMAC_256',
+        undefined,
+        undefined,
+      ]);
       for (const key of keys) {
         expect(key).toMatchObject({
           DeletionPolicy: 'Retain',

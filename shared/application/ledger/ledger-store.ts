@@ -71,6 +71,8 @@ export interface LedgerStore {
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;
 
   getCustomer(customerId: string): Promise<StoredCustomer | undefined>;
+  /** Customers whose blind index for `field` equals `index` (exact match, no decryption). */
+  findCustomersByIndex(field: 'email', index: string): Promise<readonly StoredCustomer[]>;
   getUser(username: string): Promise<User | undefined>;
   getRefreshToken(tokenId: string): Promise<RefreshTokenRecord | undefined>;
   isTokenFamilyRevoked(familyId: string): Promise<boolean>;

@@ -115,6 +115,8 @@ export interface StoredCustomer {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly pii: SealedFields;
+  /** Blind index of the email for exact-match lookup (field-cipher.ts). */
+  readonly emailIndex: string | undefined;
 }
 
 /** A refresh token as stored: only a hash of its secret, in a family that rotates. */

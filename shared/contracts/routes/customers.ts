@@ -18,6 +18,15 @@ export const customerRoutes = {
     idempotent: true,
     success: { status: 201, description: 'The customer', schema: CustomerSchema },
   }),
+  findCustomers: defineRoute({
+    method: 'GET',
+    path: '/customers',
+    group: 'customers',
+    permission: 'VIEW_CUSTOMER',
+    summary: 'Find customers by exact email (a blind-index lookup; nothing is decrypted to search)',
+    query: z.strictObject({ email: z.email().max(254) }),
+    success: { status: 200, description: 'The matching customers', schema: pageOf(CustomerSchema) },
+  }),
   getCustomer: defineRoute({
     method: 'GET',
     path: '/customers/{customerId}',

@@ -128,6 +128,15 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return item === undefined ? undefined : customerOf(item);
   }
 
+  async findCustomersByIndex(field: 'email', index: string): Promise<readonly StoredCustomer[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CUSTOMERINDEX#${field}#${index}` },
+    });
+    return items.map(customerOf);
+  }
+
   async getUser(username: string): Promise<User | undefined> {
     const item = await this.get(identityKeys.user(username));
     return item === undefined ? undefined : userOf(item);

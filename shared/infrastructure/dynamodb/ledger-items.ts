@@ -308,6 +308,12 @@ export function customerItem(customer: StoredCustomer): Item {
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
     pii: customer.pii,
+    ...(customer.emailIndex === undefined
+      ? {}
+      : {
+          gsi2pk: `CUSTOMERINDEX#email#${customer.emailIndex}`,
+          gsi2sk: `CUSTOMER#${customer.id}`,
+        }),
   };
 }
 
@@ -322,5 +328,9 @@ export function customerOf(item: Item): StoredCustomer {
     createdAt: str(item.createdAt),
     updatedAt: str(item.updatedAt),
     pii: item.pii as SealedFields,
+    emailIndex:
+      typeof item.gsi2pk === 'string' && item.gsi2pk.startsWith('CUSTOMERINDEX#email#')
+        ? item.gsi2pk.slice('CUSTOMERINDEX#email#'.length)
+        : undefined,
   };
 }

@@ -55,4 +55,29 @@ describe('personal data at rest', () => {
     const read = await api.call('GET', `/customers/${created.body.id}`);
     expect(read.body).toMatchObject(person);
   });
+
+  it('finds a customer by exact email through the blind index, whatever the case', async () => {
+    const email = `Grace.Hopper.${Date.now()}@Example.com`;
+    const created = await api.call<{ id: string }>('POST', '/customers', {
+      body: { firstName: 'Grace', lastName: 'Hopper', email },
+    });
+    await api.call('POST', '/customers', {
+      body: { firstName: 'Alan', lastName: 'Turing', email: `alan.${Date.now()}@example.com` },
+    });
+
+    const found = await api.call<{ items: { id: string; email: string }[] }>(
+      'GET',
+      `/customers?email=${encodeURIComponent(email.toLowerCase())}`,
+    );
+    const none = await api.call<{ items: unknown[] }>(
+      'GET',
+      '/customers?email=nobody%40example.com',
+    );
+    const invalid = await api.call('GET', '/customers?email=not-an-email');
+
+    expect(found.body.items.map((customer) => customer.id)).toEqual([created.body.id]);
+    expect(found.body.items[0]?.email).toBe(email);
+    expect(none.body.items).toEqual([]);
+    expect(invalid.status).toBe(400);
+  });
 });
