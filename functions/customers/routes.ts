@@ -1,4 +1,9 @@
-import { createCustomer, findCustomersByEmail, getCustomer } from '@shared/application/customers';
+import {
+  createCustomer,
+  findCustomersByEmail,
+  getCustomer,
+  updateKyc,
+} from '@shared/application/customers';
 import type { Dependencies } from '@shared/application/ports';
 import type { Customer } from '@shared/domain/customer';
 import { commandContext, commandReply, jsonResponse, valueOrThrow } from '@shared/http/commands';
@@ -29,6 +34,16 @@ export function customerRoutes(deps: Dependencies): GroupImplementations<'custom
     getCustomer: async ({ params }) => ({
       body: customerWire(valueOrThrow(await getCustomer(deps, params.customerId))),
     }),
+    updateCustomerKyc: async (request) => {
+      const render = (customer: Customer) => jsonResponse(200, customerWire(customer));
+      const outcome = await updateKyc(
+        deps,
+        request.params.customerId,
+        request.body,
+        commandContext(request, 'updateCustomerKyc', render),
+      );
+      return commandReply(outcome, render);
+    },
     listCustomerAccounts: async ({ params, query }) => {
       valueOrThrow(await getCustomer(deps, params.customerId));
       const page = await deps.ledger.listCustomerAccounts(params.customerId, query);

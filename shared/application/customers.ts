@@ -1,4 +1,9 @@
-import { personalFields, type Customer, type PersonalData } from '../domain/customer';
+import {
+  personalFields,
+  type Customer,
+  type KycStatus,
+  type PersonalData,
+} from '../domain/customer';
 import type { DomainError } from '../domain/errors';
 import { err, ok, type Result } from '../domain/result';
 import { appendToChain, GENESIS } from './audit/audit-chain';
@@ -94,6 +99,66 @@ export async function getCustomer(
   const stored = await deps.ledger.getCustomer(customerId);
   if (stored === undefined) return err({ code: 'CUSTOMER_NOT_FOUND', customerId });
   return ok(await openCustomer(deps.cipher, stored));
+}
+
+/**
+ * Records a KYC decision: status and tier, conditional on the version read, audited on the
+ * customer's chain and announced as `nexum.customer.kyc_updated` (without personal data).
+ */
+export async function updateKyc(
+  deps: Deps,
+  customerId: string,
+  decision: { readonly status: KycStatus; readonly tier: number },
+  context: CommandContext<Customer>,
+): Promise<Result<CommandOutcome<Customer>, DomainError>> {
+  return runCommand(deps, { ...context, lockKeys: [customerId] }, async () => {
+    const replay = await storedReplay(deps, context.idempotency);
+    if (replay !== undefined) return replay;
+    const stored = await deps.ledger.getCustomer(customerId);
+    if (stored === undefined) return err({ code: 'CUSTOMER_NOT_FOUND', customerId });
+    const now = deps.clock.now().toISOString();
+    const audited = appendToChain(stored.audit, {
+      chainId: `CUSTOMER#${customerId}`,
+      at: now,
+      entityType: 'CUSTOMER',
+      entityId: customerId,
+      action: 'KYC_STATUS_CHANGED',
+      actor: context.actor,
+      data: {
+        fromStatus: stored.kycStatus,
+        toStatus: decision.status,
+        fromTier: String(stored.kycTier),
+        toTier: String(decision.tier),
+      },
+    });
+    const after: StoredCustomer = {
+      ...stored,
+      kycStatus: decision.status,
+      kycTier: decision.tier,
+      version: stored.version + 1,
+      audit: audited.head,
+      updatedAt: now,
+    };
+    return ok({
+      ops: [
+        { kind: 'updateCustomer', before: stored, after },
+        { kind: 'appendAudit', record: audited.record },
+        {
+          kind: 'putEvent',
+          event: {
+            id: deps.ids.next(),
+            type: 'nexum.customer.kyc_updated',
+            aggregateType: 'customer',
+            aggregateId: customerId,
+            sequence: after.version,
+            occurredAt: now,
+            data: { customerId, kycStatus: decision.status, kycTier: decision.tier },
+          },
+        },
+      ],
+      value: await openCustomer(deps.cipher, after),
+    });
+  });
 }
 
 /** Exact-match lookup by email through the blind index: nothing is decrypted to search. */

@@ -145,6 +145,11 @@ export interface GlMovement {
 export type WriteOp =
   | { readonly kind: 'createAccount'; readonly account: Account }
   | { readonly kind: 'createCustomer'; readonly customer: StoredCustomer }
+  | {
+      readonly kind: 'updateCustomer';
+      readonly before: StoredCustomer;
+      readonly after: StoredCustomer;
+    }
   | { readonly kind: 'createUser'; readonly user: User }
   | { readonly kind: 'updateUser'; readonly before: User; readonly after: User }
   | { readonly kind: 'putRefreshToken'; readonly token: RefreshTokenRecord }

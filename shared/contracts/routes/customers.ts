@@ -37,6 +37,27 @@ export const customerRoutes = {
     success: { status: 200, description: 'The customer', schema: CustomerSchema },
     errorCodes: ['CUSTOMER_NOT_FOUND'],
   }),
+  updateCustomerKyc: defineRoute({
+    method: 'PUT',
+    path: '/customers/{customerId}/kyc',
+    group: 'customers',
+    permission: 'MODIFY_CUSTOMER',
+    summary: "Record a customer's KYC status and tier",
+    params: customerParams,
+    body: z
+      .strictObject({
+        status: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'EXPIRED']),
+        tier: z.number().int().min(0).max(3),
+      })
+      .meta({ id: 'KycDecision' }),
+    idempotent: true,
+    success: {
+      status: 200,
+      description: 'The customer after the decision',
+      schema: CustomerSchema,
+    },
+    errorCodes: ['CUSTOMER_NOT_FOUND', 'CONFLICT'],
+  }),
   listCustomerAccounts: defineRoute({
     method: 'GET',
     path: '/customers/{customerId}/accounts',

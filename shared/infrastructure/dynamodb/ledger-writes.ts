@@ -74,6 +74,15 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           },
         },
       };
+    case 'updateCustomer':
+      return {
+        Put: {
+          TableName,
+          Item: customerItem(op.after),
+          ConditionExpression: 'version = :expectedVersion',
+          ExpressionAttributeValues: { ':expectedVersion': op.before.version },
+        },
+      };
     case 'createCustomer':
       return {
         Put: { TableName, Item: customerItem(op.customer), ConditionExpression: createOnce },
