@@ -12,7 +12,7 @@ import { ApiError, apiErrorFrom } from './error-responses';
 import type { Reply } from './http-handler';
 
 /** API.md: 1–255 characters; we also refuse control characters and spaces at the ends. */
-const acceptableKey = /^[\x21-\x7E](?:[\x20-\x7E]{0,253}[\x21-\x7E])?$/;
+export const acceptableIdempotencyKey = /^[\x21-\x7E](?:[\x20-\x7E]{0,253}[\x21-\x7E])?$/;
 
 /**
  * The idempotency binding of a request: its `Idempotency-Key` header (absent: none), the
@@ -29,7 +29,7 @@ export function idempotencyOf(
 ): IdempotencyRequest | undefined {
   const key = request.headers['idempotency-key'];
   if (key === undefined) return undefined;
-  if (!acceptableKey.test(key)) {
+  if (!acceptableIdempotencyKey.test(key)) {
     throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 printable characters', {
       errors: [
         { path: 'header.Idempotency-Key', message: 'Must be 1-255 printable ASCII characters' },

@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import { ApiError, type FieldProblem } from '../error-responses';
+import { acceptableIdempotencyKey } from '../commands';
 import { edgeState } from './edge-response';
 
 /**
@@ -21,6 +22,18 @@ export function validateRequest(): MiddlewareObj<APIGatewayProxyEvent, APIGatewa
       const params = parsePart(contract.params, route.pathParameters, 'path', problems);
       const query = parsePart(contract.query, event.queryStringParameters ?? {}, 'query', problems);
       const body = parsePart(contract.body, event.body ?? undefined, '', problems);
+      // Reported with the other field problems, so a bad key is named even when the body is bad.
+      const key = state.headers['idempotency-key'];
+      if (
+        contract.idempotent === true &&
+        key !== undefined &&
+        !acceptableIdempotencyKey.test(key)
+      ) {
+        problems.push({
+          path: 'header.Idempotency-Key',
+          message: 'Must be 1-255 printable ASCII characters',
+        });
+      }
       if (problems.length > 0) {
         throw new ApiError('VALIDATION_FAILED', describe(problems), { errors: problems });
       }
