@@ -150,6 +150,9 @@ export function addGatewayProblems(api: apigw.RestApi, corsOrigins: readonly str
         'Content-Type': "'application/problem+json'",
         'Cache-Control': "'no-store'",
         'X-Content-Type-Options': "'nosniff'",
+        // Usage-plan throttling refills every second; a quota lasts its period, a day at most.
+        ...(problem.type === apigw.ResponseType.THROTTLED ? { 'Retry-After': "'1'" } : {}),
+        ...(problem.type === apigw.ResponseType.QUOTA_EXCEEDED ? { 'Retry-After': "'3600'" } : {}),
         ...(singleOrigin === undefined
           ? {}
           : { 'Access-Control-Allow-Origin': `'${singleOrigin}'` }),

@@ -49,7 +49,13 @@ export class RateLimitFirewall extends Construct {
           priority: 0,
           action: {
             block: {
-              customResponse: { responseCode: 429, customResponseBodyKey: 'rate-limited' },
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: 'rate-limited',
+                // WAF evaluates a 60 s window and cannot compute the exact wait: the window's
+                // length is the longest a client must wait, as API.md's Retry-After promises.
+                responseHeaders: [{ name: 'Retry-After', value: '60' }],
+              },
             },
           },
           statement: {

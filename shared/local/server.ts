@@ -8,6 +8,7 @@ import type { LambdaHttpHandler } from '../http/http-handler';
 import { preflightHeaders, securityHeaders } from '../http/response-headers';
 import { createRouteMatcher } from '../http/route-matcher';
 import { lambdaContext } from './lambda-context';
+import { rateLimitHeaders, type SlidingWindowRateLimiter } from './rate-limiter';
 
 /** API Gateway's own payload limit; the functions enforce the tighter NEXUM_MAX_BODY_BYTES. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -15,6 +16,8 @@ const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export interface LocalServerOptions {
   readonly handlers: Record<EndpointGroup, () => Promise<LambdaHttpHandler>>;
   readonly corsOrigins: readonly string[];
+  /** The gateway's per-client limit (WAF's per-IP rate rule in AWS); absent = unlimited. */
+  readonly rateLimiter?: SlidingWindowRateLimiter | undefined;
 }
 
 /**
@@ -51,6 +54,20 @@ export function createLocalServer(options: LocalServerOptions): Server {
       response.writeHead(204, preflightHeaders(origin, options.corsOrigins)).end();
       return;
     }
+    const limited = options.rateLimiter?.admit(clientOf(request));
+    if (limited !== undefined && !limited.allowed) {
+      // Drain the body so the connection stays usable, then refuse without invoking anything.
+      request.resume();
+      writeProblem(
+        response,
+        new ApiError(
+          'RATE_LIMITED',
+          `More than ${limited.limit} requests per minute from this client; retry after ${limited.retryAfterSeconds} s`,
+        ),
+        rateLimitHeaders(limited),
+      );
+      return;
+    }
     const body = await readBody(request);
     if (body === undefined) {
       writeProblem(response, new ApiError('PAYLOAD_TOO_LARGE', 'The body exceeds 10 MiB'));
@@ -61,8 +78,13 @@ export function createLocalServer(options: LocalServerOptions): Server {
     const event = toProxyEvent(request, url, body, match.kind === 'matched' ? match : undefined);
     const handler = await handlerOf(group);
     const result = await handler(event, lambdaContext(`nexum-local-${group}`));
-    writeResult(response, result);
+    writeResult(response, result, limited === undefined ? {} : rateLimitHeaders(limited));
   }
+}
+
+/** The client a limit applies to: the connection's source address, as WAF sees the source IP. */
+function clientOf(request: IncomingMessage): string {
+  return request.socket.remoteAddress ?? 'unknown';
 }
 
 function toProxyEvent(
@@ -147,8 +169,12 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function writeResult(response: ServerResponse, result: APIGatewayProxyResult): void {
-  const headers: Record<string, string | string[]> = {};
+function writeResult(
+  response: ServerResponse,
+  result: APIGatewayProxyResult,
+  extraHeaders: Record<string, string>,
+): void {
+  const headers: Record<string, string | string[]> = { ...extraHeaders };
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
     headers[name] = values.map(String);
@@ -157,11 +183,16 @@ function writeResult(response: ServerResponse, result: APIGatewayProxyResult): v
   response.writeHead(result.statusCode, headers).end(body);
 }
 
-function writeProblem(response: ServerResponse, error: ApiError): void {
+function writeProblem(
+  response: ServerResponse,
+  error: ApiError,
+  extraHeaders: Record<string, string> = {},
+): void {
   const requestId = randomUUID();
   response
     .writeHead(error.status, {
       ...securityHeaders,
+      ...extraHeaders,
       'Content-Type': 'application/problem+json',
       'X-Request-Id': requestId,
     })

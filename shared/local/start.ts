@@ -14,6 +14,7 @@ import { ensureTable } from '../infrastructure/dynamodb/table-admin';
 import { parseEnvironment } from '../infrastructure/environment';
 import { createRuntime } from '../infrastructure/production-dependencies';
 import { killGroup, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { SlidingWindowRateLimiter } from './rate-limiter';
 import { createLocalServer } from './server';
 
 const LocalSettingsSchema = z.object({
@@ -22,6 +23,8 @@ const LocalSettingsSchema = z.object({
   NEXUM_DATA_DIR: z.string().min(1).default('.nexum/data'),
   NEXUM_TENANT: z.string().default('demo'),
   NEXUM_DYNAMODB_ENDPOINT: z.url().optional(),
+  /** Per-client requests per minute at the local gateway (API.md default 60); 0 turns it off. */
+  NEXUM_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
 });
 
 async function main(): Promise<void> {
@@ -75,6 +78,10 @@ async function main(): Promise<void> {
   const server = createLocalServer({
     handlers: groupHandlers,
     corsOrigins: environment.corsOrigins,
+    rateLimiter:
+      local.NEXUM_RATE_LIMIT_PER_MINUTE === 0
+        ? undefined
+        : new SlidingWindowRateLimiter(local.NEXUM_RATE_LIMIT_PER_MINUTE),
   });
   await new Promise<void>((listening, failed) => {
     server.once('error', failed);
@@ -92,6 +99,7 @@ async function main(): Promise<void> {
       `  API       ${url}`,
       `  Docs      ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
       `  Health    ${url}/health`,
+      `  Limit     ${local.NEXUM_RATE_LIMIT_PER_MINUTE === 0 ? 'no rate limit' : `${local.NEXUM_RATE_LIMIT_PER_MINUTE} requests/minute per client (NEXUM_RATE_LIMIT_PER_MINUTE)`}`,
       `  Data      ${local.NEXUM_DYNAMODB_ENDPOINT === undefined ? dataDir : '(external DynamoDB)'} (${dataState}; table ${tableName} ${table})`,
       `  DynamoDB  ${endpoint}${dynamo === undefined ? '' : ` (DynamoDB Local, pid ${dynamo.pid})`}`,
       `  Log in    POST ${url}/auth/login {"username":"admin","password":…} (${adminNote(admin)})`,

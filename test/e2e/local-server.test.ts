@@ -78,14 +78,33 @@ describe('npm start', () => {
     expect(isAlive(server.dynamoPid)).toBe(false);
   });
 
-  it('finds its data again on the next start', async () => {
-    const server = await startLocalServer(dataDir);
+  it('finds its data again on the next start, and limits each client per minute', async () => {
+    const server = await startLocalServer(dataDir, { env: { NEXUM_RATE_LIMIT_PER_MINUTE: '3' } });
     started.push(server);
 
     expect(server.banner).toContain('existing data, initialised');
     expect(server.banner).toContain('the admin password you set earlier');
+    expect(server.banner).toContain('3 requests/minute per client');
     const health = await fetch(`${server.baseUrl}/health`);
     expect(health.status).toBe(200);
+    expect(health.headers.get('x-ratelimit-limit')).toBe('3');
+    expect(health.headers.get('x-ratelimit-remaining')).toBe('2');
+
+    // The limit counts every request of the client, whatever the route or outcome.
+    expect((await fetch(`${server.baseUrl}/no/such/route`)).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/openapi.json`)).status).toBe(200);
+    const refused = await fetch(`${server.baseUrl}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'whatever-it-is' }),
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(await refused.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
 
     expect(await server.interrupt()).toBe(0);
     expect(isAlive(server.dynamoPid)).toBe(false);

@@ -283,6 +283,7 @@ describe('BankingApiStack (demo tenant)', () => {
         StatusCode: '429',
         ResponseParameters: Match.objectLike({
           'gatewayresponse.header.Content-Type': "'application/problem+json'",
+          'gatewayresponse.header.Retry-After': "'1'",
         }),
         ResponseTemplates: {
           'application/json': Match.stringLikeRegexp(
@@ -339,7 +340,14 @@ describe('BankingApiStack (demo tenant)', () => {
                 AggregateKeyType: 'IP',
               },
             },
-            Action: { Block: { CustomResponse: Match.objectLike({ ResponseCode: 429 }) } },
+            Action: {
+              Block: {
+                CustomResponse: Match.objectLike({
+                  ResponseCode: 429,
+                  ResponseHeaders: [{ Name: 'Retry-After', Value: '60' }],
+                }),
+              },
+            },
           }),
         ]),
         CustomResponseBodies: {

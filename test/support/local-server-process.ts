@@ -17,12 +17,19 @@ export interface RunningServer {
 /** Starts the local runtime exactly as `npm start` does (same entry point) and waits for it. */
 export async function startLocalServer(
   dataDir: string,
-  timeoutMs = 60_000,
+  options: { readonly timeoutMs?: number; readonly env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'shared/local/start.ts'], {
     cwd: root,
-    env: { ...process.env, NEXUM_PORT: String(port), NEXUM_DATA_DIR: dataDir, NODE_OPTIONS: '' },
+    env: {
+      ...process.env,
+      NEXUM_PORT: String(port),
+      NEXUM_DATA_DIR: dataDir,
+      NODE_OPTIONS: '',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
