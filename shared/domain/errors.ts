@@ -1,3 +1,4 @@
+import type { KycLimitKind } from './kyc-limits';
 import type { CurrencyCode } from './money';
 
 /**
@@ -40,7 +41,16 @@ export type DomainError =
   | { readonly code: 'IDEMPOTENCY_KEY_REUSED'; readonly key: string }
   | { readonly code: 'INVALID_CREDENTIALS' }
   | { readonly code: 'INVALID_REFRESH_TOKEN' }
-  | { readonly code: 'PASSWORD_POLICY_VIOLATION'; readonly problems: readonly string[] };
+  | { readonly code: 'PASSWORD_POLICY_VIOLATION'; readonly problems: readonly string[] }
+  | {
+      readonly code: 'KYC_LIMIT_EXCEEDED';
+      readonly customerId: string;
+      readonly tier: number;
+      readonly limit: KycLimitKind;
+      /** The limit in the transaction's currency, as a decimal string. */
+      readonly limitAmount: string;
+      readonly currency: CurrencyCode;
+    };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -96,5 +106,11 @@ export function describeDomainError(error: DomainError): string {
       return 'The refresh token is not valid';
     case 'PASSWORD_POLICY_VIOLATION':
       return `The password does not meet the policy: ${error.problems.join('; ')}`;
+    case 'KYC_LIMIT_EXCEEDED':
+      return error.limit === 'SINGLE'
+        ? `The amount exceeds the single-transaction limit of ${error.limitAmount} ${error.currency} for KYC tier ${error.tier}`
+        : `The customer's ${kycPeriodNames[error.limit]} volume would exceed ${error.limitAmount} ${error.currency}, the limit for KYC tier ${error.tier}`;
   }
 }
+
+const kycPeriodNames = { DAY: 'daily', MONTH: 'monthly', YEAR: 'annual' } as const;

@@ -46,6 +46,7 @@ export const problemByCode = {
   ACCOUNTS_MUST_BE_DIFFERENT: { status: 422, title: 'Accounts must be different' },
   CURRENCY_MISMATCH: { status: 422, title: 'Currency mismatch' },
   INSUFFICIENT_FUNDS: { status: 422, title: 'Insufficient funds' },
+  KYC_LIMIT_EXCEEDED: { status: 422, title: 'KYC tier limit exceeded' },
   HOLD_NOT_ACTIVE: { status: 409, title: 'Hold not active' },
   TRANSACTION_ALREADY_REVERSED: { status: 409, title: 'Transaction already reversed' },
   TRANSACTION_NOT_REVERSIBLE: { status: 422, title: 'Transaction not reversible' },

@@ -8,7 +8,7 @@
  * random pairs of the 64 accounts and on the hot pair (alternating direction, so funds never run
  * out):
  *
- *   raw         one TransactWriteItems per transfer with the same 11 items a transfer writes, of
+ *   raw         one TransactWriteItems per transfer with the same 17 items a transfer writes, of
  *               the same shapes (puts, and conditional ADD updates of pre-created account items):
  *               no read, no use case, no HTTP. What DynamoDB Local itself can do.
  *   in-process  the transactions handler invoked with API Gateway events: the real middleware,
@@ -19,9 +19,10 @@
  *               functions/registry.ts exactly as `npm start` does: one process for every request.
  *
  * Every request carries the administrator's bearer token (signed in once at the start), and every
- * transfer an Idempotency-Key, as a real client sends them, so a transfer writes 11 items:
+ * transfer an Idempotency-Key, as a real client sends them, so a transfer writes 17 items:
  * the transaction, its entry, 2 account updates, 2 history lines, 2 audit records, the GL
- * control movement, the outbox event and the idempotency record.
+ * control movement, the outbox event, the idempotency record, and for each of the two (tier 3)
+ * customers a KYC standing check and daily and monthly volume totals.
  *
  * DynamoDB round trips are counted on the wire: a middleware on every document client of this
  * process sees each HTTP attempt (SDK retries included), and every TransactWriteItems asks for
@@ -145,7 +146,7 @@ const config = {
   /** Above this estimate, the 50k preload switches from the use case to BatchWriteItem. */
   preloadBudgetSeconds: 300,
   /** Opening balance of every account: far more than any scenario moves. */
-  openingDeposit: '1000000.00',
+  openingDeposit: '100000.00',
   currency: 'USD',
 } as const;
 
@@ -512,21 +513,22 @@ interface InProcessApi {
     path: string,
     body: object,
     headers?: Record<string, string>,
+    route?: { method: string; resource: string; pathParameters: Record<string, string> },
   ): Promise<{ status: number; body: string }>;
 }
 
 function inProcessApi(token: string): InProcessApi {
   const loaded = new Map<Group, Promise<LambdaHttpHandler>>();
   return {
-    call: async (group, path, body, extraHeaders = {}) => {
+    call: async (group, path, body, extraHeaders = {}, route) => {
       const headers = { Authorization: `Bearer ${token}`, ...extraHeaders };
       let handler = loaded.get(group);
       if (handler === undefined) {
         handler = groupHandlers[group]();
         loaded.set(group, handler);
       }
-      // The bench only POSTs to paths without parameters, so the resource is the path.
-      const event = apiEvent({ method: 'POST', path, headers, body });
+      // Without a route, a POST to a path without parameters: the resource is the path.
+      const event = apiEvent({ method: 'POST', path, headers, body, ...route });
       event.requestContext.path = event.path; // No stage prefix, like the local server.
       // A fresh context per invocation: middy times out against its remaining time.
       const result = await (await handler)(event, lambdaContext(`nexum-bench-${group}`));
@@ -607,11 +609,12 @@ type TransactRequest = NonNullable<TransactWriteCommandInput['TransactItems']>[n
 /** A pre-created account of the raw baseline; the audit sequence is kept here, not read. */
 interface RawAccount {
   readonly id: string;
+  readonly customerId: string;
   auditSeq: number;
 }
 
 /**
- * The raw baseline: the 11 items of an idempotent transfer in one TransactWriteItems, with the
+ * The raw baseline: the 17 items of an idempotent transfer in one TransactWriteItems, with the
  * ledger's own item shapes (transactItemOf) for the puts and the GL ADD. The account updates
  * cannot be conditional on a version without a read, so they ADD the amount under the same
  * status and funds conditions. Contention is retried like the use case does (full jitter).
@@ -789,10 +792,32 @@ function rawTransferItems(
     },
     { kind: 'putEvent', event },
     { kind: 'putIdempotency', record: idempotency },
+    // Both customers' KYC volumes (tier 3: a daily and a monthly total each).
+    ...[from, to].flatMap((account) =>
+      (['DAY', 'MONTH'] as const).map((period): WriteOp => ({
+        kind: 'addKycVolume',
+        customerId: account.customerId,
+        currency: amount.currency,
+        period,
+        periodKey: period === 'DAY' ? date : date.slice(0, 7),
+        amountMinor,
+        limitMinor: 100_000_000_000n,
+        tier: 3,
+      })),
+    ),
   ];
   return [
     rawAccountUpdate(TableName, from, -amountMinor, debitAudit, at),
     rawAccountUpdate(TableName, to, amountMinor, creditAudit, at),
+    // The check that each customer's KYC standing is the one judged by (the raw customers are
+    // not stored, so the check is that none exists: the same read of one item).
+    ...[from, to].map((account): TransactRequest => ({
+      ConditionCheck: {
+        TableName,
+        Key: keys.customer(account.customerId),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    })),
     ...puts.map((op) => transactItemOf(op, TableName, epochSeconds).request),
   ];
 }
@@ -1090,6 +1115,15 @@ async function openAccount(api: InProcessApi, index: number): Promise<string> {
   });
   if (customer.status !== 201) throw new Error(`Creating a customer failed: ${customer.body}`);
   const customerId = String((JSON.parse(customer.body) as { id: unknown }).id);
+  // Verified at tier 3, whose limits (100,000 a day) cover the opening deposit and the runs.
+  const verified = await api.call(
+    'customers',
+    `/customers/${customerId}/kyc`,
+    { status: 'VERIFIED', tier: 3 },
+    {},
+    { method: 'PUT', resource: '/customers/{customerId}/kyc', pathParameters: { customerId } },
+  );
+  if (verified.status !== 200) throw new Error(`Verifying a customer failed: ${verified.body}`);
   const account = await api.call('accounts', '/accounts', {
     customerId,
     productType: 'CHECKING',
@@ -1133,7 +1167,7 @@ async function createRawAccounts(
       updatedAt: now,
     };
     await writer.put(accountItem(account));
-    accounts.set(account.id, { id: account.id, auditSeq: 0 });
+    accounts.set(account.id, { id: account.id, customerId: account.customerId, auditSeq: 0 });
   }
   await writer.flush();
   return accounts;

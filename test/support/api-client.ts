@@ -154,18 +154,12 @@ export async function anAccount(
     deposit?: string;
     overdraftLimit?: string;
     customerId?: string;
+    /** KYC tier of the new customer, VERIFIED (default 3, the widest limits). */
+    kycTier?: number;
   } = {},
 ): Promise<string> {
   const currency = options.currency ?? 'USD';
-  const customerId =
-    options.customerId ??
-    String(
-      (
-        await api.call('POST', '/customers', {
-          body: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
-        })
-      ).body.id,
-    );
+  const customerId = options.customerId ?? (await aVerifiedCustomer(api, options.kycTier ?? 3));
   const opened = await api.call('POST', '/accounts', {
     body: {
       customerId,
@@ -183,4 +177,18 @@ export async function anAccount(
     if (deposited.status !== 201) throw new Error(`deposit failed: ${deposited.raw}`);
   }
   return accountId;
+}
+
+/** Registers a customer whose KYC is VERIFIED at `tier`; returns the customer id. */
+export async function aVerifiedCustomer(api: TestApi, tier = 3): Promise<string> {
+  const created = await api.call('POST', '/customers', {
+    body: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+  });
+  if (created.status !== 201) throw new Error(`create customer failed: ${created.raw}`);
+  const customerId = String(created.body.id);
+  const verified = await api.call('PUT', `/customers/${customerId}/kyc`, {
+    body: { status: 'VERIFIED', tier },
+  });
+  if (verified.status !== 200) throw new Error(`KYC update failed: ${verified.raw}`);
+  return customerId;
 }

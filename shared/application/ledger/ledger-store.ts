@@ -59,13 +59,18 @@ export interface AuditFilter {
  * statuses, create-once keys) are the final guard against concurrent requests.
  */
 export interface LedgerStore {
-  /** One round trip: the accounts and, when a key is given, the idempotency record. */
+  /**
+   * One round trip: the accounts, the idempotency record when a key is given, and the customers
+   * asked for (the owners a posting must check KYC limits for).
+   */
   loadAccounts(
     accountIds: readonly string[],
     idempotencyKey?: string,
+    customerIds?: readonly string[],
   ): Promise<{
     accounts: ReadonlyMap<string, Account>;
     idempotency: IdempotencyRecord | undefined;
+    customers: ReadonlyMap<string, StoredCustomer>;
   }>;
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;

@@ -10,13 +10,14 @@ import {
   FX_ROUNDING,
 } from '../../domain/ledger/posting-rules';
 import type { DomainError } from '../../domain/errors';
-import type { Money } from '../../domain/money';
+import { effectiveKycTier, kycCheckFor, KYC_LIMIT_CURRENCY } from '../../domain/kyc-limits';
+import { BankDecimal, Money, type CurrencyCode } from '../../domain/money';
 import { err, ok, type Result } from '../../domain/result';
 import type { Dependencies } from '../ports';
 import type { CommandContext } from './accounts';
 import { expireHolds } from './accounts';
 import { buildPosting, type PostingRequest } from './build-posting';
-import type { TransactionRecord } from './records';
+import type { StoredCustomer, TransactionRecord, WriteOp } from './records';
 import { runCommand, type CommandOutcome } from './run-command';
 
 type Deps = Pick<
@@ -215,7 +216,10 @@ type Decide = (
   accounts: ReadonlyMap<string, Account>,
 ) => Result<PostingRequest, DomainError> | Promise<Result<PostingRequest, DomainError>>;
 
-/** Loads the accounts and the idempotency record in one round trip, decides, and builds the write. */
+/**
+ * Loads the accounts, the idempotency record and the paying customer in one round trip, decides,
+ * and builds the write, with the customer's KYC limits enforced by the same transaction.
+ */
 async function postAgainst(
   deps: Deps,
   accountIds: readonly string[],
@@ -223,13 +227,105 @@ async function postAgainst(
   decide: Decide,
 ): Outcome {
   return runCommand(deps, { ...context, lockKeys: accountIds }, async () => {
-    const loaded = await deps.ledger.loadAccounts(accountIds, context.idempotency?.key);
+    const owners = accountIds.flatMap((id) => {
+      const owner = ownerOfAccount.get(id);
+      return owner === undefined ? [] : [owner];
+    });
+    const loaded = await deps.ledger.loadAccounts(accountIds, context.idempotency?.key, owners);
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const decided = await decide(loaded.accounts);
     if (!decided.ok) return decided;
+    const limits = await kycLimitOps(deps, decided.value, loaded.customers);
+    if (!limits.ok) return limits;
     const posting = buildPosting(deps, decided.value);
-    return ok({ ops: posting.ops, value: posting.transaction });
+    return ok({ ops: [...posting.ops, ...limits.value], value: posting.transaction });
   });
+}
+
+/** Account → owning customer: fixed at opening, so remembered to read the owner in the same batch. */
+const ownerOfAccount = new Map<string, string>();
+const OWNER_CACHE_LIMIT = 50_000;
+
+/** USD → currency rates for converting KYC limits, remembered briefly (rates change rarely). */
+const limitRates = new Map<string, { readonly rate: string | undefined; readonly atMs: number }>();
+const LIMIT_RATE_TTL_MS = 60_000;
+
+/**
+ * KYC tier limits (kyc-limits.ts) of the customers on both sides: money a customer pays out and
+ * money they receive both count towards their volume (a transfer between two accounts of one
+ * customer counts once). A movement above a party's single limit is refused at once; the period
+ * limits become conditional increments of each party's running totals in the posting's own
+ * transaction, so concurrent postings can never pass them together, beside a check that the
+ * customer's KYC standing is still the one judged by.
+ */
+async function kycLimitOps(
+  deps: Deps,
+  request: PostingRequest,
+  customers: ReadonlyMap<string, StoredCustomer>,
+): Promise<Result<WriteOp[], DomainError>> {
+  const parties = new Map<string, Account>();
+  for (const accountId of [request.fromAccountId, request.toAccountId]) {
+    const account = accountId === undefined ? undefined : request.accounts.get(accountId);
+    if (account === undefined || parties.has(account.customerId)) continue;
+    parties.set(account.customerId, account);
+    if (ownerOfAccount.size >= OWNER_CACHE_LIMIT) ownerOfAccount.clear();
+    ownerOfAccount.set(account.id, account.customerId);
+  }
+  const now = deps.clock.now();
+  const ops: WriteOp[] = [];
+  for (const [customerId, account] of parties) {
+    const customer = customers.get(customerId) ?? (await deps.ledger.getCustomer(customerId));
+    const tier = customer === undefined ? 0 : effectiveKycTier(customer, now.toISOString());
+    // What this party moves, in its account's currency (an FX transfer credits the converted sum).
+    const moved = request.lines.find(
+      (line) => line.account.kind === 'customer' && line.account.accountId === account.id,
+    );
+    if (moved === undefined) continue;
+    const amount = Money.fromMinor(moved.amountMinor, moved.currency);
+    const decided = kycCheckFor(
+      customerId,
+      tier,
+      amount,
+      now.toISOString().slice(0, 10),
+      await usdRateTo(deps, amount.currency, now.getTime()),
+    );
+    if (!decided.ok) return err(decided.error);
+    if (customer !== undefined) {
+      ops.push({ kind: 'checkCustomer', customerId, version: customer.version });
+    }
+    for (const period of decided.check.periods) {
+      ops.push({
+        kind: 'addKycVolume',
+        customerId,
+        currency: amount.currency,
+        period: period.period,
+        periodKey: period.periodKey,
+        amountMinor: amount.toMinor(),
+        limitMinor: period.limit.toMinor(),
+        tier,
+      });
+    }
+  }
+  return ok(ops);
+}
+
+async function usdRateTo(
+  deps: Deps,
+  currency: CurrencyCode,
+  nowMs: number,
+): Promise<string | undefined> {
+  if (currency === KYC_LIMIT_CURRENCY) return undefined;
+  const cached = limitRates.get(currency);
+  if (cached !== undefined && nowMs - cached.atMs < LIMIT_RATE_TTL_MS) return cached.rate;
+  const stored = await deps.ledger.getFxRate(KYC_LIMIT_CURRENCY, currency);
+  const rate =
+    stored === undefined
+      ? undefined
+      : stored.base === KYC_LIMIT_CURRENCY
+        ? stored.rate
+        : new BankDecimal(1).dividedBy(new BankDecimal(stored.rate)).toString();
+  limitRates.set(currency, { rate, atMs: nowMs });
+  return rate;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ChainHead, Account, AccountStatus } from '../../domain/ledger/account';
 import type { GlCode } from '../../domain/ledger/chart-of-accounts';
+import type { KycPeriod } from '../../domain/kyc-limits';
 import type { JournalEntry } from '../../domain/ledger/journal-entry';
 import type { CurrencyCode } from '../../domain/money';
 import type { SealedFields } from '../field-cipher';
@@ -110,6 +111,8 @@ export interface StoredCustomer {
   readonly externalId: string | undefined;
   readonly kycStatus: string;
   readonly kycTier: number;
+  /** When a VERIFIED status lapses (ISO instant); the tier's limits stop applying then. */
+  readonly kycExpiresAt?: string | undefined;
   readonly version: number;
   readonly audit: ChainHead;
   readonly createdAt: string;
@@ -179,6 +182,19 @@ export type WriteOp =
   | { readonly kind: 'updateHold'; readonly before: Hold; readonly after: Hold }
   | { readonly kind: 'putEvent'; readonly event: OutboxEvent }
   | { readonly kind: 'putIdempotency'; readonly record: IdempotencyRecord }
+  /** The customer is still at the version (KYC standing) the unit of work was decided on. */
+  | { readonly kind: 'checkCustomer'; readonly customerId: string; readonly version: number }
+  /** Adds to a customer's running volume for a KYC period, refused past the tier's limit. */
+  | {
+      readonly kind: 'addKycVolume';
+      readonly customerId: string;
+      readonly currency: CurrencyCode;
+      readonly period: KycPeriod;
+      readonly periodKey: string;
+      readonly amountMinor: bigint;
+      readonly limitMinor: bigint;
+      readonly tier: number;
+    }
   | {
       readonly kind: 'putChainHead';
       readonly chainId: string;
@@ -208,7 +224,16 @@ export type CommitFailure =
   /** A refresh token was spent by a concurrent request. */
   | { readonly reason: 'token-already-used' }
   /** Funds fell below the requirement at write time although the version matched. */
-  | { readonly reason: 'insufficient-funds'; readonly accountId: string };
+  | { readonly reason: 'insufficient-funds'; readonly accountId: string }
+  /** A customer's running volume for a KYC period would pass the tier's limit. */
+  | {
+      readonly reason: 'kyc-limit';
+      readonly customerId: string;
+      readonly period: KycPeriod;
+      readonly limitMinor: bigint;
+      readonly currency: CurrencyCode;
+      readonly tier: number;
+    };
 
 export type CommitResult =
   { readonly committed: true } | ({ readonly committed: false } & CommitFailure);

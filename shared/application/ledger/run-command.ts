@@ -1,5 +1,6 @@
 import type { DomainError } from '../../domain/errors';
 import { err, ok, type Result } from '../../domain/result';
+import { Money } from '../../domain/money';
 import type { Dependencies } from '../ports';
 import type { IdempotencyRecord, WriteOp } from './records';
 
@@ -107,6 +108,15 @@ async function attemptAll<T>(
         return err({ code: 'INSUFFICIENT_FUNDS', accountId: result.accountId });
       case 'token-already-used':
         return err({ code: 'INVALID_REFRESH_TOKEN' });
+      case 'kyc-limit':
+        return err({
+          code: 'KYC_LIMIT_EXCEEDED',
+          customerId: result.customerId,
+          tier: result.tier,
+          limit: result.period,
+          limitAmount: Money.fromMinor(result.limitMinor, result.currency).toString(),
+          currency: result.currency,
+        });
       case 'stale':
       case 'contended':
         break;

@@ -71,24 +71,31 @@ export class DynamoDbLedgerStore implements LedgerStore {
   async loadAccounts(
     accountIds: readonly string[],
     idempotencyKey?: string,
+    customerIds: readonly string[] = [],
   ): Promise<{
     accounts: ReadonlyMap<string, Account>;
     idempotency: IdempotencyRecord | undefined;
+    customers: ReadonlyMap<string, StoredCustomer>;
   }> {
     const wanted = [...new Set(accountIds)].map((id) => keys.account(id));
     if (idempotencyKey !== undefined) wanted.push(keys.idempotency(idempotencyKey));
+    for (const id of new Set(customerIds)) wanted.push(keys.customer(id));
     const items = await this.batchGet(wanted);
     const accounts = new Map<string, Account>();
+    const customers = new Map<string, StoredCustomer>();
     let idempotency: IdempotencyRecord | undefined;
     for (const item of items) {
       if (item.type === 'Account') {
         const account = accountOf(item);
         accounts.set(account.id, account);
+      } else if (item.type === 'Customer') {
+        const customer = customerOf(item);
+        customers.set(customer.id, customer);
       } else if (item.type === 'Idempotency') {
         idempotency = this.liveIdempotency(item);
       }
     }
-    return { accounts, idempotency };
+    return { accounts, idempotency, customers };
   }
 
   async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
@@ -540,6 +547,20 @@ function classify(
     return { committed: false, reason: 'hold-not-active', holdId: hold.before.id };
   if (failureOf('useRefreshToken') !== undefined)
     return { committed: false, reason: 'token-already-used' };
+  // A customer whose KYC changed is re-read before a limit is believed.
+  if (failureOf('checkCustomer') !== undefined) return { committed: false, reason: 'stale' };
+  const volume = failureOf('addKycVolume')?.item?.op;
+  if (volume?.kind === 'addKycVolume') {
+    return {
+      committed: false,
+      reason: 'kyc-limit',
+      customerId: volume.customerId,
+      period: volume.period,
+      limitMinor: volume.limitMinor,
+      currency: volume.currency,
+      tier: volume.tier,
+    };
+  }
   if (failed.length > 0) return { committed: false, reason: 'stale' };
   if (
     reasons.some(

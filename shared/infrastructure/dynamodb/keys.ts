@@ -15,6 +15,10 @@ export const keys = {
     sk: `HOLD#${holdId}`,
   }),
   customer: (id: string) => ({ pk: `CUSTOMER#${id}`, sk: 'CUSTOMER' }),
+  kycVolume: (customerId: string, currency: string, period: string, periodKey: string) => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `KYCVOL#${currency}#${period}#${periodKey}`,
+  }),
   transaction: (id: string) => ({ pk: `TXN#${id}`, sk: 'TXN' }),
   entry: (id: string) => ({ pk: `ENTRY#${id}`, sk: 'ENTRY' }),
   glBalance: (code: string, shard: number, currency: string) => ({

@@ -23,6 +23,8 @@ export interface TransactItem {
 
 const createOnce = 'attribute_not_exists(pk)';
 const OUTBOX_TTL_SECONDS = 7 * 24 * 3600;
+/** A period's running total is kept a little past the period, then left to TTL. */
+const kycVolumeTtlSeconds = { DAY: 3 * 86_400, MONTH: 63 * 86_400, YEAR: 400 * 86_400 } as const;
 
 /**
  * The DynamoDB write for one operation of a unit of work, with the condition that guards it.
@@ -213,6 +215,33 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
         },
       };
     }
+    case 'checkCustomer':
+      return {
+        ConditionCheck: {
+          TableName,
+          Key: keys.customer(op.customerId),
+          ConditionExpression: 'version = :expectedVersion',
+          ExpressionAttributeValues: { ':expectedVersion': op.version },
+        },
+      };
+    case 'addKycVolume':
+      // The running total of the period may not pass the limit: total + amount <= limit, kept
+      // as total <= limit - amount so the condition is evaluated on the stored value.
+      return {
+        Update: {
+          TableName,
+          Key: keys.kycVolume(op.customerId, op.currency, op.period, op.periodKey),
+          UpdateExpression: 'ADD totalMinor :amount SET #type = :type, expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(totalMinor) OR totalMinor <= :headroom',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':amount': op.amountMinor,
+            ':headroom': op.limitMinor - op.amountMinor,
+            ':type': 'KycVolume',
+            ':expiresAt': now + kycVolumeTtlSeconds[op.period],
+          },
+        },
+      };
     case 'putHold':
       return { Put: { TableName, Item: holdItem(op.hold), ConditionExpression: createOnce } };
     case 'updateHold':

@@ -4,6 +4,7 @@ import { routeList } from '../../../../shared/contracts/routes';
 import { amountProblem } from '../../../../shared/domain/money';
 import {
   anAccount,
+  aVerifiedCustomer,
   createTestApi,
   type ApiResponse,
   type TestApi,
@@ -84,10 +85,7 @@ describe('hostile input against every mutating endpoint', () => {
 
   beforeAll(async () => {
     api = await createTestApi('hostile');
-    const customer = await api.call<{ id: string }>('POST', '/customers', {
-      body: { firstName: 'Eve', lastName: 'Mallory', email: 'eve@example.com' },
-    });
-    ids.customer = customer.body.id;
+    ids.customer = await aVerifiedCustomer(api, 3);
     ids.usd = await anAccount(api, { customerId: ids.customer, deposit: '100.00' });
     ids.usd2 = await anAccount(api, { customerId: ids.customer, deposit: '20.00' });
     ids.jpy = await anAccount(api, { customerId: ids.customer, currency: 'JPY', deposit: '1000' });
