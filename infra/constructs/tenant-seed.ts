@@ -22,10 +22,9 @@ export interface TenantSeedProps {
  * idempotent (create-once writes), so re-running it on a seeded tenant changes nothing; it runs
  * again whenever the seed code changes, which is how later modules add their seeds.
  *
- * TODO(identity): the seed does not create the tenant's first user yet. The local runtime creates
- * `admin` itself at first start; in AWS nobody can sign in until this construct creates `admin`
- * with a generated password stored in Secrets Manager (one secret per tenant, readable by its
- * operators only).
+ * On an empty tenant the seed also creates user `admin` with the password Secrets Manager
+ * generated into the stack's AdminPassword secret (BankingApiStack), which only the seed and the
+ * tenant's operators can read.
  */
 export class TenantSeed extends Construct {
   readonly resource: CustomResource;

@@ -34,6 +34,8 @@ const EnvironmentSchema = z.object({
   NEXUM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
   NEXUM_LOCKOUT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   NEXUM_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  /** The Secrets Manager secret holding the first administrator's password (seed only, AWS). */
+  NEXUM_ADMIN_SECRET_ARN: z.string().startsWith('arn:').optional(),
 });
 
 export interface Environment {
@@ -56,6 +58,7 @@ export interface Environment {
   readonly jwtKmsKeyId: string | undefined;
   /** The KMS HMAC key for blind indexes (AWS); locally a key file beside the keyring. */
   readonly blindIndexKmsKeyId: string | undefined;
+  readonly adminSecretArn: string | undefined;
   readonly jwtKeyPath: string | undefined;
   readonly accessTokenTtlSeconds: number;
   readonly lockout: { readonly maxFailedAttempts: number; readonly lockoutMinutes: number };
@@ -96,6 +99,7 @@ export function parseEnvironment(
     conflictBudgetMs: env.NEXUM_CONFLICT_BUDGET_MS,
     jwtKmsKeyId: env.NEXUM_JWT_KMS_KEY_ID,
     blindIndexKmsKeyId: env.NEXUM_BLIND_INDEX_KMS_KEY_ID,
+    adminSecretArn: env.NEXUM_ADMIN_SECRET_ARN,
     jwtKeyPath: env.NEXUM_JWT_KEY_PATH,
     accessTokenTtlSeconds: env.NEXUM_ACCESS_TOKEN_TTL_SECONDS,
     lockout: {

@@ -528,6 +528,30 @@ describe('BankingApiStack (demo tenant)', () => {
     });
   });
 
+  it('creates the first administrator from a generated secret only the seed may read', () => {
+    const secretId = logicalIdOf(tenant.api.adminSecret);
+    const seedRole = logicalIdOf(tenant.api.seedFunction.role);
+    const policies = resourcesOfType(tenant.apiTemplate, 'AWS::IAM::Policy');
+    const readers = Object.values(policies).filter((policy) =>
+      JSON.stringify(policy.Properties).includes('secretsmanager:GetSecretValue'),
+    );
+
+    tenant.apiTemplate.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 32, RequireEachIncludedType: true }),
+    });
+    tenant.apiTemplate.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    expect(readers).toHaveLength(1);
+    expect(JSON.stringify(readers[0]?.Properties)).toContain(seedRole);
+    const seed = resourcesOfType(tenant.apiTemplate, 'AWS::Lambda::Function')[
+      logicalIdOf(tenant.api.seedFunction.function)
+    ];
+    expect(JSON.stringify(seed?.Properties?.Environment)).toContain(
+      `"NEXUM_ADMIN_SECRET_ARN":{"Ref":"${secretId}"}`,
+    );
+    // The password itself appears nowhere in the template.
+    expect(JSON.stringify(tenant.apiTemplate.toJSON())).not.toContain('resolve:secretsmanager');
+  });
+
   it('seeds the tenant on deploy through the provider framework, re-running when the seed changes', () => {
     const seedId = logicalIdOf(tenant.api.seedFunction.function);
 
