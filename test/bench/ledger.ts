@@ -146,7 +146,7 @@ const config = {
   /** Above this estimate, the 50k preload switches from the use case to BatchWriteItem. */
   preloadBudgetSeconds: 300,
   /** Opening balance of every account: far more than any scenario moves. */
-  openingDeposit: '100000.00',
+  openingDeposit: '20000.00',
   currency: 'USD',
 } as const;
 
@@ -1115,7 +1115,7 @@ async function openAccount(api: InProcessApi, index: number): Promise<string> {
   });
   if (customer.status !== 201) throw new Error(`Creating a customer failed: ${customer.body}`);
   const customerId = String((JSON.parse(customer.body) as { id: unknown }).id);
-  // Verified at tier 3, whose limits (100,000 a day) cover the opening deposit and the runs.
+  // Verified at tier 3: its 100,000 a day covers the opening deposit and every run's volume.
   const verified = await api.call(
     'customers',
     `/customers/${customerId}/kyc`,
@@ -1377,10 +1377,18 @@ async function main(): Promise<void> {
 
     // What one in-process transfer's TransactWriteItems would cost on DynamoDB.
     counter.forgetLastTransactWrite();
-    await transfers['in-process'](...pairsFor('in-process', '64 accounts', 7)(0), '1.00', 0);
+    const probe = await transfers['in-process'](
+      ...pairsFor('in-process', '64 accounts', 7)(0),
+      '1.00',
+      0,
+    );
     context.postings += 1;
     const body = counter.lastTransactWrite();
-    if (body === undefined) throw new Error('The wire counter saw no TransactWriteItems');
+    if (body === undefined) {
+      throw new Error(
+        `The wire counter saw no TransactWriteItems (the probe answered ${probe.status} ${probe.code ?? ''})`,
+      );
+    }
     const modelled = await modelledWriteUnits(admin, body);
     admin.destroy();
 

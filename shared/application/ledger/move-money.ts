@@ -17,7 +17,7 @@ import type { Dependencies } from '../ports';
 import type { CommandContext } from './accounts';
 import { expireHolds } from './accounts';
 import { buildPosting, type PostingRequest } from './build-posting';
-import type { StoredCustomer, TransactionRecord, WriteOp } from './records';
+import type { CommitFailure, StoredCustomer, TransactionRecord, WriteOp } from './records';
 import { runCommand, type CommandOutcome } from './run-command';
 
 type Deps = Pick<
@@ -226,12 +226,10 @@ async function postAgainst(
   context: CommandContext<TransactionRecord>,
   decide: Decide,
 ): Outcome {
-  return runCommand(deps, { ...context, lockKeys: accountIds }, async () => {
-    const owners = accountIds.flatMap((id) => {
-      const owner = ownerOfAccount.get(id);
-      return owner === undefined ? [] : [owner];
-    });
-    const loaded = await deps.ledger.loadAccounts(accountIds, context.idempotency?.key, owners);
+  let last: Loaded | undefined;
+  return runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
+    const loaded = (last =
+      refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const decided = await decide(loaded.accounts);
     if (!decided.ok) return decided;
@@ -240,6 +238,39 @@ async function postAgainst(
     const posting = buildPosting(deps, decided.value);
     return ok({ ops: [...posting.ops, ...limits.value], value: posting.transaction });
   });
+}
+
+type Loaded = Awaited<ReturnType<Deps['ledger']['loadAccounts']>>;
+
+/** One round trip: the accounts, the idempotency record, and the owners already known. */
+async function load(
+  deps: Deps,
+  accountIds: readonly string[],
+  idempotencyKey: string | undefined,
+): Promise<Loaded> {
+  const owners = accountIds.flatMap((id) => {
+    const owner = ownerOfAccount.get(id);
+    return owner === undefined ? [] : [owner];
+  });
+  return deps.ledger.loadAccounts(accountIds, idempotencyKey, owners);
+}
+
+/**
+ * After losing a race to a commit, the last read with the accounts DynamoDB returned as they now
+ * are: no read is needed to plan again. (An idempotent duplicate that committed meanwhile still
+ * loses on its create-once key, and a customer whose KYC changed on its version check.)
+ */
+function refreshed(
+  last: Loaded | undefined,
+  previous: CommitFailure | undefined,
+): Loaded | undefined {
+  if (last === undefined || previous?.reason !== 'stale' || previous.current === undefined) {
+    return undefined;
+  }
+  if (previous.current.length === 0) return undefined;
+  const accounts = new Map(last.accounts);
+  for (const account of previous.current) accounts.set(account.id, account);
+  return { ...last, accounts, idempotency: undefined };
 }
 
 /** Account → owning customer: fixed at opening, so remembered to read the owner in the same batch. */

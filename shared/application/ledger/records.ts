@@ -211,8 +211,12 @@ export type WriteOp =
 
 /** Why a unit of work did not commit. */
 export type CommitFailure =
-  /** An entity changed since it was read (version or status condition): re-read and retry. */
-  | { readonly reason: 'stale' }
+  /**
+   * An entity changed since it was read (version or status condition): re-read and retry. The
+   * accounts whose version moved come back as they are now (DynamoDB returns the item with the
+   * failed condition), so a retry can plan from them without reading again.
+   */
+  | { readonly reason: 'stale'; readonly current?: readonly Account[] }
   /** DynamoDB cancelled for contention or throttling even after the SDK's retries. */
   | { readonly reason: 'contended' }
   /** Another request with the same idempotency key committed first. */

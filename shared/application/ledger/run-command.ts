@@ -2,7 +2,7 @@ import type { DomainError } from '../../domain/errors';
 import { err, ok, type Result } from '../../domain/result';
 import { Money } from '../../domain/money';
 import type { Dependencies } from '../ports';
-import type { IdempotencyRecord, WriteOp } from './records';
+import type { CommitFailure, IdempotencyRecord, WriteOp } from './records';
 
 /** What a client's `Idempotency-Key` binds: the key, the operation and the request's hash. */
 export interface IdempotencyRequest {
@@ -46,7 +46,7 @@ export async function runCommand<T>(
     /** Accounts this command changes: one process works on each of them one command at a time. */
     readonly lockKeys?: readonly string[] | undefined;
   },
-  plan: () => Promise<Plan<T>>,
+  plan: (previous?: CommitFailure) => Promise<Plan<T>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   return deps.locks.withLocks(request.lockKeys ?? [], () => attemptAll(deps, request, plan));
 }
@@ -57,9 +57,10 @@ export const ATTEMPT_ALLOWANCE_MS = 1_500;
 async function attemptAll<T>(
   deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger'>,
   request: Parameters<typeof runCommand<T>>[1],
-  plan: () => Promise<Plan<T>>,
+  plan: (previous?: CommitFailure) => Promise<Plan<T>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   const { retry } = deps;
+  let previous: CommitFailure | undefined;
   const startedAt = deps.clock.now().getTime();
   const busy = err({
     code: 'CONFLICT',
@@ -76,7 +77,7 @@ async function attemptAll<T>(
       deps.logger.warn('unit of work out of time', { attempts: attempt - 1, slowestAttemptMs });
       return busy;
     }
-    const planned = await plan();
+    const planned = await plan(previous);
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
     const { ops, value } = planned.value;
@@ -121,12 +122,20 @@ async function attemptAll<T>(
       case 'contended':
         break;
     }
+    previous = result;
     const elapsedMs = deps.clock.now().getTime() - startedAt;
     if (attempt >= retry.maxAttempts || elapsedMs >= retry.budgetMs) {
       deps.logger.warn('unit of work gave up after conflicts', { attempts: attempt, elapsedMs });
       return busy;
     }
-    const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempt, 16));
+    // Lost to a commit that has happened: with the accounts as they now are in hand, the next
+    // attempt is only a write, so it goes at once (a few ms of jitter keep racers apart). Every
+    // such round commits somebody, so a hot account drains its queue instead of backing off.
+    // Contention proper (two transactions overlapping) backs off with full jitter.
+    const ceiling =
+      result.reason === 'stale' && (result.current?.length ?? 0) > 0
+        ? retry.baseDelayMs / 2
+        : Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempt, 16));
     await retry.sleep(Math.floor(retry.random() * ceiling));
   }
 }

@@ -1,3 +1,4 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -561,7 +562,16 @@ function classify(
       tier: volume.tier,
     };
   }
-  if (failed.length > 0) return { committed: false, reason: 'stale' };
+  if (failed.length > 0) {
+    // Each account update asks for the item as it is when its condition fails (ALL_OLD).
+    const current: Account[] = [];
+    for (const [index, reason] of reasons.entries()) {
+      if (reason.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) continue;
+      if (items[index]?.op.kind !== 'updateAccount') continue;
+      current.push(accountOf(unmarshall(reason.Item, { wrapNumbers: true })));
+    }
+    return { committed: false, reason: 'stale', current };
+  }
   if (
     reasons.some(
       (reason) =>
