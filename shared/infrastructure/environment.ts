@@ -34,6 +34,7 @@ const EnvironmentSchema = z.object({
   NEXUM_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(900),
   NEXUM_LOCKOUT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   NEXUM_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  NEXUM_PRINCIPAL_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
 });
 
 export interface Environment {
@@ -59,6 +60,8 @@ export interface Environment {
   readonly jwtKeyPath: string | undefined;
   readonly accessTokenTtlSeconds: number;
   readonly lockout: { readonly maxFailedAttempts: number; readonly lockoutMinutes: number };
+  /** How long a container trusts a resolved caller (roles, active, locked); 0 reads every time. */
+  readonly principalCacheTtlSeconds: number;
 }
 
 /** Thrown when the environment is incomplete; its message lists every bad variable. */
@@ -102,5 +105,6 @@ export function parseEnvironment(
       maxFailedAttempts: env.NEXUM_LOCKOUT_MAX_ATTEMPTS,
       lockoutMinutes: env.NEXUM_LOCKOUT_MINUTES,
     },
+    principalCacheTtlSeconds: env.NEXUM_PRINCIPAL_CACHE_TTL_SECONDS,
   };
 }

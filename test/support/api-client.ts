@@ -3,6 +3,7 @@ import { accountRoutes } from '../../functions/accounts/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
+import { rbacRoutes } from '../../functions/rbac/routes';
 import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
 import { createUser, ensureAdministrator, login } from '../../shared/application/identity/auth';
@@ -85,6 +86,7 @@ export async function createTestApi(
       implementations: transactionRoutes(deps),
     }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
+    rbac: httpHandler({ group: 'rbac', settings, implementations: rbacRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {
