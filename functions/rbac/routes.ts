@@ -147,13 +147,16 @@ export function rbacRoutes(deps: Dependencies): GroupImplementations<'rbac'> {
       return commandReply(outcome, renderRole);
     },
     deleteRole: async (request) => {
+      // No body, so a retry with the same key needs no stored response to replay: it is a 204 too.
       const render = () => ({ status: 204, body: '', headers: {} });
-      const outcome = await deleteRole(
-        deps,
-        request.params.roleId,
-        commandContext(request, 'deleteRole', render),
+      valueOrThrow(
+        await deleteRole(
+          deps,
+          request.params.roleId,
+          commandContext(request, 'deleteRole', render),
+        ),
       );
-      return commandReply(outcome, render);
+      return { body: '', status: 204 };
     },
   };
 }
