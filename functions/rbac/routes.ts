@@ -17,6 +17,7 @@ import {
   type StaffUser,
   type UserStatusAction,
 } from '@shared/application/identity/staff-users';
+import type { Principal } from '@shared/application/identity/ports';
 import type { Dependencies } from '@shared/application/ports';
 import type { Role } from '@shared/domain/identity/roles';
 import { Money, type CurrencyCode } from '@shared/domain/money';
@@ -29,6 +30,11 @@ type Limits = readonly { readonly amount: string; readonly currency: string }[] 
 
 const moneyOf = (limits: Limits): Money[] | undefined =>
   limits?.map((limit) => Money.of(limit.amount, limit.currency as CurrencyCode));
+
+const permissionsOf = (request: { readonly principal: Principal | undefined }) => {
+  if (request.principal === undefined) throw new Error('The edge let an anonymous caller through');
+  return request.principal.permissions;
+};
 
 /** The rbac group's routes: staff users and roles. */
 export function rbacRoutes(deps: Dependencies): GroupImplementations<'rbac'> {
@@ -53,11 +59,10 @@ export function rbacRoutes(deps: Dependencies): GroupImplementations<'rbac'> {
         jsonResponse(201, userWire(user), {
           Location: `${request.basePath}/rbac/users/${user.user.id}`,
         });
-      const outcome = await createStaffUser(
-        deps,
-        request.body,
-        commandContext(request, 'createUser', render),
-      );
+      const outcome = await createStaffUser(deps, request.body, {
+        ...commandContext(request, 'createUser', render),
+        actorPermissions: permissionsOf(request),
+      });
       return commandReply(outcome, render);
     },
     listUsers: async ({ query }) => {
@@ -85,12 +90,10 @@ export function rbacRoutes(deps: Dependencies): GroupImplementations<'rbac'> {
     lockUser: userStatus('lock', 'lockUser'),
     unlockUser: userStatus('unlock', 'unlockUser'),
     assignRole: async (request) => {
-      const outcome = await assignRole(
-        deps,
-        request.params.userId,
-        request.params.roleId,
-        commandContext(request, 'assignRole', renderUser),
-      );
+      const outcome = await assignRole(deps, request.params.userId, request.params.roleId, {
+        ...commandContext(request, 'assignRole', renderUser),
+        actorPermissions: permissionsOf(request),
+      });
       return commandReply(outcome, renderUser);
     },
     removeRole: async (request) => {
@@ -120,7 +123,10 @@ export function rbacRoutes(deps: Dependencies): GroupImplementations<'rbac'> {
           transactionLimits: moneyOf(body.transactionLimits),
           approvalLimits: moneyOf(body.approvalLimits),
         },
-        commandContext(request, 'createRole', render),
+        {
+          ...commandContext(request, 'createRole', render),
+          actorPermissions: permissionsOf(request),
+        },
       );
       return commandReply(outcome, render);
     },
@@ -142,7 +148,10 @@ export function rbacRoutes(deps: Dependencies): GroupImplementations<'rbac'> {
           transactionLimits: moneyOf(body.transactionLimits),
           approvalLimits: moneyOf(body.approvalLimits),
         },
-        commandContext(request, 'updateRole', renderRole),
+        {
+          ...commandContext(request, 'updateRole', renderRole),
+          actorPermissions: permissionsOf(request),
+        },
       );
       return commandReply(outcome, renderRole);
     },

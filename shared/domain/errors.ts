@@ -55,6 +55,7 @@ export type DomainError =
   | { readonly code: 'ROLE_IS_SYSTEM'; readonly roleId: string }
   | { readonly code: 'ROLE_IN_USE'; readonly roleId: string; readonly members: number }
   | { readonly code: 'USER_CANNOT_DISABLE_SELF' }
+  | { readonly code: 'ROLE_EXCEEDS_CALLER'; readonly permissions: readonly string[] }
   | { readonly code: 'LAST_ACTIVE_ADMIN'; readonly userId: string };
 
 export type DomainErrorCode = DomainError['code'];
@@ -125,6 +126,8 @@ export function describeDomainError(error: DomainError): string {
       return `${error.roleId} is a system role: it cannot be changed or deleted`;
     case 'ROLE_IN_USE':
       return `Role ${error.roleId} is held by ${error.members} user(s); remove it from them first`;
+    case 'ROLE_EXCEEDS_CALLER':
+      return `You cannot grant permissions you do not hold: ${error.permissions.join(', ')}`;
     case 'USER_CANNOT_DISABLE_SELF':
       return 'You cannot deactivate or lock your own user';
     case 'LAST_ACTIVE_ADMIN':

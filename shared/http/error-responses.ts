@@ -62,6 +62,7 @@ export const problemByCode = {
   ROLE_IS_SYSTEM: { status: 409, title: 'System roles are immutable' },
   ROLE_IN_USE: { status: 409, title: 'Role in use' },
   USER_CANNOT_DISABLE_SELF: { status: 409, title: 'Cannot disable yourself' },
+  ROLE_EXCEEDS_CALLER: { status: 403, title: 'Role grants more than you hold' },
   LAST_ACTIVE_ADMIN: { status: 409, title: 'Last active administrator' },
   IDEMPOTENCY_REQUEST_IN_PROGRESS: { status: 409, title: 'The original request is still running' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },

@@ -57,10 +57,21 @@ export interface TestApi {
  */
 export async function createTestApi(
   label: string,
-  options: { metrics?: StoreMetrics } = {},
+  options: {
+    metrics?: StoreMetrics;
+    /** Tests that change users or roles and look at the next request set 0 (no cache). */
+    principalCacheTtlSeconds?: number;
+  } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
-  const runtime = createRuntime(table.environment, options);
+  const runtime = createRuntime(
+    {
+      ...table.environment,
+      principalCacheTtlSeconds:
+        options.principalCacheTtlSeconds ?? table.environment.principalCacheTtlSeconds,
+    },
+    options.metrics === undefined ? {} : { metrics: options.metrics },
+  );
   const logger = createLogger({
     level: 'error',
     sink:

@@ -68,8 +68,6 @@ export function testEnvironment(
     NEXUM_CORS_ORIGINS: 'https://console.example.com',
     NEXUM_KEYRING_PATH: join(tmpdir(), `nexum-test-keyring-${process.pid}.json`),
     NEXUM_JWT_KEY_PATH: join(tmpdir(), `nexum-test-jwt-${process.pid}.json`),
-    // Tests change roles and users and look at the next request: no principal cache.
-    NEXUM_PRINCIPAL_CACHE_TTL_SECONDS: '0',
     ...overrides,
   });
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DomainError } from '../../domain/errors';
 import { passwordProblems } from '../../domain/identity/password-policy';
+import { permissionsBeyond } from '../../domain/identity/roles';
 import { afterFailedAttempt, canSignIn, type User } from '../../domain/identity/user';
 import { err, ok, type Result } from '../../domain/result';
 import { appendToChain, GENESIS } from '../audit/audit-chain';
@@ -223,6 +224,8 @@ export interface NewUser extends StaffPersonalData {
   readonly roles: readonly string[];
   readonly branchId?: string | undefined;
   readonly actor: string;
+  /** The creator's permissions: the roles may grant no more (undefined: the system itself). */
+  readonly actorPermissions?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -261,6 +264,13 @@ export async function planNewUser(
   if (existing !== undefined) return err({ code: 'USERNAME_TAKEN', username: command.username });
   const missing = roleIds.find((id) => !roles.some((role) => role.id === id));
   if (missing !== undefined) return err({ code: 'ROLE_NOT_FOUND', roleId: missing });
+  if (command.actorPermissions !== undefined) {
+    const beyond = permissionsBeyond(
+      roles.flatMap((role) => role.permissions),
+      command.actorPermissions,
+    );
+    if (beyond.length > 0) return err({ code: 'ROLE_EXCEEDS_CALLER', permissions: beyond });
+  }
   const now = deps.clock.now();
   const id = deps.ids.next();
   const base: User = {

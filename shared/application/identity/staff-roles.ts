@@ -1,4 +1,4 @@
-import type { Grantable, Role } from '../../domain/identity/roles';
+import { permissionsBeyond, type Grantable, type Role } from '../../domain/identity/roles';
 import type { DomainError } from '../../domain/errors';
 import type { Money } from '../../domain/money';
 import { err, ok, type Result } from '../../domain/result';
@@ -25,11 +25,13 @@ export interface RoleGrants {
 export async function createRole(
   deps: Deps,
   command: RoleGrants & { readonly name: string; readonly permissions: readonly Grantable[] },
-  context: CommandContext<Role>,
+  context: CommandContext<Role> & { readonly actorPermissions: ReadonlySet<string> },
 ): Promise<Result<CommandOutcome<Role>, DomainError>> {
   return runCommand(deps, context, async () => {
     const replay = await storedReplay(deps, context.idempotency);
     if (replay !== undefined) return replay;
+    const beyond = permissionsBeyond(command.permissions, context.actorPermissions);
+    if (beyond.length > 0) return err({ code: 'ROLE_EXCEEDS_CALLER', permissions: beyond });
     if ((await deps.ledger.roleIdByName(command.name)) !== undefined) {
       return err({ code: 'ROLE_NAME_TAKEN', name: command.name });
     }
@@ -87,11 +89,13 @@ export async function updateRole(
   deps: Deps,
   roleId: string,
   change: RoleGrants,
-  context: CommandContext<Role>,
+  context: CommandContext<Role> & { readonly actorPermissions: ReadonlySet<string> },
 ): Promise<Result<CommandOutcome<Role>, DomainError>> {
   return runCommand(deps, { ...context, lockKeys: [`ROLE#${roleId}`] }, async () => {
     const replay = await storedReplay(deps, context.idempotency);
     if (replay !== undefined) return replay;
+    const beyond = permissionsBeyond(change.permissions ?? [], context.actorPermissions);
+    if (beyond.length > 0) return err({ code: 'ROLE_EXCEEDS_CALLER', permissions: beyond });
     const role = await mutableRole(deps, roleId);
     if (!role.ok) return role;
     const before = role.value;

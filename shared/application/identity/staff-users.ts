@@ -3,7 +3,7 @@ import {
   effectiveLimit,
   type LimitingRole,
 } from '../../domain/identity/amount-limits';
-import { ADMINISTRATOR_ROLE_ID, type Role } from '../../domain/identity/roles';
+import { ADMINISTRATOR_ROLE_ID, permissionsBeyond, type Role } from '../../domain/identity/roles';
 import { isEnabled, type User } from '../../domain/identity/user';
 import type { DomainError } from '../../domain/errors';
 import type { CurrencyCode, Money } from '../../domain/money';
@@ -35,16 +35,23 @@ export interface StaffUser {
 
 export type UserStatusAction = 'activate' | 'deactivate' | 'lock' | 'unlock';
 
-/** Creates a staff user (POST /rbac/users); idempotent on the client's key. */
+/**
+ * Creates a staff user (POST /rbac/users); idempotent on the client's key. Its roles may grant
+ * only permissions the creator holds.
+ */
 export async function createStaffUser(
   deps: Deps,
-  command: Omit<NewUser, 'actor'>,
-  context: CommandContext<StaffUser>,
+  command: Omit<NewUser, 'actor' | 'actorPermissions'>,
+  context: CommandContext<StaffUser> & { readonly actorPermissions: ReadonlySet<string> },
 ): Outcome {
   return runCommand(deps, context, async () => {
     const replay = await storedReplay(deps, context.idempotency);
     if (replay !== undefined) return replay;
-    const planned = await planNewUser(deps, { ...command, actor: context.actor });
+    const planned = await planNewUser(deps, {
+      ...command,
+      actor: context.actor,
+      actorPermissions: context.actorPermissions,
+    });
     if (!planned.ok) return planned;
     const personal = { email: command.email, fullName: command.fullName };
     return ok({ ops: planned.value.ops, value: { user: planned.value.value, personal } });
@@ -155,12 +162,14 @@ export async function assignRole(
   deps: Deps,
   userId: string,
   roleId: string,
-  context: CommandContext<StaffUser>,
+  context: CommandContext<StaffUser> & { readonly actorPermissions: ReadonlySet<string> },
 ): Outcome {
   return changeUser(deps, userId, context, async (user) => {
     if (user.roles.includes(roleId)) return ok(undefined);
     const role = await deps.ledger.getRole(roleId);
     if (role === undefined) return err({ code: 'ROLE_NOT_FOUND', roleId });
+    const beyond = permissionsBeyond(role.permissions, context.actorPermissions);
+    if (beyond.length > 0) return err({ code: 'ROLE_EXCEEDS_CALLER', permissions: beyond });
     return ok({
       after: { ...user, roles: [...user.roles, roleId] },
       action: 'ROLE_ASSIGNED',

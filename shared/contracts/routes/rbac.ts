@@ -48,7 +48,12 @@ export const rbacRoutes = {
     body: CreateUserBodySchema,
     idempotent: true,
     success: { status: 201, description: 'The user', schema: UserSchema },
-    errorCodes: ['PASSWORD_POLICY_VIOLATION', 'USERNAME_TAKEN', 'ROLE_NOT_FOUND'],
+    errorCodes: [
+      'PASSWORD_POLICY_VIOLATION',
+      'USERNAME_TAKEN',
+      'ROLE_NOT_FOUND',
+      'ROLE_EXCEEDS_CALLER',
+    ],
   }),
   listUsers: defineRoute({
     method: 'GET',
@@ -102,7 +107,7 @@ export const rbacRoutes = {
     summary: 'Give a user a role (no change if it holds it already)',
     params: userRoleParams,
     success: userResponse,
-    errorCodes: [...changeErrors, 'ROLE_NOT_FOUND'],
+    errorCodes: [...changeErrors, 'ROLE_NOT_FOUND', 'ROLE_EXCEEDS_CALLER'],
   }),
   removeRole: defineRoute({
     method: 'DELETE',
@@ -137,7 +142,7 @@ export const rbacRoutes = {
     body: CreateRoleBodySchema,
     idempotent: true,
     success: { status: 201, description: 'The role', schema: RoleSchema },
-    errorCodes: ['ROLE_NAME_TAKEN'],
+    errorCodes: ['ROLE_NAME_TAKEN', 'ROLE_EXCEEDS_CALLER'],
   }),
   listRoles: defineRoute({
     method: 'GET',
@@ -168,7 +173,7 @@ export const rbacRoutes = {
     params: roleParams,
     body: UpdateRoleBodySchema,
     success: { status: 200, description: 'The role', schema: RoleSchema },
-    errorCodes: ['ROLE_NOT_FOUND', 'ROLE_IS_SYSTEM', 'CONFLICT'],
+    errorCodes: ['ROLE_NOT_FOUND', 'ROLE_IS_SYSTEM', 'ROLE_EXCEEDS_CALLER', 'CONFLICT'],
   }),
   deleteRole: defineRoute({
     method: 'DELETE',

@@ -112,3 +112,14 @@ export function systemRoles(at: string): Role[] {
     updatedAt: at,
   }));
 }
+
+/**
+ * The permissions among `granted` that `caller` does not hold: a user manager or role manager
+ * may hand out only what they hold themselves, so MANAGE_USERS alone never leads to ADMIN.
+ */
+export function permissionsBeyond(
+  granted: readonly string[],
+  caller: ReadonlySet<string>,
+): string[] {
+  return [...new Set(granted)].filter((permission) => !caller.has(permission));
+}

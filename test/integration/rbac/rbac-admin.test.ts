@@ -71,7 +71,7 @@ const signIn = (api: TestApi, username: string, password = TEST_ADMIN_PASSWORD) 
 describe('roles', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await createTestApi('rbac-roles');
+    api = await createTestApi('rbac-roles', { principalCacheTtlSeconds: 0 });
   });
   afterAll(async () => api.close());
 
@@ -261,7 +261,7 @@ describe('roles', () => {
 describe('users', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await createTestApi('rbac-users');
+    api = await createTestApi('rbac-users', { principalCacheTtlSeconds: 0 });
   });
   afterAll(async () => api.close());
 
@@ -509,7 +509,7 @@ describe('users', () => {
 describe('administrator guard rails', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await createTestApi('rbac-guards');
+    api = await createTestApi('rbac-guards', { principalCacheTtlSeconds: 0 });
   });
   afterAll(async () => api.close());
 
@@ -561,6 +561,61 @@ describe('administrator guard rails', () => {
   });
 });
 
+describe('no escalation through the admin API', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi('rbac-escalation', { principalCacheTtlSeconds: 0 });
+  });
+  afterAll(async () => api.close());
+
+  it('lets a manager hand out only permissions it holds', async () => {
+    const managerRole = await aRole(api, ['MANAGE_USERS', 'MANAGE_ROLES', 'VIEW_ACCOUNT']);
+    const manager = await aUser(api, [managerRole]);
+    const asManager = { token: manager.token };
+
+    const selfAdmin = await api.call<Problem>(
+      'POST',
+      `/rbac/users/${manager.id}/roles/ADMIN`,
+      asManager,
+    );
+    const adminUser = await api.call<Problem>('POST', '/rbac/users', {
+      ...asManager,
+      body: { username: uniqueName('sneaky-'), password: TEST_ADMIN_PASSWORD, roles: ['ADMIN'] },
+    });
+    const widerRole = await api.call<Problem>('POST', '/rbac/roles', {
+      ...asManager,
+      body: { name: 'WIDER_ROLE', permissions: ['VIEW_ACCOUNT', 'SYSTEM_CONFIG'] },
+    });
+    const narrowRole = await api.call<RoleBody>('POST', '/rbac/roles', {
+      ...asManager,
+      body: { name: 'NARROW_ROLE', permissions: ['VIEW_ACCOUNT'] },
+    });
+    const widened = await api.call<Problem>('PUT', `/rbac/roles/${narrowRole.body.id}`, {
+      ...asManager,
+      body: { permissions: ['VIEW_ACCOUNT', 'VIEW_AUDIT_LOG'] },
+    });
+    const viewer = await api.call<UserBody>('POST', '/rbac/users', {
+      ...asManager,
+      body: {
+        username: uniqueName('viewer-'),
+        password: TEST_ADMIN_PASSWORD,
+        roles: [narrowRole.body.id],
+      },
+    });
+
+    expect([selfAdmin.status, selfAdmin.body.code]).toEqual([403, 'ROLE_EXCEEDS_CALLER']);
+    expect(selfAdmin.body.detail).toContain('SYSTEM_CONFIG');
+    expect(adminUser.body.code).toBe('ROLE_EXCEEDS_CALLER');
+    expect([widerRole.status, widerRole.body.detail]).toEqual([
+      403,
+      'You cannot grant permissions you do not hold: SYSTEM_CONFIG',
+    ]);
+    expect(narrowRole.status).toBe(201);
+    expect(widened.body.code).toBe('ROLE_EXCEEDS_CALLER');
+    expect(viewer.status).toBe(201);
+  });
+});
+
 describe('per-role transaction limits', () => {
   let api: TestApi;
   let cashier: string;
@@ -568,7 +623,7 @@ describe('per-role transaction limits', () => {
   let otherUsd: string;
   let eur: string;
   beforeAll(async () => {
-    api = await createTestApi('rbac-limits');
+    api = await createTestApi('rbac-limits', { principalCacheTtlSeconds: 0 });
     usd = await anAccount(api, { currency: 'USD', deposit: '5000.00' });
     otherUsd = await anAccount(api, { currency: 'USD' });
     eur = await anAccount(api, { currency: 'EUR', deposit: '9000.00' });
