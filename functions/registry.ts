@@ -13,4 +13,5 @@ export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandle
   accounts: async () => (await import('./accounts/handler')).handler,
   transactions: async () => (await import('./transactions/handler')).handler,
   ledger: async () => (await import('./ledger/handler')).handler,
+  rbac: async () => (await import('./rbac/handler')).handler,
 };

@@ -8,7 +8,9 @@ import {
 import type { TransactionRecord } from '@shared/application/ledger/records';
 import type { Dependencies } from '@shared/application/ports';
 import { Money, type CurrencyCode } from '@shared/domain/money';
-import { commandContext, commandReply, jsonResponse } from '@shared/http/commands';
+import { checkTransactionLimit } from '@shared/application/identity/principal-limits';
+import type { Principal } from '@shared/application/identity/ports';
+import { commandContext, commandReply, jsonResponse, valueOrThrow } from '@shared/http/commands';
 import { apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
 import type { RouteTable } from '@shared/contracts/routes';
@@ -31,8 +33,17 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
     channel: body.channel,
     valueDate: body.valueDate,
   });
-  const amountOf = (body: { amount: string; currency: string }) =>
-    Money.of(body.amount, body.currency as CurrencyCode);
+  // The caller's role limits are checked before anything is read or posted (403).
+  const limitedAmount = (
+    request: { readonly principal: Principal | undefined },
+    body: { amount: string; currency: string },
+  ): Money => {
+    if (request.principal === undefined)
+      throw new Error('The edge let an anonymous caller through');
+    const amount = Money.of(body.amount, body.currency as CurrencyCode);
+    valueOrThrow(checkTransactionLimit(request.principal, amount));
+    return amount;
+  };
 
   const singleAccount =
     (operation: 'deposit' | 'withdraw', post: typeof deposit) =>
@@ -41,7 +52,7 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
       const { body } = request;
       const outcome = await post(
         deps,
-        { accountId: body.accountId, amount: amountOf(body), ...details(body) },
+        { accountId: body.accountId, amount: limitedAmount(request, body), ...details(body) },
         commandContext(request, operation, render),
       );
       return commandReply(outcome, render);
@@ -57,7 +68,7 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
         {
           fromAccountId: body.fromAccountId,
           toAccountId: body.toAccountId,
-          amount: amountOf(body),
+          amount: limitedAmount(request, body),
           ...details(body),
         },
         commandContext(request, operation, render),

@@ -1,7 +1,8 @@
 import type { GlAccount } from '../domain/ledger/chart-of-accounts';
+import type { Role } from '../domain/identity/roles';
 import type { Logger } from '../observability/logger';
 import type { BlindIndex, FieldCipher } from './field-cipher';
-import type { PasswordHasher, TokenService } from './identity/ports';
+import type { PasswordHasher, PrincipalResolver, TokenService } from './identity/ports';
 import type { LockoutPolicy } from '../domain/identity/user';
 import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { LedgerStore } from './ledger/ledger-store';
@@ -33,6 +34,8 @@ export interface SystemStore {
   ): Promise<{ readonly created: boolean; readonly marker: SystemMarker }>;
   /** Writes each GL account definition unless present; returns how many were new. */
   seedChartOfAccounts(accounts: readonly GlAccount[]): Promise<number>;
+  /** Writes each role (and its name claim) unless present; returns how many were new. */
+  seedRoles(roles: readonly Role[]): Promise<number>;
 }
 
 /** Facts about this deployment that use cases report. */
@@ -72,6 +75,8 @@ export interface Dependencies {
   readonly cipher: FieldCipher;
   readonly blindIndex: BlindIndex;
   readonly tokens: TokenService;
+  /** Who a verified token's subject is now: user state, roles, permissions and limits. */
+  readonly principals: PrincipalResolver;
   readonly passwords: PasswordHasher;
   readonly lockout: LockoutPolicy;
   readonly retry: RetryPolicy;

@@ -1,4 +1,5 @@
 import { chartOfAccounts } from '../domain/ledger/chart-of-accounts';
+import { systemRoles } from '../domain/identity/roles';
 import type { Dependencies, SystemMarker } from './ports';
 
 /** The layout version of the data a seeded system holds; migrations compare against it. */
@@ -13,6 +14,8 @@ export async function seedSystem(
   deps: Pick<Dependencies, 'system' | 'settings' | 'clock'>,
 ): Promise<{ readonly created: boolean; readonly marker: SystemMarker }> {
   await deps.system.seedChartOfAccounts(chartOfAccounts);
+  // Create-once by id: a rerun never resets a role's member counters.
+  await deps.system.seedRoles(systemRoles(deps.clock.now().toISOString()));
   // The marker goes last: a tenant whose marker exists has everything the seed writes.
   return deps.system.writeMarkerOnce({
     tenant: deps.settings.tenant,

@@ -10,6 +10,7 @@ export const endpointGroups = [
   'accounts',
   'transactions',
   'ledger',
+  'rbac',
 ] as const;
 
 export type EndpointGroup = (typeof endpointGroups)[number];

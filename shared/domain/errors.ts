@@ -50,7 +50,23 @@ export type DomainError =
       /** The limit in the transaction's currency, as a decimal string. */
       readonly limitAmount: string;
       readonly currency: CurrencyCode;
-    };
+    }
+  | {
+      readonly code: 'AMOUNT_LIMIT_EXCEEDED';
+      readonly kind: 'transaction' | 'approval';
+      readonly currency: CurrencyCode;
+      /** The caller's effective limit as a decimal string at the currency's scale. */
+      readonly limit: string;
+    }
+  | { readonly code: 'USER_NOT_FOUND'; readonly userId: string }
+  | { readonly code: 'ROLE_NOT_FOUND'; readonly roleId: string }
+  | { readonly code: 'USERNAME_TAKEN'; readonly username: string }
+  | { readonly code: 'ROLE_NAME_TAKEN'; readonly name: string }
+  | { readonly code: 'ROLE_IS_SYSTEM'; readonly roleId: string }
+  | { readonly code: 'ROLE_IN_USE'; readonly roleId: string; readonly members: number }
+  | { readonly code: 'USER_CANNOT_DISABLE_SELF' }
+  | { readonly code: 'ROLE_EXCEEDS_CALLER'; readonly permissions: readonly string[] }
+  | { readonly code: 'LAST_ACTIVE_ADMIN'; readonly userId: string };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -110,6 +126,26 @@ export function describeDomainError(error: DomainError): string {
       return error.limit === 'SINGLE'
         ? `The amount exceeds the single-transaction limit of ${error.limitAmount} ${error.currency} for KYC tier ${error.tier}`
         : `The customer's ${kycPeriodNames[error.limit]} volume would exceed ${error.limitAmount} ${error.currency}, the limit for KYC tier ${error.tier}`;
+    case 'AMOUNT_LIMIT_EXCEEDED':
+      return `The amount exceeds your ${error.kind} limit of ${error.limit} ${error.currency}`;
+    case 'USER_NOT_FOUND':
+      return `User ${error.userId} does not exist`;
+    case 'ROLE_NOT_FOUND':
+      return `Role ${error.roleId} does not exist`;
+    case 'USERNAME_TAKEN':
+      return `The username ${error.username} is taken`;
+    case 'ROLE_NAME_TAKEN':
+      return `A role named ${error.name} exists`;
+    case 'ROLE_IS_SYSTEM':
+      return `${error.roleId} is a system role: it cannot be changed or deleted`;
+    case 'ROLE_IN_USE':
+      return `Role ${error.roleId} is held by ${error.members} user(s); remove it from them first`;
+    case 'ROLE_EXCEEDS_CALLER':
+      return `You cannot grant permissions you do not hold: ${error.permissions.join(', ')}`;
+    case 'USER_CANNOT_DISABLE_SELF':
+      return 'You cannot deactivate or lock your own user';
+    case 'LAST_ACTIVE_ADMIN':
+      return `User ${error.userId} is the last active administrator; make another one first`;
   }
 }
 

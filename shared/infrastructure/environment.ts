@@ -36,6 +36,7 @@ const EnvironmentSchema = z.object({
   NEXUM_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   /** The Secrets Manager secret holding the first administrator's password (seed only, AWS). */
   NEXUM_ADMIN_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  NEXUM_PRINCIPAL_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
 });
 
 export interface Environment {
@@ -62,6 +63,8 @@ export interface Environment {
   readonly jwtKeyPath: string | undefined;
   readonly accessTokenTtlSeconds: number;
   readonly lockout: { readonly maxFailedAttempts: number; readonly lockoutMinutes: number };
+  /** How long a container trusts a resolved caller (roles, active, locked); 0 reads every time. */
+  readonly principalCacheTtlSeconds: number;
 }
 
 /** Thrown when the environment is incomplete; its message lists every bad variable. */
@@ -106,5 +109,6 @@ export function parseEnvironment(
       maxFailedAttempts: env.NEXUM_LOCKOUT_MAX_ATTEMPTS,
       lockoutMinutes: env.NEXUM_LOCKOUT_MINUTES,
     },
+    principalCacheTtlSeconds: env.NEXUM_PRINCIPAL_CACHE_TTL_SECONDS,
   };
 }

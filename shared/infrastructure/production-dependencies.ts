@@ -3,6 +3,7 @@ import type { BlindIndex, FieldCipher } from '../application/field-cipher';
 import { KmsBlindIndex, LocalBlindIndex } from './crypto/blind-index';
 import type { TokenService } from '../application/identity/ports';
 import { KeyedMutex } from '../application/ledger/keyed-mutex';
+import { directoryPrincipalResolver } from '../application/identity/principal-resolver';
 import type { Dependencies, RetryPolicy } from '../application/ports';
 import { JoseTokenService, localSigningKeys } from './identity/jose-token-service';
 import { KmsTokenService } from './identity/kms-token-service';
@@ -37,6 +38,10 @@ export function createRuntime(
     base: { service: 'nexum', tenant: environment.tenant },
   });
   const ledger = new DynamoDbLedgerStore(client, environment.tableName, options.metrics);
+  const principals = directoryPrincipalResolver(
+    { ledger, clock: systemClock },
+    { ttlMs: environment.principalCacheTtlSeconds * 1000 },
+  );
   return {
     environment,
     dependencies: {
@@ -54,6 +59,7 @@ export function createRuntime(
       cipher: lazyCipher(environment),
       blindIndex: lazyBlindIndex(environment),
       tokens: lazyTokens(environment),
+      principals,
       passwords: new ScryptPasswordHasher(),
       lockout: environment.lockout,
       retry: retryPolicy(environment.conflictBudgetMs),

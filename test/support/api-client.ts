@@ -3,6 +3,7 @@ import { accountRoutes } from '../../functions/accounts/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
+import { rbacRoutes } from '../../functions/rbac/routes';
 import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
 import { createUser, ensureAdministrator, login } from '../../shared/application/identity/auth';
@@ -56,10 +57,21 @@ export interface TestApi {
  */
 export async function createTestApi(
   label: string,
-  options: { metrics?: StoreMetrics } = {},
+  options: {
+    metrics?: StoreMetrics;
+    /** Tests that change users or roles and look at the next request set 0 (no cache). */
+    principalCacheTtlSeconds?: number;
+  } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
-  const runtime = createRuntime(table.environment, options);
+  const runtime = createRuntime(
+    {
+      ...table.environment,
+      principalCacheTtlSeconds:
+        options.principalCacheTtlSeconds ?? table.environment.principalCacheTtlSeconds,
+    },
+    options.metrics === undefined ? {} : { metrics: options.metrics },
+  );
   const logger = createLogger({
     level: 'error',
     sink:
@@ -85,6 +97,7 @@ export async function createTestApi(
       implementations: transactionRoutes(deps),
     }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
+    rbac: httpHandler({ group: 'rbac', settings, implementations: rbacRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {

@@ -55,7 +55,10 @@ export async function freshTable(label: string): Promise<TestTable> {
 }
 
 /** The environment of a function pointed at `tableName` on the test DynamoDB Local. */
-export function testEnvironment(tableName: string): Environment {
+export function testEnvironment(
+  tableName: string,
+  overrides: Record<string, string> = {},
+): Environment {
   return parseEnvironment({
     NEXUM_TENANT: 'test',
     NEXUM_TABLE_NAME: tableName,
@@ -65,5 +68,6 @@ export function testEnvironment(tableName: string): Environment {
     NEXUM_CORS_ORIGINS: 'https://console.example.com',
     NEXUM_KEYRING_PATH: join(tmpdir(), `nexum-test-keyring-${process.pid}.json`),
     NEXUM_JWT_KEY_PATH: join(tmpdir(), `nexum-test-jwt-${process.pid}.json`),
+    ...overrides,
   });
 }

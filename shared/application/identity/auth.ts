@@ -1,19 +1,19 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DomainError } from '../../domain/errors';
 import { passwordProblems } from '../../domain/identity/password-policy';
-import {
-  systemRoleNames,
-  systemRolePermissions,
-  type SystemRoleName,
-} from '../../domain/identity/roles';
+import { permissionsBeyond } from '../../domain/identity/roles';
 import { afterFailedAttempt, canSignIn, type User } from '../../domain/identity/user';
 import { err, ok, type Result } from '../../domain/result';
 import { appendToChain, GENESIS } from '../audit/audit-chain';
 import type { WriteOp } from '../ledger/records';
 import type { Dependencies } from '../ports';
-import type { AccessClaims, Principal } from './ports';
+import type { Principal } from './ports';
+import { sealStaffPersonalData, type StaffPersonalData } from './staff-personal-data';
 
-type Deps = Pick<Dependencies, 'ledger' | 'clock' | 'ids' | 'tokens' | 'passwords' | 'lockout'>;
+type Deps = Pick<
+  Dependencies,
+  'ledger' | 'clock' | 'ids' | 'tokens' | 'passwords' | 'lockout' | 'cipher'
+>;
 
 export interface IssuedTokens {
   readonly accessToken: string;
@@ -202,6 +202,9 @@ export async function ensureAdministrator(
     actor: 'system',
   });
   if (!created.ok) {
+    if (created.error.code === 'ROLE_NOT_FOUND') {
+      throw new Error('The ADMIN role is missing: run the seed before creating the administrator');
+    }
     if (created.error.code === 'PASSWORD_POLICY_VIOLATION') {
       throw new Error(
         `NEXUM_ADMIN_PASSWORD does not meet the policy: ${created.error.problems.join('; ')}`,
@@ -214,23 +217,66 @@ export async function ensureAdministrator(
     : { created: true, generatedPassword: generated };
 }
 
-/** Creates a user with roles; the username is unique (create-once), the password must meet the policy. */
+/** What a new user is made of; email and full name are sealed before they are stored. */
+export interface NewUser extends StaffPersonalData {
+  readonly username: string;
+  readonly password: string;
+  readonly roles: readonly string[];
+  readonly branchId?: string | undefined;
+  readonly actor: string;
+  /** The creator's permissions: the roles may grant no more (undefined: the system itself). */
+  readonly actorPermissions?: ReadonlySet<string> | undefined;
+}
+
+/**
+ * Creates a user with roles; the username is unique (create-once), the password must meet the
+ * policy and every role must exist.
+ */
 export async function createUser(
-  deps: Deps,
-  command: {
-    readonly username: string;
-    readonly password: string;
-    readonly roles: readonly string[];
-    readonly actor: string;
-  },
+  deps: Deps & Pick<Dependencies, 'cipher'>,
+  command: NewUser,
 ): Promise<Result<User, DomainError>> {
+  const planned = await planNewUser(deps, command);
+  if (!planned.ok) return planned;
+  const result = await deps.ledger.commit(planned.value.ops);
+  if (result.committed) return ok(planned.value.value);
+  // A lost race for the username, or a role deleted meanwhile: the fresh reads tell which.
+  const again = await planNewUser(deps, command);
+  return again.ok ? err({ code: 'CONFLICT', detail: 'Concurrent change; retry' }) : again;
+}
+
+/**
+ * The writes that create a user: the user (create-once on its username), its id pointer, its
+ * audit chain, and one member more on each of its roles, all in one commit. A role deleted
+ * between the read and the commit fails the commit's condition.
+ */
+export async function planNewUser(
+  deps: Pick<Dependencies, 'ledger' | 'clock' | 'ids' | 'passwords' | 'cipher'>,
+  command: NewUser,
+): Promise<Result<{ readonly ops: WriteOp[]; readonly value: User }, DomainError>> {
   const problems = passwordProblems(command.password, command.username);
   if (problems.length > 0) return err({ code: 'PASSWORD_POLICY_VIOLATION', problems });
+  const roleIds = [...new Set(command.roles)];
+  const [existing, roles] = await Promise.all([
+    deps.ledger.getUser(command.username),
+    deps.ledger.getRoles(roleIds),
+  ]);
+  if (existing !== undefined) return err({ code: 'USERNAME_TAKEN', username: command.username });
+  const missing = roleIds.find((id) => !roles.some((role) => role.id === id));
+  if (missing !== undefined) return err({ code: 'ROLE_NOT_FOUND', roleId: missing });
+  if (command.actorPermissions !== undefined) {
+    const beyond = permissionsBeyond(
+      roles.flatMap((role) => role.permissions),
+      command.actorPermissions,
+    );
+    if (beyond.length > 0) return err({ code: 'ROLE_EXCEEDS_CALLER', permissions: beyond });
+  }
   const now = deps.clock.now();
+  const id = deps.ids.next();
   const base: User = {
-    id: deps.ids.next(),
+    id,
     username: command.username,
-    roles: [...command.roles],
+    roles: roleIds,
     active: true,
     lockedByAdmin: false,
     lockedUntil: undefined,
@@ -239,33 +285,33 @@ export async function createUser(
     passwordChangedAt: now.toISOString(),
     passwordHistory: [],
     lastLoginAt: undefined,
+    branchId: command.branchId,
+    personal: await sealStaffPersonalData(deps.cipher, id, command),
     version: 1,
     audit: GENESIS,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  const appended = appendToChain(GENESIS, auditInput(base, 'USER_CREATED', command.actor, now));
+  const appended = appendToChain(
+    GENESIS,
+    auditInput(base, 'USER_CREATED', command.actor, now, { roles: roleIds.join(',') }),
+  );
   const user = { ...base, audit: appended.head };
-  const result = await deps.ledger.commit([
-    { kind: 'createUser', user },
-    { kind: 'registerChain', chainId: `USER#${user.id}`, entityType: 'USER', entityId: user.id },
-    { kind: 'appendAudit', record: appended.record },
-  ]);
-  return result.committed
-    ? ok(user)
-    : err({ code: 'CONFLICT', detail: `Username ${command.username} is taken` });
-}
-
-/** The caller a verified token describes; permissions come from its roles. */
-export function principalOf(claims: AccessClaims): Principal {
-  const permissions = new Set<string>();
-  for (const role of claims.roles) {
-    if ((systemRoleNames as readonly string[]).includes(role)) {
-      for (const permission of systemRolePermissions[role as SystemRoleName])
-        permissions.add(permission);
-    }
-  }
-  return { userId: claims.sub, username: claims.username, roles: claims.roles, permissions };
+  return ok({
+    ops: [
+      { kind: 'createUser', user },
+      { kind: 'claimUserId', userId: user.id, username: user.username },
+      { kind: 'registerChain', chainId: `USER#${user.id}`, entityType: 'USER', entityId: user.id },
+      { kind: 'appendAudit', record: appended.record },
+      ...roleIds.map((roleId): WriteOp => ({
+        kind: 'adjustRoleMembers',
+        roleId,
+        members: 1,
+        activeMembers: 1,
+      })),
+    ],
+    value: user,
+  });
 }
 
 async function tokensFor(deps: Deps, user: User, refreshToken: string): Promise<IssuedTokens> {
@@ -307,7 +353,14 @@ function sameSecret(secret: string, storedHash: string): boolean {
   return presented.length === stored.length && timingSafeEqual(presented, stored);
 }
 
-function auditInput(user: User, action: string, actor: string, now: Date) {
+/** The audit input of a change to a user; `data` never carries personal data. */
+export function auditInput(
+  user: User,
+  action: string,
+  actor: string,
+  now: Date,
+  data: Readonly<Record<string, string>> = {},
+) {
   return {
     chainId: `USER#${user.id}`,
     at: now.toISOString(),
@@ -315,7 +368,7 @@ function auditInput(user: User, action: string, actor: string, now: Date) {
     entityId: user.id,
     action,
     actor,
-    data: { username: user.username },
+    data: { username: user.username, ...data },
   };
 }
 

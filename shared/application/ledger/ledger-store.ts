@@ -5,6 +5,7 @@ import type { FxRate } from '../../domain/ledger/posting-rules';
 import type { CurrencyCode } from '../../domain/money';
 import type { AuditCheckpoint } from '../audit/checkpoints';
 import type { User } from '../../domain/identity/user';
+import type { Role } from '../../domain/identity/roles';
 import type {
   AccountLine,
   AuditRecord,
@@ -48,6 +49,11 @@ export interface AuditChainInfo {
   readonly entityId: string;
 }
 
+export interface UserFilter {
+  readonly role?: string | undefined;
+  readonly active?: boolean | undefined;
+}
+
 export interface AuditFilter {
   readonly entityType?: string | undefined;
   readonly entityId?: string | undefined;
@@ -79,6 +85,18 @@ export interface LedgerStore {
   /** Customers whose blind index for `field` equals `index` (exact match, no decryption). */
   findCustomersByIndex(field: 'email', index: string): Promise<readonly StoredCustomer[]>;
   getUser(username: string): Promise<User | undefined>;
+  /** A user by id (strongly consistent, through the id pointer written with the user). */
+  getUserById(userId: string): Promise<User | undefined>;
+  /** Users in username order, optionally only holders of `role` and/or of an `active` state. */
+  listUsers(filter: UserFilter, page: PageRequest): Promise<Page<User>>;
+  /** A live (not deleted) role. */
+  getRole(roleId: string): Promise<Role | undefined>;
+  /** The live roles among `roleIds`, in one round trip; missing or deleted ones are left out. */
+  getRoles(roleIds: readonly string[]): Promise<readonly Role[]>;
+  /** The id of the live role holding `name`, if any. */
+  roleIdByName(name: string): Promise<string | undefined>;
+  /** Live roles in name order. */
+  listRoles(page: PageRequest): Promise<Page<Role>>;
   getRefreshToken(tokenId: string): Promise<RefreshTokenRecord | undefined>;
   isTokenFamilyRevoked(familyId: string): Promise<boolean>;
   getTransaction(transactionId: string): Promise<TransactionRecord | undefined>;

@@ -5,6 +5,7 @@ import type { JournalEntry } from '../../domain/ledger/journal-entry';
 import type { CurrencyCode } from '../../domain/money';
 import type { SealedFields } from '../field-cipher';
 import type { User } from '../../domain/identity/user';
+import type { Role } from '../../domain/identity/roles';
 
 export type TransactionType = 'DEPOSIT' | 'WITHDRAWAL' | 'TRANSFER' | 'FX_TRANSFER' | 'REVERSAL';
 
@@ -155,6 +156,27 @@ export type WriteOp =
     }
   | { readonly kind: 'createUser'; readonly user: User }
   | { readonly kind: 'updateUser'; readonly before: User; readonly after: User }
+  /** The id → username pointer of a new user (create-once: ids are unique). */
+  | { readonly kind: 'claimUserId'; readonly userId: string; readonly username: string }
+  | { readonly kind: 'createRole'; readonly role: Role }
+  /** Claims a role name; a name released by a deleted role can be claimed again. */
+  | { readonly kind: 'claimRoleName'; readonly name: string; readonly roleId: string }
+  | { readonly kind: 'releaseRoleName'; readonly name: string; readonly roleId: string }
+  /** Sets a role's description, permissions, limits and audit head, conditional on its version. */
+  | { readonly kind: 'updateRole'; readonly before: Role; readonly after: Role }
+  /** Soft-deletes a role (no DeleteItem: the table is append-only), only while no user holds it. */
+  | { readonly kind: 'deleteRole'; readonly before: Role; readonly after: Role }
+  /**
+   * Adds to a live role's member counters in the commit that assigns, removes, enables or
+   * disables; with `keepActiveAbove`, only while more active holders than that remain.
+   */
+  | {
+      readonly kind: 'adjustRoleMembers';
+      readonly roleId: string;
+      readonly members: number;
+      readonly activeMembers: number;
+      readonly keepActiveAbove?: number;
+    }
   | { readonly kind: 'putRefreshToken'; readonly token: RefreshTokenRecord }
   | { readonly kind: 'useRefreshToken'; readonly tokenId: string; readonly usedAt: string }
   | { readonly kind: 'revokeTokenFamily'; readonly familyId: string; readonly revokedAt: string }

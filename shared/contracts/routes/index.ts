@@ -4,6 +4,7 @@ import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
 import { customerRoutes } from './customers';
 import { ledgerRoutes } from './ledger';
+import { rbacRoutes } from './rbac';
 import { systemRoutes } from './system';
 import { transactionRoutes } from './transactions';
 
@@ -19,6 +20,7 @@ export const routeTable = {
   ...accountRoutes,
   ...transactionRoutes,
   ...ledgerRoutes,
+  ...rbacRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;

@@ -16,6 +16,7 @@ const posted = {
   schema: TransactionSchema,
 } as const;
 const debitErrors = [
+  'AMOUNT_LIMIT_EXCEEDED',
   'ACCOUNT_NOT_FOUND',
   'ACCOUNT_FROZEN',
   'ACCOUNT_CLOSED',
@@ -35,7 +36,13 @@ export const transactionRoutes = {
     body: DepositBodySchema,
     idempotent: true,
     success: posted,
-    errorCodes: ['ACCOUNT_NOT_FOUND', 'ACCOUNT_CLOSED', 'CURRENCY_MISMATCH', 'CONFLICT'],
+    errorCodes: [
+      'AMOUNT_LIMIT_EXCEEDED',
+      'ACCOUNT_NOT_FOUND',
+      'ACCOUNT_CLOSED',
+      'CURRENCY_MISMATCH',
+      'CONFLICT',
+    ],
   }),
   withdraw: defineRoute({
     method: 'POST',

@@ -4,6 +4,7 @@ import type { ChainHead } from '../ledger/account';
 export interface User {
   readonly id: string;
   readonly username: string;
+  /** Role ids; a system role's id is its name ('ADMIN'). */
   readonly roles: readonly string[];
   readonly active: boolean;
   /** Locked by an administrator: only an unlock opens it again. */
@@ -15,11 +16,28 @@ export interface User {
   readonly passwordChangedAt: string;
   readonly passwordHistory: readonly string[];
   readonly lastLoginAt: string | undefined;
+  readonly branchId: string | undefined;
+  /** Email and full name, sealed by the field cipher (personal data never stored in the clear). */
+  readonly personal: SealedPersonalData | undefined;
   readonly version: number;
   readonly audit: ChainHead;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** Sealed fields as the field cipher produces them (structurally its `SealedFields`). */
+export interface SealedPersonalData {
+  readonly keyId: string;
+  readonly wrappedKey: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether the user counts as an enabled holder of its roles: active and not locked by an
+ * administrator. A lockout after failed sign-ins is temporary and does not count.
+ */
+export const isEnabled = (user: Pick<User, 'active' | 'lockedByAdmin'>): boolean =>
+  user.active && !user.lockedByAdmin;
 
 /** Lockout after this many consecutive failures, for this long, unless configured otherwise. */
 export interface LockoutPolicy {

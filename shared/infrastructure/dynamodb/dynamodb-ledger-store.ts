@@ -18,6 +18,7 @@ import type {
   AuditChainInfo,
   AuditFilter,
   GlBalance,
+  UserFilter,
   LedgerStore,
   Page,
   PageRequest,
@@ -34,7 +35,15 @@ import type {
   WriteOp,
 } from '../../application/ledger/records';
 import type { AuditCheckpoint, ChainHeadMark } from '../../application/audit/checkpoints';
-import { identityKeys, refreshTokenOf, userOf } from './identity-items';
+import {
+  identityKeys,
+  refreshTokenOf,
+  ROLES_INDEX,
+  roleOf,
+  userOf,
+  USERS_INDEX,
+} from './identity-items';
+import type { Role } from '../../domain/identity/roles';
 import { AUDIT_SHARDS, keys } from './keys';
 import type { User } from '../../domain/identity/user';
 
@@ -150,6 +159,84 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return item === undefined ? undefined : userOf(item);
   }
 
+  async getUserById(userId: string): Promise<User | undefined> {
+    const pointer = await this.get(identityKeys.userId(userId));
+    const user =
+      pointer === undefined
+        ? await this.userByIdIndex(userId)
+        : await this.getUser(String(pointer.username));
+    return user?.id === userId ? user : undefined;
+  }
+
+  /** Users created before id pointers existed carry their id in GSI1 (eventually consistent). */
+  private async userByIdIndex(userId: string): Promise<User | undefined> {
+    const [item] = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
+      ExpressionAttributeValues: { ':pk': `USERID#${userId}`, ':sk': 'USER' },
+    });
+    return item === undefined ? undefined : this.getUser(String(item.username));
+  }
+
+  async listUsers(filter: UserFilter, page: PageRequest): Promise<Page<User>> {
+    const conditions: string[] = [];
+    const values: Record<string, unknown> = { ':pk': USERS_INDEX };
+    if (filter.role !== undefined) {
+      conditions.push('contains(#roles, :role)');
+      values[':role'] = filter.role;
+    }
+    if (filter.active !== undefined) {
+      conditions.push('#active = :active');
+      values[':active'] = filter.active;
+    }
+    return this.filteredPage(
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: values,
+        ...(conditions.length === 0
+          ? {}
+          : {
+              FilterExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: {
+                ...(filter.role === undefined ? {} : { '#roles': 'roles' }),
+                ...(filter.active === undefined ? {} : { '#active': 'active' }),
+              },
+            }),
+      },
+      page,
+      userOf,
+    );
+  }
+
+  async getRole(roleId: string): Promise<Role | undefined> {
+    const item = await this.get(identityKeys.role(roleId));
+    return item === undefined || item.deletedAt !== undefined ? undefined : roleOf(item);
+  }
+
+  async getRoles(roleIds: readonly string[]): Promise<readonly Role[]> {
+    if (roleIds.length === 0) return [];
+    const items = await this.batchGet([...new Set(roleIds)].map((id) => identityKeys.role(id)));
+    return items.filter((item) => item.deletedAt === undefined).map(roleOf);
+  }
+
+  async roleIdByName(name: string): Promise<string | undefined> {
+    const claim = await this.get(identityKeys.roleName(name));
+    return claim === undefined || claim.releasedAt !== undefined ? undefined : String(claim.roleId);
+  }
+
+  async listRoles(page: PageRequest): Promise<Page<Role>> {
+    return this.queryPage(
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': ROLES_INDEX },
+      },
+      page,
+      roleOf,
+    );
+  }
+
   async getRefreshToken(tokenId: string): Promise<RefreshTokenRecord | undefined> {
     const item = await this.get(identityKeys.refreshToken(tokenId));
     return item === undefined ? undefined : refreshTokenOf(item);
@@ -257,11 +344,16 @@ export class DynamoDbLedgerStore implements LedgerStore {
 
   async getChainHead(chainId: string): Promise<ChainHead | undefined> {
     // Entities carry their own chain's head; other chains keep it in a HEAD item.
+    if (chainId.startsWith('USER#')) {
+      return (await this.getUserById(chainId.slice('USER#'.length)))?.audit;
+    }
     const entityKey = chainId.startsWith('ACCOUNT#')
       ? keys.account(chainId.slice('ACCOUNT#'.length))
       : chainId.startsWith('CUSTOMER#')
         ? keys.customer(chainId.slice('CUSTOMER#'.length))
-        : undefined;
+        : chainId.startsWith('ROLE#')
+          ? identityKeys.role(chainId.slice('ROLE#'.length))
+          : undefined;
     if (entityKey !== undefined) {
       const item = await this.get(entityKey);
       return item === undefined
@@ -479,6 +571,45 @@ export class DynamoDbLedgerStore implements LedgerStore {
       start = output.LastEvaluatedKey;
     } while (start !== undefined);
     return items;
+  }
+
+  /**
+   * A page of a filtered query. DynamoDB applies a filter after `Limit`, so one call can return
+   * fewer matches than asked for; this reads on until the page is full or the index ends, and
+   * the cursor is the key of the last item returned, so nothing is skipped or repeated.
+   */
+  private async filteredPage<T>(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    page: PageRequest,
+    decode: (item: Item) => T,
+  ): Promise<Page<T>> {
+    if (input.FilterExpression === undefined) return this.queryPage(input, page, decode);
+    const found: Item[] = [];
+    let start = page.cursor === undefined ? undefined : decodeCursor(page.cursor).key;
+    let more = true;
+    while (found.length < page.limit && more) {
+      const output = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          Limit: page.limit - found.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(output.Items ?? []));
+      start = output.LastEvaluatedKey;
+      more = start !== undefined;
+    }
+    const last = found.at(-1);
+    return {
+      items: found.map(decode),
+      nextCursor:
+        more && last !== undefined
+          ? encodeCursor({
+              key: { pk: last.pk, sk: last.sk, gsi2pk: last.gsi2pk, gsi2sk: last.gsi2sk },
+            })
+          : null,
+    };
   }
 
   private async queryPage<T>(

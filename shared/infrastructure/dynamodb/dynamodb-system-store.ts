@@ -3,6 +3,8 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import type { SystemMarker, SystemStore } from '../../application/ports';
 import { systemMarkerKey } from '../../contracts/tables';
 import { normalSideOf, type GlAccount } from '../../domain/ledger/chart-of-accounts';
+import type { Role } from '../../domain/identity/roles';
+import { identityKeys, roleItem } from './identity-items';
 
 /** The system marker item in the tenant's main table. */
 export class DynamoDbSystemStore implements SystemStore {
@@ -50,6 +52,37 @@ export class DynamoDbSystemStore implements SystemStore {
       }),
     );
     return created.reduce<number>((sum, one) => sum + one, 0);
+  }
+
+  async seedRoles(roles: readonly Role[]): Promise<number> {
+    const created = await Promise.all(
+      roles.map(async (role) => {
+        // The name claim first: a crash between the two leaves a claim a rerun completes.
+        await this.putOnce({
+          ...identityKeys.roleName(role.name),
+          type: 'RoleName',
+          roleId: role.id,
+        });
+        return this.putOnce(roleItem(role));
+      }),
+    );
+    return created.reduce<number>((sum, one) => sum + one, 0);
+  }
+
+  private async putOnce(item: Record<string, unknown>): Promise<number> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 1;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 0;
+      throw new Error(`Seeding ${String(item.pk)} failed`, { cause: error });
+    }
   }
 
   async writeMarkerOnce(marker: SystemMarker): Promise<{ created: boolean; marker: SystemMarker }> {

@@ -1,7 +1,13 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { WriteOp } from '../../application/ledger/records';
 import { glAccount } from '../../domain/ledger/chart-of-accounts';
-import { identityKeys, refreshTokenItem, userItem } from './identity-items';
+import {
+  identityKeys,
+  refreshTokenItem,
+  roleAttributes,
+  roleItem,
+  userItem,
+} from './identity-items';
 import { AUDIT_SHARDS, OUTBOX_SHARDS, keys, shardOf } from './keys';
 import {
   accountItem,
@@ -47,6 +53,82 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           Item: userItem(op.after),
           ConditionExpression: 'version = :expectedVersion',
           ExpressionAttributeValues: { ':expectedVersion': op.before.version },
+        },
+      };
+    case 'claimUserId':
+      return {
+        Put: {
+          TableName,
+          Item: { ...identityKeys.userId(op.userId), type: 'UserId', username: op.username },
+          ConditionExpression: createOnce,
+        },
+      };
+    case 'createRole':
+      return { Put: { TableName, Item: roleItem(op.role), ConditionExpression: createOnce } };
+    case 'claimRoleName':
+      return {
+        Put: {
+          TableName,
+          Item: { ...identityKeys.roleName(op.name), type: 'RoleName', roleId: op.roleId },
+          ConditionExpression: 'attribute_not_exists(pk) OR attribute_exists(releasedAt)',
+        },
+      };
+    case 'releaseRoleName':
+      return {
+        Update: {
+          TableName,
+          Key: identityKeys.roleName(op.name),
+          UpdateExpression: 'SET releasedAt = :now',
+          ConditionExpression: 'roleId = :roleId',
+          ExpressionAttributeValues: {
+            ':now': new Date(now * 1000).toISOString(),
+            ':roleId': op.roleId,
+          },
+        },
+      };
+    case 'updateRole':
+    case 'deleteRole': {
+      const attributes = roleAttributes(op.after);
+      const names = Object.fromEntries(Object.keys(attributes).map((name, i) => [`#a${i}`, name]));
+      const values = Object.fromEntries(
+        Object.values(attributes).map((value: unknown, i) => [`:a${i}`, value]),
+      );
+      const sets = Object.keys(names).map((name, i) => `${name} = :a${i}`);
+      const deleting = op.kind === 'deleteRole';
+      return {
+        Update: {
+          TableName,
+          Key: identityKeys.role(op.before.id),
+          UpdateExpression: deleting
+            ? `SET ${[...sets, 'deletedAt = :deletedAt'].join(', ')} REMOVE gsi2pk, gsi2sk`
+            : `SET ${sets.join(', ')}`,
+          ConditionExpression: deleting
+            ? 'version = :expectedVersion AND attribute_not_exists(deletedAt) AND memberCount = :zero'
+            : 'version = :expectedVersion AND attribute_not_exists(deletedAt)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ...values,
+            ':expectedVersion': op.before.version,
+            ...(deleting ? { ':deletedAt': op.after.updatedAt, ':zero': 0 } : {}),
+          },
+        },
+      };
+    }
+    case 'adjustRoleMembers':
+      return {
+        Update: {
+          TableName,
+          Key: identityKeys.role(op.roleId),
+          UpdateExpression: 'ADD memberCount :members, activeMemberCount :active',
+          ConditionExpression: [
+            'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
+            ...(op.keepActiveAbove === undefined ? [] : ['activeMemberCount > :floor']),
+          ].join(' AND '),
+          ExpressionAttributeValues: {
+            ':members': op.members,
+            ':active': op.activeMembers,
+            ...(op.keepActiveAbove === undefined ? {} : { ':floor': op.keepActiveAbove }),
+          },
         },
       };
     case 'putRefreshToken':

@@ -11,14 +11,25 @@ const concrete = (path: string) =>
     name === 'asset' ? 'swagger-ui.css' : '01ZZZZZZZZZZZZZZZZZZZZZZZZ',
   );
 
+/** A custom role with a mixed handful of permissions, checked like the system roles. */
+const customPermissions = ['VIEW_ACCOUNT', 'CREATE_CUSTOMER', 'MANAGE_ROLES', 'VIEW_AUDIT_LOG'];
+
 // Generated from the route table: a route added later is covered without touching this file.
-describe('every route × every system role', () => {
+describe('every route × every system role and a custom role', () => {
   let api: TestApi;
   const tokens = new Map<string, string>();
+  const granted = new Map<string, readonly string[]>(
+    systemRoleNames.map((role) => [role, systemRolePermissions[role]]),
+  );
 
   beforeAll(async () => {
     api = await createTestApi('permissions');
     for (const role of systemRoleNames) tokens.set(role, await api.tokenFor([role]));
+    const custom = await api.call<{ id: string }>('POST', '/rbac/roles', {
+      body: { name: 'MATRIX_CLERK', permissions: customPermissions },
+    });
+    granted.set('MATRIX_CLERK', customPermissions);
+    tokens.set('MATRIX_CLERK', await api.tokenFor([custom.body.id]));
   }, 120_000);
   afterAll(async () => api.close());
 
@@ -27,15 +38,15 @@ describe('every route × every system role', () => {
   it.each(routeList().map((route) => [`${route.method} ${route.path}`, route] as const))(
     '%s: allows exactly the roles that hold its permission',
     async (_name, route) => {
-      for (const role of systemRoleNames) {
+      for (const [role, permissions] of granted) {
         const response = await api.call(route.method, concrete(route.path), {
           token: tokens.get(role) ?? null,
         });
-        const granted =
+        const allowed =
           route.permission === 'public' ||
           route.permission === 'authenticated' ||
-          (systemRolePermissions[role] as readonly string[]).includes(route.permission);
-        if (granted) {
+          permissions.includes(route.permission);
+        if (allowed) {
           expect([401, 403]).not.toContain(response.status);
         } else {
           expect({ role, status: response.status, code: response.body.code }).toEqual({

@@ -20,7 +20,18 @@ describe('parseEnvironment', () => {
       maxBodyBytes: 65_536,
       validateResponses: false,
       dynamodbEndpoint: undefined,
+      principalCacheTtlSeconds: 30,
     });
+  });
+
+  it('reads the principal cache TTL, 0 turning the cache off, and refuses a negative one', () => {
+    expect(
+      parseEnvironment({ ...valid, NEXUM_PRINCIPAL_CACHE_TTL_SECONDS: '0' })
+        .principalCacheTtlSeconds,
+    ).toBe(0);
+    expect(() => parseEnvironment({ ...valid, NEXUM_PRINCIPAL_CACHE_TTL_SECONDS: '-1' })).toThrow(
+      /NEXUM_PRINCIPAL_CACHE_TTL_SECONDS/,
+    );
   });
 
   it('fails at start naming every missing or malformed variable', () => {
