@@ -686,7 +686,7 @@ describe('per-role transaction limits', () => {
       body: { fromAccountId: eur, toAccountId: usd, amount: '5000.00', currency: 'EUR' },
     });
     const admin = await api.call('POST', '/transactions/deposit', {
-      body: { accountId: usd, amount: '250000.00', currency: 'USD' },
+      body: { accountId: usd, amount: '90000.00', currency: 'USD' },
     });
 
     expect(eurDeposit.status).toBe(201);
