@@ -15,7 +15,7 @@ import { createRouteMatcher } from '../../shared/http/route-matcher';
 import { edgeSettingsOf } from '../../shared/infrastructure/edge-settings';
 import { createRuntime } from '../../shared/infrastructure/production-dependencies';
 import type { StoreMetrics } from '../../shared/infrastructure/dynamodb/dynamodb-ledger-store';
-import { createLogger } from '../../shared/observability/logger';
+import { createLogger, type Logger } from '../../shared/observability/logger';
 import { freshTable, type TestTable } from './dynamodb';
 import { apiEvent, lambdaContext } from './events';
 
@@ -56,17 +56,19 @@ export interface TestApi {
  */
 export async function createTestApi(
   label: string,
-  options: { metrics?: StoreMetrics } = {},
+  options: { metrics?: StoreMetrics; logger?: Logger } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
   const runtime = createRuntime(table.environment, options);
-  const logger = createLogger({
-    level: 'error',
-    sink:
-      process.env.NEXUM_TEST_LOG === '1'
-        ? (line) => process.stderr.write(`${line}\n`)
-        : () => undefined,
-  });
+  const logger =
+    options.logger ??
+    createLogger({
+      level: 'error',
+      sink:
+        process.env.NEXUM_TEST_LOG === '1'
+          ? (line) => process.stderr.write(`${line}\n`)
+          : () => undefined,
+    });
   const deps: Dependencies = { ...runtime.dependencies, logger };
   await seedSystem(deps);
   await ensureAdministrator(deps, TEST_ADMIN_PASSWORD);

@@ -64,7 +64,7 @@ export const ledgerRoutes = {
     permission: 'VIEW_AUDIT_LOG',
     summary: 'Audit records, newest first, optionally for one entity',
     query: PageQuerySchema.extend({
-      entityType: z.enum(['ACCOUNT', 'CUSTOMER', 'FX_RATE']).optional(),
+      entityType: z.enum(['ACCOUNT', 'CUSTOMER', 'FX_RATE', 'ENCRYPTION_KEY']).optional(),
       entityId: RefSchema.optional(),
     }),
     success: {
