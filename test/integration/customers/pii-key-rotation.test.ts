@@ -187,6 +187,29 @@ describe('PII key rotation', () => {
     expect(stored?.subjectKey?.dataKey.keyVersion).toBe(second.body.keyVersion);
   });
 
+  it('never clobbers an update: a re-wrap planned from an older read does not commit', async () => {
+    const created = await api.call<{ id: string }>('POST', '/customers', {
+      body: { firstName: 'Stale', lastName: 'Read', email: `stale.${Date.now()}@example.com` },
+    });
+    const stale = await api.deps.ledger.getCustomer(created.body.id);
+    if (stale?.subjectKey === undefined) throw new Error('no subject key');
+    await api.call('PUT', `/customers/${created.body.id}`, {
+      body: { firstName: 'Fresh', lastName: 'Write', email: 'fresh@example.com' },
+    });
+
+    const result = await api.deps.ledger.commit([
+      {
+        kind: 'updateCustomer',
+        before: stale,
+        after: { ...stale, subjectKey: await api.deps.vault.rewrap(stale.id, stale.subjectKey) },
+      },
+    ]);
+    const read = await api.call<{ firstName: string }>('GET', `/customers/${created.body.id}`);
+
+    expect(result).toEqual({ committed: false, reason: 'stale' });
+    expect(read.body.firstName).toBe('Fresh');
+  });
+
   it('is for SYSTEM_CONFIG holders only', async () => {
     const manager = await api.tokenFor(['BRANCH_MANAGER']);
     const rotate = await api.call('POST', '/encryption/rotate-key', { token: manager });
