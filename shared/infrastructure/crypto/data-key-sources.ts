@@ -17,11 +17,13 @@ export const LOCAL_KEYRING_ID = 'local-keyring';
 /**
  * KMS's role on a workstation: the keyring file's keys are the key versions (`activeKeyId` is
  * current). Rotation appends a key and makes it active; old keys stay to unwrap old data keys.
- * The file is re-read when it changes, so a rotation by another process is seen.
+ * The file is re-read when it changes (checked at most once a second), so a rotation by another
+ * process is seen.
  */
 export class LocalKeyringDataKeys implements DataKeySource {
   private keyring: KeyringFile;
   private loadedMtimeMs: number;
+  private checkedAtMs = 0;
 
   constructor(
     private readonly tenant: string,
@@ -78,6 +80,10 @@ export class LocalKeyringDataKeys implements DataKeySource {
   }
 
   private load(): KeyringFile {
+    // Another process's rotation is noticed within a second; this process's at once.
+    const now = Date.now();
+    if (now - this.checkedAtMs < 1_000) return this.keyring;
+    this.checkedAtMs = now;
     const mtimeMs = statSync(this.path).mtimeMs;
     if (mtimeMs !== this.loadedMtimeMs) {
       this.keyring = loadOrCreateKeyring(this.path);
