@@ -5,7 +5,7 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { KeyVersions, WrappedDataKey } from '../../application/field-cipher';
 import { openField, sealField } from './aes-gcm-fields';
 import type { DataKeySource } from './envelope-vault';
@@ -64,6 +64,19 @@ export class LocalKeyringDataKeys implements DataKeySource {
   }
 
   async rotate(): Promise<string> {
+    // Two processes rotating at once would each write a keyring missing the other's new key:
+    // an exclusive lock file serialises them (a stale lock after a crash must be removed by hand).
+    const lock = `${this.path}.lock`;
+    writeFileSync(lock, String(process.pid), { mode: 0o600, flag: 'wx' });
+    try {
+      return this.rotateLocked();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  }
+
+  private rotateLocked(): string {
+    this.checkedAtMs = 0;
     const keyring = this.load();
     const version = `local-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const next: KeyringFile = {
