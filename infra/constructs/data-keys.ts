@@ -99,6 +99,14 @@ export class DataKeys extends Construct {
     return this.piiKey.grant(grantee, 'kms:Decrypt');
   }
 
+  /**
+   * Lets a function rotate the PII key's material on demand (POST /encryption/rotate-key): KMS
+   * keeps every earlier material for Decrypt and issues new data keys from the new one.
+   */
+  grantPiiRotation(grantee: iam.IGrantable): iam.Grant {
+    return this.piiKey.grant(grantee, 'kms:RotateKeyOnDemand');
+  }
+
   /** Lets a function verify access tokens: it fetches the public key once per container. */
   grantTokenVerification(grantee: iam.IGrantable): iam.Grant {
     return this.jwtSigningKey.grant(grantee, 'kms:GetPublicKey');

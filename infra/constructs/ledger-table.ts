@@ -124,6 +124,35 @@ export class LedgerTable extends Construct {
     });
   }
 
+  /**
+   * Deletes of customer lookup entries only (`CUSTOMERINDEX#…` partitions, IAM's
+   * dynamodb:LeadingKeys): an update or erasure moves or removes a customer's blind-index
+   * entries, while every other item stays append-only.
+   */
+  grantCustomerLookupDeletes(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:DeleteItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUSTOMERINDEX#*'] },
+      },
+    });
+  }
+
+  /**
+   * A filtered scan of the table (not its indexes): only the PII re-encryption job's one-off
+   * migration of customers sealed before subject keys, which no index can find.
+   */
+  grantLegacyCustomerScan(grantee: iam.IGrantable): iam.Grant {
+    this.grantKeyUse(grantee, ['kms:Decrypt', 'kms:DescribeKey']);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Scan'],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+
   private get indexArns(): string[] {
     return this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`);
   }

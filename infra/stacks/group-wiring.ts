@@ -84,11 +84,30 @@ const authWiring = (): GroupWiring => {
   };
 };
 
+/**
+ * The customers group also moves and removes lookup entries (DeleteItem on `CUSTOMERINDEX#…`
+ * only), rotates the PII key on demand, and runs the re-encryption job, whose one-off migration of
+ * customers sealed before subject keys needs a filtered Scan.
+ */
+const customersWiring = (): GroupWiring => {
+  const business = businessWiring('customers');
+  return {
+    ...business,
+    grant: (fn, resources) => {
+      business.grant(fn, resources);
+      resources.ledger.grantCustomerLookupDeletes(fn);
+      resources.ledger.grantLegacyCustomerScan(fn);
+      resources.keys.grantPiiRotation(fn);
+    },
+  };
+};
+
 // Keyed by name rather than by EndpointGroup so that adding a group to shared/contracts needs no
 // change here: it gets the business wiring until it declares something narrower.
 const wiringByGroup: Readonly<Record<string, GroupWiring>> = {
   system: systemWiring,
   auth: authWiring(),
+  customers: customersWiring(),
 };
 
 /** The wiring of an endpoint group's function. */

@@ -1,30 +1,65 @@
 import {
+  applyKycDecision,
   personalFields,
   type Customer,
-  type KycStatus,
+  type KycDecision,
+  type LookupField,
   type PersonalData,
 } from '../domain/customer';
 import type { DomainError } from '../domain/errors';
 import { err, ok, type Result } from '../domain/result';
 import { appendToChain, GENESIS } from './audit/audit-chain';
-import type { FieldCipher } from './field-cipher';
+import {
+  CUSTOMER_SCOPE,
+  lookupChanges,
+  lookupKey,
+  lookupsOf,
+  openCustomer,
+  personalFieldsOf,
+  subjectOf,
+} from './customer-records';
 import type { CommandContext } from './ledger/accounts';
-import type { StoredCustomer } from './ledger/records';
+import type { Page, PageRequest } from './ledger/ledger-store';
+import type { OutboxEvent, StoredCustomer, WriteOp } from './ledger/records';
 import { runCommand, storedReplay, type CommandOutcome } from './ledger/run-command';
 import type { Dependencies } from './ports';
 
 type Deps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'cipher' | 'blindIndex'
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'cipher' | 'vault' | 'blindIndex'
 >;
+type ReadDeps = Pick<Dependencies, 'ledger' | 'cipher' | 'vault' | 'blindIndex' | 'customerStore'>;
+
+/** The personal fields a request carries, plus the (non-personal) external reference. */
+export type CustomerDetails = PersonalData & { readonly externalId?: string | undefined };
+
+function customerEvent(
+  deps: Pick<Dependencies, 'ids'>,
+  type: string,
+  customer: Pick<StoredCustomer, 'id' | 'version'>,
+  at: string,
+  data: Record<string, unknown>,
+): WriteOp {
+  const event: OutboxEvent = {
+    id: deps.ids.next(),
+    type,
+    aggregateType: 'customer',
+    aggregateId: customer.id,
+    sequence: customer.version,
+    occurredAt: at,
+    data: { customerId: customer.id, ...data },
+  };
+  return { kind: 'putEvent', event };
+}
 
 /**
- * Registers a customer. Identifying fields are sealed before they leave the process; the audit
- * record and the event carry only the id and KYC status, never personal data.
+ * Registers a customer. Their personal fields are sealed under a new subject key of their own
+ * (crypto-shredding); lookups go to blind-index entries; the audit record and the event carry
+ * only the id and KYC status, never personal data.
  */
 export async function createCustomer(
   deps: Deps,
-  command: PersonalData & { readonly externalId?: string | undefined },
+  command: CustomerDetails,
   context: CommandContext<Customer>,
 ): Promise<Result<CommandOutcome<Customer>, DomainError>> {
   return runCommand(deps, context, async () => {
@@ -45,70 +80,125 @@ export async function createCustomer(
         ...(command.externalId === undefined ? {} : { externalId: command.externalId }),
       },
     });
-    const customer: Customer = {
-      ...command,
-      id,
-      externalId: command.externalId,
-      kycStatus: 'PENDING',
-      kycTier: 0,
-      version: 1,
-      audit: audited.head,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const { key, cipher } = await deps.vault.newSubject(id);
     const stored: StoredCustomer = {
       id,
       externalId: command.externalId,
-      kycStatus: customer.kycStatus,
-      kycTier: customer.kycTier,
+      status: 'ACTIVE',
+      kycStatus: 'PENDING',
+      kycTier: 0,
+      kycVerifiedAt: undefined,
+      kycExpiresAt: undefined,
       version: 1,
       audit: audited.head,
       createdAt: now,
       updatedAt: now,
-      pii: await deps.cipher.seal(id, personalFieldsOf(command)),
-      emailIndex: await deps.blindIndex.indexOf('email', command.email),
+      erasedAt: undefined,
+      pii: { v: '2', fields: cipher.seal(CUSTOMER_SCOPE, personalFieldsOf(command)) },
+      subjectKey: key,
+      beneficiaries: [],
+      lookups: await lookupsOf(deps, command, command.externalId),
+      emailIndex: undefined,
     };
     return ok({
       ops: [
         { kind: 'createCustomer', customer: stored },
+        ...lookupChanges(id, {}, stored.lookups),
         { kind: 'registerChain', chainId, entityType: 'CUSTOMER', entityId: id },
         { kind: 'appendAudit', record: audited.record },
-        {
-          kind: 'putEvent',
-          event: {
-            id: deps.ids.next(),
-            type: 'nexum.customer.created',
-            aggregateType: 'customer',
-            aggregateId: id,
-            sequence: 1,
-            occurredAt: now,
-            data: { customerId: id, kycStatus: 'PENDING' },
-          },
-        },
+        customerEvent(deps, 'nexum.customer.created', stored, now, { kycStatus: 'PENDING' }),
       ],
-      value: customer,
+      value: await openCustomer(deps, stored),
     });
   });
 }
 
-/** Reads and opens a customer. */
+/** Reads and opens a customer (personal fields absent once erased). */
 export async function getCustomer(
-  deps: Pick<Dependencies, 'ledger' | 'cipher'>,
+  deps: Pick<Dependencies, 'ledger' | 'cipher' | 'vault'>,
   customerId: string,
 ): Promise<Result<Customer, DomainError>> {
   const stored = await deps.ledger.getCustomer(customerId);
   if (stored === undefined) return err({ code: 'CUSTOMER_NOT_FOUND', customerId });
-  return ok(await openCustomer(deps.cipher, stored));
+  return ok(await openCustomer(deps, stored));
 }
 
 /**
- * Records a KYC decision: status and tier, conditional on the version read, audited on the
- * customer's chain and announced as `nexum.customer.kyc_updated` (without personal data).
+ * Replaces a customer's personal fields (PUT): re-sealed under their subject key, lookup entries
+ * moved in the same transaction, conditional on the version read. The external id is replaced
+ * when given and kept when absent. Audited and announced with the names of the changed fields
+ * only.
+ */
+export async function updateCustomer(
+  deps: Deps,
+  customerId: string,
+  command: CustomerDetails,
+  context: CommandContext<Customer>,
+): Promise<Result<CommandOutcome<Customer>, DomainError>> {
+  return runCommand(deps, { ...context, lockKeys: [customerId] }, async () => {
+    const replay = await storedReplay(deps, context.idempotency);
+    if (replay !== undefined) return replay;
+    const read = await deps.ledger.getCustomer(customerId);
+    if (read === undefined) return err({ code: 'CUSTOMER_NOT_FOUND', customerId });
+    if (read.status === 'ERASED') return err({ code: 'CUSTOMER_ERASED', customerId });
+    const previous = await openCustomer(deps, read);
+    const { stored, cipher } = await subjectOf(deps, read);
+    const externalId = command.externalId ?? read.externalId;
+    const changed = personalFields.filter(
+      (name) =>
+        JSON.stringify(previous.personal?.[name] ?? null) !== JSON.stringify(command[name] ?? null),
+    );
+    const changedFields = [...changed, ...(externalId === read.externalId ? [] : ['externalId'])];
+    const now = deps.clock.now().toISOString();
+    const audited = appendToChain(read.audit, {
+      chainId: `CUSTOMER#${customerId}`,
+      at: now,
+      entityType: 'CUSTOMER',
+      entityId: customerId,
+      action: 'CUSTOMER_UPDATED',
+      actor: context.actor,
+      data: { changedFields: changedFields.join(',') },
+    });
+    const personal: PersonalData = {
+      firstName: command.firstName,
+      lastName: command.lastName,
+      email: command.email,
+      phone: command.phone,
+      dateOfBirth: command.dateOfBirth,
+      nationalId: command.nationalId,
+      address: command.address,
+    };
+    const after: StoredCustomer = {
+      ...stored,
+      externalId,
+      pii: { v: '2', fields: cipher.seal(CUSTOMER_SCOPE, personalFieldsOf(personal)) },
+      lookups: await lookupsOf(deps, personal, externalId),
+      emailIndex: undefined,
+      version: read.version + 1,
+      audit: audited.head,
+      updatedAt: now,
+    };
+    return ok({
+      ops: [
+        { kind: 'updateCustomer', before: read, after },
+        ...lookupChanges(customerId, read.lookups, after.lookups),
+        { kind: 'appendAudit', record: audited.record },
+        customerEvent(deps, 'nexum.customer.updated', after, now, { changedFields }),
+      ],
+      value: await openCustomer(deps, after),
+    });
+  });
+}
+
+/**
+ * Records a KYC decision (domain/customer.ts `applyKycDecision`): status, tier and dates,
+ * conditional on the version read, audited on the customer's chain and announced as
+ * `nexum.customer.kyc_updated` (without personal data).
  */
 export async function updateKyc(
   deps: Deps,
   customerId: string,
-  decision: { readonly status: KycStatus; readonly tier: number },
+  decision: KycDecision & { readonly expiryDays?: number | undefined },
   context: CommandContext<Customer>,
 ): Promise<Result<CommandOutcome<Customer>, DomainError>> {
   return runCommand(deps, { ...context, lockKeys: [customerId] }, async () => {
@@ -116,98 +206,130 @@ export async function updateKyc(
     if (replay !== undefined) return replay;
     const stored = await deps.ledger.getCustomer(customerId);
     if (stored === undefined) return err({ code: 'CUSTOMER_NOT_FOUND', customerId });
-    const now = deps.clock.now().toISOString();
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const kyc = applyKycDecision(
+      {
+        kycStatus: stored.kycStatus as Customer['kycStatus'],
+        kycTier: stored.kycTier,
+        kycVerifiedAt: stored.kycVerifiedAt,
+        kycExpiresAt: stored.kycExpiresAt,
+      },
+      {
+        status: decision.status,
+        tier: decision.tier,
+        expiresAt:
+          decision.expiresAt ??
+          (decision.expiryDays === undefined
+            ? undefined
+            : new Date(now.getTime() + decision.expiryDays * 86_400_000).toISOString()),
+      },
+      at,
+    );
     const audited = appendToChain(stored.audit, {
       chainId: `CUSTOMER#${customerId}`,
-      at: now,
+      at,
       entityType: 'CUSTOMER',
       entityId: customerId,
       action: 'KYC_STATUS_CHANGED',
       actor: context.actor,
       data: {
         fromStatus: stored.kycStatus,
-        toStatus: decision.status,
+        toStatus: kyc.kycStatus,
         fromTier: String(stored.kycTier),
-        toTier: String(decision.tier),
+        toTier: String(kyc.kycTier),
+        ...(kyc.kycExpiresAt === undefined ? {} : { kycExpiresAt: kyc.kycExpiresAt }),
       },
     });
     const after: StoredCustomer = {
       ...stored,
-      kycStatus: decision.status,
-      kycTier: decision.tier,
+      ...kyc,
       version: stored.version + 1,
       audit: audited.head,
-      updatedAt: now,
+      updatedAt: at,
     };
     return ok({
       ops: [
         { kind: 'updateCustomer', before: stored, after },
         { kind: 'appendAudit', record: audited.record },
-        {
-          kind: 'putEvent',
-          event: {
-            id: deps.ids.next(),
-            type: 'nexum.customer.kyc_updated',
-            aggregateType: 'customer',
-            aggregateId: customerId,
-            sequence: after.version,
-            occurredAt: now,
-            data: { customerId, kycStatus: decision.status, kycTier: decision.tier },
-          },
-        },
+        customerEvent(deps, 'nexum.customer.kyc_updated', after, at, {
+          kycStatus: kyc.kycStatus,
+          kycTier: kyc.kycTier,
+          ...(kyc.kycExpiresAt === undefined ? {} : { kycExpiresAt: kyc.kycExpiresAt }),
+        }),
       ],
-      value: await openCustomer(deps.cipher, after),
+      value: await openCustomer(deps, after),
     });
   });
 }
 
-/** Exact-match lookup by email through the blind index: nothing is decrypted to search. */
-export async function findCustomersByEmail(
-  deps: Pick<Dependencies, 'ledger' | 'cipher' | 'blindIndex'>,
-  email: string,
+/**
+ * Erases a customer's personal data (right to be forgotten) by crypto-shredding: the wrapped
+ * subject key, the sealed fields, the beneficiaries and every lookup entry go in one
+ * transaction, and the customer stays as an ERASED shell (id, KYC status, dates) so accounts,
+ * balances and the audit chain remain whole. Idempotent: erasing again changes nothing.
+ */
+export async function eraseCustomer(
+  deps: Deps,
+  customerId: string,
+  context: CommandContext<Customer>,
+): Promise<Result<CommandOutcome<Customer>, DomainError>> {
+  return runCommand(deps, { ...context, lockKeys: [customerId] }, async () => {
+    const stored = await deps.ledger.getCustomer(customerId);
+    if (stored === undefined) return err({ code: 'CUSTOMER_NOT_FOUND', customerId });
+    if (stored.status === 'ERASED') return ok({ ops: [], value: await openCustomer(deps, stored) });
+    const at = deps.clock.now().toISOString();
+    const audited = appendToChain(stored.audit, {
+      chainId: `CUSTOMER#${customerId}`,
+      at,
+      entityType: 'CUSTOMER',
+      entityId: customerId,
+      action: 'CUSTOMER_ERASED',
+      actor: context.actor,
+      data: { beneficiaries: String(stored.beneficiaries.length) },
+    });
+    const after: StoredCustomer = {
+      ...stored,
+      status: 'ERASED',
+      pii: undefined,
+      subjectKey: undefined,
+      beneficiaries: [],
+      lookups: {},
+      emailIndex: undefined,
+      erasedAt: at,
+      version: stored.version + 1,
+      audit: audited.head,
+      updatedAt: at,
+    };
+    return ok({
+      ops: [
+        { kind: 'updateCustomer', before: stored, after },
+        ...lookupChanges(customerId, stored.lookups, {}),
+        { kind: 'appendAudit', record: audited.record },
+        customerEvent(deps, 'nexum.customer.erased', after, at, { erasedAt: at }),
+      ],
+      value: await openCustomer(deps, after),
+    });
+  });
+}
+
+/** Exact-match lookup through the lookup entries: nothing is decrypted to search. */
+export async function findCustomers(
+  deps: ReadDeps,
+  field: LookupField,
+  value: string,
 ): Promise<Customer[]> {
-  const stored = await deps.ledger.findCustomersByIndex(
-    'email',
-    await deps.blindIndex.indexOf('email', email),
-  );
-  return Promise.all(stored.map((customer) => openCustomer(deps.cipher, customer)));
+  const stored = await deps.customerStore.findByLookup(field, await lookupKey(deps, field, value));
+  // A legacy GSI2 entry may outlive an erasure only until the item is rewritten; check anyway.
+  const live = stored.filter((customer) => customer.status === 'ACTIVE');
+  return Promise.all(live.map((customer) => openCustomer(deps, customer)));
 }
 
-async function openCustomer(cipher: FieldCipher, stored: StoredCustomer): Promise<Customer> {
-  const fields = await cipher.open(stored.id, stored.pii);
-  const required = (name: string): string => {
-    const value = fields[name];
-    if (value === undefined) throw new Error(`Customer ${stored.id} lacks ${name}`);
-    return value;
-  };
+/** Every customer, newest first. */
+export async function listCustomers(deps: ReadDeps, page: PageRequest): Promise<Page<Customer>> {
+  const stored = await deps.customerStore.list(page);
   return {
-    id: stored.id,
-    externalId: stored.externalId,
-    kycStatus: stored.kycStatus as Customer['kycStatus'],
-    kycTier: stored.kycTier,
-    version: stored.version,
-    audit: stored.audit,
-    createdAt: stored.createdAt,
-    updatedAt: stored.updatedAt,
-    firstName: required('firstName'),
-    lastName: required('lastName'),
-    email: required('email'),
-    phone: fields.phone,
-    dateOfBirth: fields.dateOfBirth,
-    nationalId: fields.nationalId,
-    address:
-      fields.address === undefined
-        ? undefined
-        : (JSON.parse(fields.address) as Customer['address']),
+    items: await Promise.all(stored.items.map((customer) => openCustomer(deps, customer))),
+    nextCursor: stored.nextCursor,
   };
-}
-
-function personalFieldsOf(data: PersonalData): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const name of personalFields) {
-    const value = data[name];
-    if (value === undefined) continue;
-    fields[name] = typeof value === 'string' ? value : JSON.stringify(value);
-  }
-  return fields;
 }

@@ -1,7 +1,8 @@
 import type { GlAccount } from '../domain/ledger/chart-of-accounts';
 import type { Role } from '../domain/identity/roles';
 import type { Logger } from '../observability/logger';
-import type { BlindIndex, FieldCipher } from './field-cipher';
+import type { CustomerStore } from './customer-store';
+import type { BackgroundJobs, BlindIndex, FieldCipher, PiiVault } from './field-cipher';
 import type { PasswordHasher, PrincipalResolver, TokenService } from './identity/ports';
 import type { LockoutPolicy } from '../domain/identity/user';
 import type { KeyedMutex } from './ledger/keyed-mutex';
@@ -72,8 +73,13 @@ export interface Dependencies {
   readonly system: SystemStore;
   readonly ledger: LedgerStore;
   readonly customers: CustomerDirectory;
+  /** Opens personal data sealed before subject keys (read and migrate only). */
   readonly cipher: FieldCipher;
+  /** Subject keys: seals every customer's personal data (crypto-shredding). */
+  readonly vault: PiiVault;
   readonly blindIndex: BlindIndex;
+  readonly customerStore: CustomerStore;
+  readonly jobs: BackgroundJobs;
   readonly tokens: TokenService;
   /** Who a verified token's subject is now: user state, roles, permissions and limits. */
   readonly principals: PrincipalResolver;

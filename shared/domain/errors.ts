@@ -10,6 +10,10 @@ export type DomainError =
   | { readonly code: 'CONFLICT'; readonly detail: string }
   | { readonly code: 'ACCOUNT_NOT_FOUND'; readonly accountId: string }
   | { readonly code: 'CUSTOMER_NOT_FOUND'; readonly customerId: string }
+  | { readonly code: 'CUSTOMER_ERASED'; readonly customerId: string }
+  | { readonly code: 'BENEFICIARY_NOT_FOUND'; readonly beneficiaryId: string }
+  | { readonly code: 'BENEFICIARY_SHARES_EXCEEDED'; readonly total: string }
+  | { readonly code: 'BENEFICIARY_LIMIT_REACHED'; readonly limit: number }
   | { readonly code: 'TRANSACTION_NOT_FOUND'; readonly transactionId: string }
   | { readonly code: 'JOURNAL_ENTRY_NOT_FOUND'; readonly entryId: string }
   | { readonly code: 'HOLD_NOT_FOUND'; readonly holdId: string }
@@ -81,6 +85,14 @@ export function describeDomainError(error: DomainError): string {
       return `Account ${error.accountId} does not exist`;
     case 'CUSTOMER_NOT_FOUND':
       return `Customer ${error.customerId} does not exist`;
+    case 'CUSTOMER_ERASED':
+      return `Customer ${error.customerId} was erased: their personal data can no longer change`;
+    case 'BENEFICIARY_NOT_FOUND':
+      return `Beneficiary ${error.beneficiaryId} does not exist on this customer`;
+    case 'BENEFICIARY_SHARES_EXCEEDED':
+      return `Beneficiary percentages would total ${error.total}; the most is 100`;
+    case 'BENEFICIARY_LIMIT_REACHED':
+      return `A customer has at most ${error.limit} beneficiaries`;
     case 'TRANSACTION_NOT_FOUND':
       return `Transaction ${error.transactionId} does not exist`;
     case 'JOURNAL_ENTRY_NOT_FOUND':

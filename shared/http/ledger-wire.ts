@@ -1,4 +1,4 @@
-import type { Customer } from '../domain/customer';
+import type { Beneficiary, Customer } from '../domain/customer';
 import type { Account } from '../domain/ledger/account';
 import { availableMinor } from '../domain/ledger/account';
 import { glAccount } from '../domain/ledger/chart-of-accounts';
@@ -152,20 +152,41 @@ export function auditWire(record: AuditRecord) {
   return { ...record, data: { ...record.data } };
 }
 
+/** A customer on the wire; once erased, every personal field is null. */
 export function customerWire(customer: Customer) {
+  const personal = customer.personal;
   return {
     id: customer.id,
     ...optional('externalId', customer.externalId),
-    firstName: customer.firstName,
-    lastName: customer.lastName,
-    email: customer.email,
-    ...optional('phone', customer.phone),
-    ...optional('dateOfBirth', customer.dateOfBirth),
-    ...optional('nationalId', customer.nationalId),
-    ...optional('address', customer.address),
+    status: customer.status,
+    firstName: personal?.firstName ?? null,
+    lastName: personal?.lastName ?? null,
+    email: personal?.email ?? null,
+    ...(personal === undefined
+      ? { phone: null, dateOfBirth: null, nationalId: null, address: null }
+      : {
+          ...optional('phone', personal.phone),
+          ...optional('dateOfBirth', personal.dateOfBirth),
+          ...optional('nationalId', personal.nationalId),
+          ...optional('address', personal.address),
+        }),
     kycStatus: customer.kycStatus,
     kycTier: customer.kycTier,
+    ...optional('kycVerifiedAt', customer.kycVerifiedAt),
+    ...optional('kycExpiresAt', customer.kycExpiresAt),
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
+    ...optional('erasedAt', customer.erasedAt),
+  };
+}
+
+export function beneficiaryWire(beneficiary: Beneficiary) {
+  return {
+    id: beneficiary.id,
+    name: beneficiary.name,
+    relationship: beneficiary.relationship,
+    percentage: beneficiary.percentage,
+    ...optional('contactInfo', beneficiary.contactInfo),
+    createdAt: beneficiary.createdAt,
   };
 }

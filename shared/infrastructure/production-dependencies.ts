@@ -1,5 +1,18 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { BlindIndex, FieldCipher } from '../application/field-cipher';
+import type {
+  BackgroundJobs,
+  BlindIndex,
+  FieldCipher,
+  PiiVault,
+} from '../application/field-cipher';
+import { KmsDataKeys, LocalKeyringDataKeys } from './crypto/data-key-sources';
+import { EnvelopeVault } from './crypto/envelope-vault';
+import {
+  DynamoDbCustomerStore,
+  DynamoDbKeyVersionRegistry,
+} from './dynamodb/dynamodb-customer-store';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from '../observability/logger';
 import { KmsBlindIndex, LocalBlindIndex } from './crypto/blind-index';
 import type { TokenService } from '../application/identity/ports';
 import { KeyedMutex } from '../application/ledger/keyed-mutex';
@@ -57,7 +70,10 @@ export function createRuntime(
       ledger,
       customers: { exists: async (id) => (await ledger.getCustomer(id)) !== undefined },
       cipher: lazyCipher(environment),
+      vault: lazyVault(environment, client),
       blindIndex: lazyBlindIndex(environment),
+      customerStore: new DynamoDbCustomerStore(client, environment.tableName),
+      jobs: inProcessJobs(logger),
       tokens: lazyTokens(environment),
       principals,
       passwords: new ScryptPasswordHasher(),
@@ -109,6 +125,63 @@ function lazyCipher(environment: Environment): FieldCipher {
   return {
     seal: (recordId, fields) => resolve().seal(recordId, fields),
     open: (recordId, sealed) => resolve().open(recordId, sealed),
+  };
+}
+
+/**
+ * The subject-key vault, built on first use: data keys from the tenant's KMS key (versions
+ * recorded in the table) or from the local keyring's keys.
+ */
+function lazyVault(environment: Environment, client: DynamoDBDocumentClient): PiiVault {
+  let vault: PiiVault | undefined;
+  const resolve = (): PiiVault => {
+    if (vault !== undefined) return vault;
+    if (environment.piiKmsKeyId !== undefined) {
+      vault = new EnvelopeVault(
+        new KmsDataKeys(
+          new KMSClient({ region: environment.region }),
+          environment.piiKmsKeyId,
+          environment.tenant,
+          new DynamoDbKeyVersionRegistry(client, environment.tableName),
+        ),
+      );
+    } else if (environment.keyringPath !== undefined) {
+      vault = new EnvelopeVault(
+        new LocalKeyringDataKeys(environment.tenant, environment.keyringPath),
+      );
+    } else {
+      throw new Error(
+        'No PII key configured: set NEXUM_PII_KMS_KEY_ID (AWS) or NEXUM_KEYRING_PATH (local)',
+      );
+    }
+    return vault;
+  };
+  return {
+    newSubject: (subjectId) => resolve().newSubject(subjectId),
+    unlock: (subjectId, key) => resolve().unlock(subjectId, key),
+    rewrap: (subjectId, key) => resolve().rewrap(subjectId, key),
+    keyVersions: () => resolve().keyVersions(),
+    rotate: () => resolve().rotate(),
+  };
+}
+
+/**
+ * Background work in this process: started after the response is built, logged when it fails,
+ * awaitable (tests, graceful shutdown). In Lambda the container may freeze after the response,
+ * so there the job must also be resumable (it is: re-running it continues where it stopped).
+ */
+export function inProcessJobs(logger: Logger): BackgroundJobs {
+  const running = new Set<Promise<void>>();
+  return {
+    start: (name, job) => {
+      const promise = job()
+        .catch((error: unknown) => logger.error('background job failed', { job: name, error }))
+        .finally(() => running.delete(promise));
+      running.add(promise);
+    },
+    idle: async () => {
+      while (running.size > 0) await Promise.all([...running]);
+    },
   };
 }
 

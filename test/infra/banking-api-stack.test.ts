@@ -458,6 +458,34 @@ describe('BankingApiStack (demo tenant)', () => {
       expect(dynamodbActions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     });
 
+    it('lets only the customers function delete lookup entries and rotate the PII key', () => {
+      const piiKey = JSON.stringify(tenant.api.resolve(tenant.data.keys.piiKey.keyArn));
+      const customers = statementsOfRole(
+        policies,
+        logicalIdOf(tenant.api.functionOf('customers').role),
+      );
+      const accounts = statementsOfRole(
+        policies,
+        logicalIdOf(tenant.api.functionOf('accounts').role),
+      );
+      const deletes = customers.filter((s) => actionsOf(s).includes('dynamodb:DeleteItem'));
+
+      expect(deletes).toHaveLength(1);
+      expect(deletes[0]?.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUSTOMERINDEX#*'] },
+      });
+      expect(
+        customers.some(
+          (s) =>
+            actionsOf(s).includes('kms:RotateKeyOnDemand') && JSON.stringify(s.Resource) === piiKey,
+        ),
+      ).toBe(true);
+      const accountActions = accounts.flatMap(actionsOf);
+      expect(accountActions).not.toContain('dynamodb:DeleteItem');
+      expect(accountActions).not.toContain('dynamodb:Scan');
+      expect(accountActions).not.toContain('kms:RotateKeyOnDemand');
+    });
+
     it('uses the table key only through DynamoDB', () => {
       const ledgerKey = JSON.stringify(tenant.api.resolve(tenant.data.keys.ledgerKey.keyArn));
       const kms = Object.values(policies)

@@ -16,7 +16,7 @@ import { createRouteMatcher } from '../../shared/http/route-matcher';
 import { edgeSettingsOf } from '../../shared/infrastructure/edge-settings';
 import { createRuntime } from '../../shared/infrastructure/production-dependencies';
 import type { StoreMetrics } from '../../shared/infrastructure/dynamodb/dynamodb-ledger-store';
-import { createLogger } from '../../shared/observability/logger';
+import { createLogger, type Logger } from '../../shared/observability/logger';
 import { freshTable, type TestTable } from './dynamodb';
 import { apiEvent, lambdaContext } from './events';
 
@@ -59,6 +59,7 @@ export async function createTestApi(
   label: string,
   options: {
     metrics?: StoreMetrics;
+    logger?: Logger;
     /** Tests that change users or roles and look at the next request set 0 (no cache). */
     principalCacheTtlSeconds?: number;
   } = {},
@@ -72,13 +73,15 @@ export async function createTestApi(
     },
     options.metrics === undefined ? {} : { metrics: options.metrics },
   );
-  const logger = createLogger({
-    level: 'error',
-    sink:
-      process.env.NEXUM_TEST_LOG === '1'
-        ? (line) => process.stderr.write(`${line}\n`)
-        : () => undefined,
-  });
+  const logger =
+    options.logger ??
+    createLogger({
+      level: 'error',
+      sink:
+        process.env.NEXUM_TEST_LOG === '1'
+          ? (line) => process.stderr.write(`${line}\n`)
+          : () => undefined,
+    });
   const deps: Dependencies = { ...runtime.dependencies, logger };
   await seedSystem(deps);
   await ensureAdministrator(deps, TEST_ADMIN_PASSWORD);

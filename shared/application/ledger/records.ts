@@ -3,7 +3,8 @@ import type { GlCode } from '../../domain/ledger/chart-of-accounts';
 import type { KycPeriod } from '../../domain/kyc-limits';
 import type { JournalEntry } from '../../domain/ledger/journal-entry';
 import type { CurrencyCode } from '../../domain/money';
-import type { SealedFields } from '../field-cipher';
+import type { SealedFields, SubjectKey } from '../field-cipher';
+import type { LookupField } from '../../domain/customer';
 import type { User } from '../../domain/identity/user';
 import type { Role } from '../../domain/identity/roles';
 
@@ -106,20 +107,45 @@ export interface IdempotencyRecord {
   readonly expiresAtEpochSeconds: number;
 }
 
-/** A customer as stored: identifying fields sealed (field-cipher.ts), the rest in the clear. */
+/** Personal fields sealed under the customer's subject key (version marker `v: '2'`; legacy blobs have none). */
+export interface SubjectSealedFields {
+  readonly v: '2';
+  /** Field name → base64url(iv ‖ ciphertext ‖ tag), AAD `<customerId>/<scope>|<field>`. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** A beneficiary as stored: only its id and date in the clear. */
+export interface StoredBeneficiary {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly sealed: Readonly<Record<string, string>>;
+}
+
+/**
+ * A customer as stored: identifying fields sealed, the rest in the clear. Current items hold
+ * `subjectKey` and `pii` with `v: '2'`; items written before subject keys hold `pii` as
+ * `SealedFields` (own data key) until the re-encryption job migrates them. An erased customer
+ * holds neither.
+ */
 export interface StoredCustomer {
   readonly id: string;
   readonly externalId: string | undefined;
+  readonly status: 'ACTIVE' | 'ERASED';
   readonly kycStatus: string;
   readonly kycTier: number;
-  /** When a VERIFIED status lapses (ISO instant); the tier's limits stop applying then. */
-  readonly kycExpiresAt?: string | undefined;
+  readonly kycVerifiedAt: string | undefined;
+  readonly kycExpiresAt: string | undefined;
   readonly version: number;
   readonly audit: ChainHead;
   readonly createdAt: string;
   readonly updatedAt: string;
-  readonly pii: SealedFields;
-  /** Blind index of the email for exact-match lookup (field-cipher.ts). */
+  readonly erasedAt: string | undefined;
+  readonly pii: SubjectSealedFields | SealedFields | undefined;
+  readonly subjectKey: SubjectKey | undefined;
+  readonly beneficiaries: readonly StoredBeneficiary[];
+  /** The values of the customer's lookup index items (blind indexes; external id in clear). */
+  readonly lookups: Readonly<Partial<Record<LookupField, string>>>;
+  /** Legacy items only: the email blind index on GSI2 (replaced by index items). */
   readonly emailIndex: string | undefined;
 }
 
@@ -153,6 +179,19 @@ export type WriteOp =
       readonly kind: 'updateCustomer';
       readonly before: StoredCustomer;
       readonly after: StoredCustomer;
+    }
+  /** A lookup entry pointing at a customer (exact-match index item). */
+  | {
+      readonly kind: 'putCustomerLookup';
+      readonly field: LookupField;
+      readonly value: string;
+      readonly customerId: string;
+    }
+  | {
+      readonly kind: 'deleteCustomerLookup';
+      readonly field: LookupField;
+      readonly value: string;
+      readonly customerId: string;
     }
   | { readonly kind: 'createUser'; readonly user: User }
   | { readonly kind: 'updateUser'; readonly before: User; readonly after: User }

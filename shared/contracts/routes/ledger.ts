@@ -64,7 +64,9 @@ export const ledgerRoutes = {
     permission: 'VIEW_AUDIT_LOG',
     summary: 'Audit records, newest first, optionally for one entity',
     query: PageQuerySchema.extend({
-      entityType: z.enum(['ACCOUNT', 'CUSTOMER', 'FX_RATE', 'USER', 'ROLE']).optional(),
+      entityType: z
+        .enum(['ACCOUNT', 'CUSTOMER', 'FX_RATE', 'USER', 'ROLE', 'ENCRYPTION_KEY'])
+        .optional(),
       entityId: RefSchema.optional(),
     }),
     success: {

@@ -157,12 +157,15 @@ export const CustomerSchema = z
   .object({
     id: z.string(),
     externalId: z.string().optional(),
-    firstName: z.string(),
-    lastName: z.string(),
-    email: z.string(),
-    phone: z.string().optional(),
-    dateOfBirth: z.string().optional(),
-    nationalId: z.string().optional(),
+    status: z
+      .enum(['ACTIVE', 'ERASED'])
+      .meta({ description: 'ERASED: personal data crypto-shredded; personal fields are null' }),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable().optional(),
+    dateOfBirth: z.string().nullable().optional(),
+    nationalId: z.string().nullable().optional(),
     address: z
       .object({
         line1: z.string(),
@@ -172,13 +175,52 @@ export const CustomerSchema = z
         postalCode: z.string().optional(),
         country: z.string(),
       })
+      .nullable()
       .optional(),
     kycStatus: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'EXPIRED']),
     kycTier: z.number().int(),
+    kycVerifiedAt: z.string().optional(),
+    kycExpiresAt: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    erasedAt: z.string().optional(),
   })
   .meta({ id: 'Customer' });
+
+export const BeneficiarySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    relationship: z.string(),
+    percentage: z.string(),
+    contactInfo: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Beneficiary' });
+
+export const RotationStartedSchema = z
+  .object({ rotationId: z.string(), keyVersion: z.string(), startedAt: z.string() })
+  .meta({ id: 'KeyRotationStarted' });
+
+export const EncryptionStatusSchema = z
+  .object({
+    currentKeyVersion: z.string(),
+    keyVersions: z.array(z.string()),
+    customersByKeyVersion: z.record(z.string(), z.number().int()),
+    legacyCustomers: z.number().int(),
+    pendingRewrap: z.number().int(),
+    lastRotation: z
+      .object({
+        id: z.string(),
+        keyVersion: z.string(),
+        startedAt: z.string(),
+        completedAt: z.string().optional(),
+        rewrapped: z.number().int(),
+        failed: z.number().int(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'EncryptionStatus' });
 
 export const AuditCheckpointSchema = z
   .object({

@@ -115,6 +115,93 @@ export const CreateCustomerBodySchema = z
   })
   .meta({ id: 'CreateCustomerRequest' });
 
+/** PUT /customers/{id}: the create body again, replacing every personal field. */
+export const ReplaceCustomerBodySchema = CreateCustomerBodySchema.meta({
+  id: 'ReplaceCustomerRequest',
+});
+
+const TierSchema = z.union([
+  z.number().int().min(0).max(3),
+  z.enum(['TIER_0', 'TIER_1', 'TIER_2', 'TIER_3']),
+]);
+
+export const KycDecisionBodySchema = z
+  .strictObject({
+    status: z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'EXPIRED']),
+    tier: TierSchema.optional(),
+    expiresAt: TimestampSchema.optional(),
+    expiryDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .superRefine((value, context) => {
+    for (const field of ['expiresAt', 'expiryDays'] as const) {
+      if (value[field] !== undefined && value.status !== 'VERIFIED') {
+        context.addIssue({ code: 'custom', path: [field], message: 'Only with status VERIFIED' });
+      }
+    }
+    if (value.expiresAt !== undefined && value.expiryDays !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['expiryDays'],
+        message: 'Give expiresAt or expiryDays, not both',
+      });
+    }
+  })
+  .meta({ id: 'KycDecision' });
+
+/** A share in percent: a decimal string 0..100 with at most 4 decimals. */
+export const PercentageSchema = z
+  .string()
+  .max(9)
+  .regex(/^(100(\.0{1,4})?|[1-9]?\d(\.\d{1,4})?)$/, 'A decimal string from 0 to 100');
+
+export const AddBeneficiaryBodySchema = z
+  .strictObject({
+    name: TextSchema(200),
+    relationship: TextSchema(50),
+    percentage: PercentageSchema,
+    contactInfo: TextSchema(300).optional(),
+  })
+  .meta({ id: 'AddBeneficiaryRequest' });
+
+const lookupFilters = ['email', 'phone', 'nationalId', 'externalId'] as const;
+
+/** GET /customers: exactly one exact-match filter, or none to list newest first. */
+export const FindCustomersQuerySchema = z
+  .strictObject({
+    email: z.email().max(254).optional(),
+    phone: z
+      .string()
+      .max(32)
+      .regex(/^[+\d\s().-]+$/, 'A phone number')
+      .refine((phone) => /^\d{7,15}$/.test(phone.replace(/\D/g, '')), 'A phone number')
+      .optional(),
+    nationalId: z
+      .string()
+      .max(40)
+      .regex(/^[A-Za-z0-9\s.-]+$/, 'Letters, digits, spaces, dots and dashes')
+      .optional(),
+    externalId: TextSchema(64).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().min(1).max(1024).optional(),
+  })
+  .superRefine((value, context) => {
+    const given = lookupFilters.filter((filter) => value[filter] !== undefined);
+    if (given.length > 1) {
+      context.addIssue({
+        code: 'custom',
+        path: [given[1] ?? 'email'],
+        message: `Give at most one of ${lookupFilters.join(', ')}`,
+      });
+    }
+    if (given.length === 1 && value.cursor !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: 'A lookup returns every match at once',
+      });
+    }
+  });
+
 export const FxRateBodySchema = z
   .strictObject({
     base: CurrencySchema,

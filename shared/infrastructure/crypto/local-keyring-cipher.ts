@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { FieldCipher, SealedFields } from '../../application/field-cipher';
 import { fieldAad, openField, sealField } from './aes-gcm-fields';
 
-interface KeyringFile {
+export interface KeyringFile {
   readonly activeKeyId: string;
   readonly keys: Readonly<Record<string, string>>;
 }
@@ -21,7 +21,7 @@ export class LocalKeyringCipher implements FieldCipher {
     private readonly tenant: string,
     keyringPath: string,
   ) {
-    this.keyring = loadOrCreate(keyringPath);
+    this.keyring = loadOrCreateKeyring(keyringPath);
   }
 
   async seal(recordId: string, fields: Readonly<Record<string, string>>): Promise<SealedFields> {
@@ -58,7 +58,8 @@ export class LocalKeyringCipher implements FieldCipher {
   }
 }
 
-function loadOrCreate(path: string): KeyringFile {
+/** Reads the keyring at `path`, creating it (one key, mode 0600) when absent. */
+export function loadOrCreateKeyring(path: string): KeyringFile {
   if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as KeyringFile;
   mkdirSync(dirname(path), { recursive: true });
   const keyId = `local-${Date.now().toString(36)}`;

@@ -19,6 +19,10 @@ export const keys = {
     pk: `CUSTOMER#${customerId}`,
     sk: `KYCVOL#${currency}#${period}#${periodKey}`,
   }),
+  customerLookup: (field: string, value: string, customerId: string) => ({
+    pk: `CUSTOMERINDEX#${field}#${value}`,
+    sk: `CUSTOMER#${customerId}`,
+  }),
   transaction: (id: string) => ({ pk: `TXN#${id}`, sk: 'TXN' }),
   entry: (id: string) => ({ pk: `ENTRY#${id}`, sk: 'ENTRY' }),
   glBalance: (code: string, shard: number, currency: string) => ({
@@ -41,6 +45,8 @@ export const keys = {
 
 /** Partitions the audit log and chain registry are spread over (GSI write capacity). */
 export const AUDIT_SHARDS = 8;
+/** Partitions of the sparse GSI3 index of customers by PII key version. */
+export const PIIKEY_SHARDS = 4;
 /** Partitions the outbox index is spread over. */
 export const OUTBOX_SHARDS = 4;
 

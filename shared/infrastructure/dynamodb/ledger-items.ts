@@ -11,8 +11,9 @@ import type {
   StoredCustomer,
   TransactionRecord,
 } from '../../application/ledger/records';
-import type { SealedFields } from '../../application/field-cipher';
-import { AUDIT_SHARDS, keys, padSeq, shardOf } from './keys';
+import type { SubjectKey } from '../../application/field-cipher';
+import type { LookupField } from '../../domain/customer';
+import { AUDIT_SHARDS, PIIKEY_SHARDS, keys, padSeq, shardOf } from './keys';
 
 /*
  * Codecs between domain records and DynamoDB items. Amounts are integer minor units in `N`
@@ -294,26 +295,50 @@ export function idempotencyOf(item: Item): IdempotencyRecord {
   };
 }
 
+/** GSI3's sparse partition of customers whose subject key is wrapped under `keyVersion`. */
+export const piiKeyPartition = (keyVersion: string, shard: number): string =>
+  `PIIKEY#${keyVersion}#${shard}`;
+
+/** The partition of GSI1 listing every customer, newest first (ids sort by creation time). */
+export const CUSTOMER_LIST_PARTITION = 'CUSTOMERS';
+
 export function customerItem(customer: StoredCustomer): Item {
   return {
     ...keys.customer(customer.id),
     type: 'Customer',
     id: customer.id,
     externalId: customer.externalId,
+    status: customer.status,
     kycStatus: customer.kycStatus,
     kycTier: customer.kycTier,
+    ...(customer.kycVerifiedAt === undefined ? {} : { kycVerifiedAt: customer.kycVerifiedAt }),
     ...(customer.kycExpiresAt === undefined ? {} : { kycExpiresAt: customer.kycExpiresAt }),
     version: customer.version,
     auditSeq: customer.audit.seq,
     auditHash: customer.audit.hash,
     createdAt: customer.createdAt,
     updatedAt: customer.updatedAt,
-    pii: customer.pii,
+    ...(customer.erasedAt === undefined ? {} : { erasedAt: customer.erasedAt }),
+    ...(customer.pii === undefined ? {} : { pii: customer.pii }),
+    ...(customer.beneficiaries.length === 0 ? {} : { beneficiaries: customer.beneficiaries }),
+    lookups: customer.lookups,
+    gsi1pk: CUSTOMER_LIST_PARTITION,
+    gsi1sk: customer.id,
     ...(customer.emailIndex === undefined
       ? {}
       : {
           gsi2pk: `CUSTOMERINDEX#email#${customer.emailIndex}`,
           gsi2sk: `CUSTOMER#${customer.id}`,
+        }),
+    ...(customer.subjectKey === undefined
+      ? {}
+      : {
+          subjectKey: customer.subjectKey,
+          gsi3pk: piiKeyPartition(
+            customer.subjectKey.dataKey.keyVersion,
+            shardOf(customer.id, PIIKEY_SHARDS),
+          ),
+          gsi3sk: customer.id,
         }),
   };
 }
@@ -322,14 +347,20 @@ export function customerOf(item: Item): StoredCustomer {
   return {
     id: str(item.id),
     externalId: optStr(item.externalId),
+    status: item.status === 'ERASED' ? 'ERASED' : 'ACTIVE',
     kycStatus: str(item.kycStatus),
     kycTier: intOf(item.kycTier),
+    kycVerifiedAt: optStr(item.kycVerifiedAt),
     kycExpiresAt: optStr(item.kycExpiresAt),
     version: intOf(item.version),
     audit: { seq: intOf(item.auditSeq), hash: str(item.auditHash) },
     createdAt: str(item.createdAt),
     updatedAt: str(item.updatedAt),
-    pii: item.pii as SealedFields,
+    erasedAt: optStr(item.erasedAt),
+    pii: item.pii as StoredCustomer['pii'],
+    subjectKey: item.subjectKey as SubjectKey | undefined,
+    beneficiaries: (item.beneficiaries ?? []) as StoredCustomer['beneficiaries'],
+    lookups: (item.lookups ?? {}) as Partial<Record<LookupField, string>>,
     emailIndex:
       typeof item.gsi2pk === 'string' && item.gsi2pk.startsWith('CUSTOMERINDEX#email#')
         ? item.gsi2pk.slice('CUSTOMERINDEX#email#'.length)

@@ -171,6 +171,21 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       return {
         Put: { TableName, Item: customerItem(op.customer), ConditionExpression: createOnce },
       };
+    case 'putCustomerLookup':
+      return {
+        Put: {
+          TableName,
+          Item: {
+            ...keys.customerLookup(op.field, op.value, op.customerId),
+            type: 'CustomerLookup',
+            customerId: op.customerId,
+          },
+        },
+      };
+    case 'deleteCustomerLookup':
+      return {
+        Delete: { TableName, Key: keys.customerLookup(op.field, op.value, op.customerId) },
+      };
     case 'createAccount':
       return { Put: { TableName, Item: accountItem(op.account), ConditionExpression: createOnce } };
     case 'updateAccount': {

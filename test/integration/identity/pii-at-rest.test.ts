@@ -1,11 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestApi, type TestApi } from '../../support/api-client';
+import { capturedLogger } from '../../support/log-capture';
+
+async function scanAll(api: TestApi): Promise<string> {
+  const items: unknown[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await api.table.client.send(
+      new ScanCommand({ TableName: api.table.tableName, ExclusiveStartKey: start }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return JSON.stringify(items);
+}
 
 describe('personal data at rest', () => {
   let api: TestApi;
+  const logs = capturedLogger();
   beforeAll(async () => {
-    api = await createTestApi('pii');
+    api = await createTestApi('pii', { logger: logs.logger });
   });
   afterAll(async () => api.close());
 
@@ -29,16 +44,7 @@ describe('personal data at rest', () => {
     });
 
     // Act: read every item of the table raw.
-    const items: unknown[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await api.table.client.send(
-        new ScanCommand({ TableName: api.table.tableName, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    const raw = JSON.stringify(items);
+    const raw = await scanAll(api);
 
     // Assess
     for (const value of [
@@ -79,5 +85,78 @@ describe('personal data at rest', () => {
     expect(found.body.items[0]?.email).toBe(email);
     expect(none.body.items).toEqual([]);
     expect(invalid.status).toBe(400);
+  });
+
+  it('keeps beneficiaries and replaced values sealed too, and out of the logs', async () => {
+    // Prepare: a customer, replaced with new values, with a beneficiary; then lookups, a KYC
+    // decision, a failed request, a key rotation and an erasure of another customer.
+    const created = await api.call<{ id: string }>('POST', '/customers', {
+      body: { firstName: 'Ignatius', lastName: 'Pollaky', email: 'ignatius.p@example.net' },
+    });
+    const id = created.body.id;
+    const replaced = {
+      firstName: 'Wilhelmina',
+      lastName: 'Fitzwarren',
+      email: 'wilhelmina.fitzwarren@example.net',
+      phone: '+35312345678',
+      nationalId: 'IE9988776W',
+      dateOfBirth: '1901-12-12',
+      address: { line1: '7 Eccles Street', city: 'Dublin', country: 'IE' },
+    };
+    const put = await api.call('PUT', `/customers/${id}`, { body: replaced });
+    const heir = await api.call('POST', `/customers/${id}/beneficiaries`, {
+      body: {
+        name: 'Bartholomew Quince',
+        relationship: 'NEPHEW',
+        percentage: '42.42',
+        contactInfo: 'quince@heirs.example',
+      },
+    });
+    await api.call('GET', '/customers?email=wilhelmina.fitzwarren%40example.net');
+    await api.call('GET', '/customers?nationalId=IE9988776W');
+    await api.call('GET', '/customers?phone=%2B35312345678');
+    await api.call('PUT', `/customers/${id}/kyc`, { body: { status: 'VERIFIED', tier: 1 } });
+    await api.call('POST', '/customers', {
+      body: { firstName: 'Wilhelmina', lastName: 'Fitzwarren', email: 'not-an-email' },
+    });
+    await api.call('POST', '/encryption/rotate-key');
+    await api.deps.jobs.idle();
+    const other = await api.call<{ id: string }>('POST', '/customers', {
+      body: { firstName: 'Ottoline', lastName: 'Quixley', email: 'ottoline.q@example.net' },
+    });
+    await api.call('DELETE', `/customers/${other.body.id}/personal-data`);
+
+    // Act
+    const raw = await scanAll(api);
+    const logged = logs.lines.join('\n');
+
+    // Assess
+    const secrets = [
+      'Ignatius',
+      'Pollaky',
+      'Wilhelmina',
+      'Fitzwarren',
+      'wilhelmina.fitzwarren',
+      '35312345678',
+      'IE9988776W',
+      '1901-12-12',
+      'Eccles',
+      'Bartholomew',
+      'Quince',
+      'quince@heirs',
+      'NEPHEW',
+      '42.42',
+      'Ottoline',
+      'Quixley',
+    ];
+    expect(put.status).toBe(200);
+    expect(heir.status).toBe(201);
+    expect(logs.lines.length).toBeGreaterThan(10);
+    for (const value of secrets) {
+      expect(raw).not.toContain(value);
+      expect(logged).not.toContain(value);
+    }
+    const read = await api.call('GET', `/customers/${id}`);
+    expect(read.body).toMatchObject(replaced);
   });
 });
