@@ -701,7 +701,9 @@ function classify(
       if (items[index]?.op.kind !== 'updateAccount') continue;
       current.push(accountOf(unmarshall(reason.Item, { wrapNumbers: true })));
     }
-    return { committed: false, reason: 'stale', current };
+    return current.length > 0
+      ? { committed: false, reason: 'stale', current }
+      : { committed: false, reason: 'stale' };
   }
   if (
     reasons.some(
