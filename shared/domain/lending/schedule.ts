@@ -1,0 +1,263 @@
+import type Decimal from 'decimal.js';
+import { compareDates, type BusinessDate } from '../interest/business-date';
+import { yearFractionParts, type DayCountConvention } from '../interest/day-count';
+import { BankDecimal, minorUnitsOf, Money, roundTo, type RoundingMode } from '../money';
+import { dueDates, type PaymentFrequency } from './due-dates';
+
+export const amortizationMethods = ['EQUAL_INSTALLMENT', 'EQUAL_PRINCIPAL', 'BULLET'] as const;
+export type AmortizationMethod = (typeof amortizationMethods)[number];
+
+/** One row of a repayment schedule; `balance` is the principal left after this installment. */
+export interface ScheduleItem {
+  readonly number: number;
+  readonly dueDate: BusinessDate;
+  readonly principal: Money;
+  readonly interest: Money;
+  readonly fees: Money;
+  readonly penalties: Money;
+  readonly payment: Money;
+  readonly balance: Money;
+}
+
+export interface LoanScheduleTerms {
+  readonly principal: Money;
+  /** Nominal annual rate as a fraction: 0.12 is 12 %. */
+  readonly annualRate: Decimal;
+  readonly method: AmortizationMethod;
+  readonly frequency: PaymentFrequency;
+  readonly dayCount: DayCountConvention;
+  /** Interest runs from this date; the first period may be longer or shorter than the rest. */
+  readonly disbursementDate: BusinessDate;
+  readonly firstPaymentDate: BusinessDate;
+  readonly installments: number;
+  /** Rounding of interest (and of the French installment) to the currency's minor unit. */
+  readonly rounding?: RoundingMode;
+}
+
+/** A period of a schedule: interest accrues from `start` to `end`, the due date. */
+export interface SchedulePeriod {
+  readonly start: BusinessDate;
+  readonly end: BusinessDate;
+}
+
+export interface AmortizationInput {
+  readonly principal: Money;
+  readonly annualRate: Decimal;
+  readonly method: AmortizationMethod;
+  readonly dayCount: DayCountConvention;
+  readonly periods: readonly SchedulePeriod[];
+  readonly rounding: RoundingMode;
+  /**
+   * Keep this installment (French) or this principal part (equal principal) instead of solving
+   * it, and stop as soon as the balance is repaid: a prepayment that shortens the term.
+   */
+  readonly fixedAmount?: Money;
+  /** Numbers the rows from here (re-amortising the rest of a loan keeps its numbering). */
+  readonly firstNumber?: number;
+}
+
+const ONE = new BankDecimal(1);
+
+/** The periods of a new loan: disbursement → first due date, then due date → due date. */
+export function schedulePeriods(terms: LoanScheduleTerms): SchedulePeriod[] {
+  if (!Number.isInteger(terms.installments) || terms.installments < 1) {
+    throw new Error(`A schedule has at least one installment, not ${terms.installments}`);
+  }
+  if (compareDates(terms.disbursementDate, terms.firstPaymentDate) >= 0) {
+    throw new Error('The first payment date must be after the disbursement date');
+  }
+  const dates = dueDates(terms.firstPaymentDate, terms.frequency, terms.installments);
+  return dates.map((end, index) => ({
+    start: index === 0 ? terms.disbursementDate : (dates[index - 1] as BusinessDate),
+    end,
+  }));
+}
+
+/**
+ * The repayment schedule of a loan. Per-period interest is the opening balance × the period's own
+ * rate (annual rate × the convention's year fraction of that period), rounded to the currency's
+ * minor unit with `rounding` (default HALF_EVEN). Principal parts add up exactly to the
+ * principal; the last row takes the residue.
+ */
+export function generateSchedule(terms: LoanScheduleTerms): ScheduleItem[] {
+  return amortize({
+    principal: terms.principal,
+    annualRate: terms.annualRate,
+    method: terms.method,
+    dayCount: terms.dayCount,
+    periods: schedulePeriods(terms),
+    rounding: terms.rounding ?? 'HALF_EVEN',
+  });
+}
+
+/**
+ * The French installment that repays `principal` over periods with rate factors `rates`:
+ * P / Σ_k Π_{j≤k} 1/(1+r_j), which brings the balance exactly to zero for any mix of period
+ * lengths, rounded to the minor unit.
+ */
+export function solveInstallment(
+  principal: Decimal,
+  rates: readonly PeriodRate[],
+  scale: number,
+  rounding: RoundingMode,
+): Decimal {
+  let discount = ONE;
+  let sum = new BankDecimal(0);
+  for (const { discountFactor } of rates) {
+    discount = discount.times(discountFactor);
+    sum = sum.plus(discount);
+  }
+  return roundTo(principal.dividedBy(sum), scale, rounding);
+}
+
+/** A period's rate factor r and its discount factor 1/(1+r). */
+export interface PeriodRate {
+  readonly rate: Decimal;
+  readonly discountFactor: Decimal;
+}
+
+/**
+ * The rate factor of each period: annual rate × numerator / denominator of its year fraction.
+ * Periods of equal length share one computation (a 360-month schedule has a handful of
+ * distinct month lengths), which keeps the divisions out of the per-row loop.
+ */
+export function periodRates(
+  annualRate: Decimal,
+  dayCount: DayCountConvention,
+  periods: readonly SchedulePeriod[],
+): PeriodRate[] {
+  const seen = new Map<string, PeriodRate>();
+  return periods.map(({ start, end }) => {
+    const { numerator, denominator } = yearFractionParts(dayCount, start, end);
+    const key = `${numerator}/${denominator}`;
+    const known = seen.get(key);
+    if (known !== undefined) return known;
+    const rate = annualRate.times(numerator).dividedBy(denominator);
+    const computed = { rate, discountFactor: ONE.dividedBy(ONE.plus(rate)) };
+    seen.set(key, computed);
+    return computed;
+  });
+}
+
+interface Row {
+  readonly principal: Decimal;
+  readonly interest: Decimal;
+}
+
+/** Amortises a principal over given periods; the rows' principal parts sum to the principal. */
+export function amortize(input: AmortizationInput): ScheduleItem[] {
+  const { principal, periods, rounding } = input;
+  if (periods.length === 0) throw new Error('Nothing to amortise over: no periods');
+  if (principal.isNegative()) throw new Error('A principal cannot be negative');
+  const scale = minorUnitsOf(principal.currency);
+  const rates = periodRates(input.annualRate, input.dayCount, periods);
+  const interestOn = (balance: Decimal, index: number): Decimal =>
+    roundTo(balance.times((rates[index] as PeriodRate).rate), scale, rounding);
+
+  const rows = ((): Row[] => {
+    switch (input.method) {
+      case 'EQUAL_INSTALLMENT': {
+        const installment =
+          input.fixedAmount?.amount ?? solveInstallment(principal.amount, rates, scale, rounding);
+        return installmentRows(principal.amount, installment, rates.length, interestOn);
+      }
+      case 'EQUAL_PRINCIPAL': {
+        // Rounded down so the last part, which takes the residue, is never the smaller one.
+        const part =
+          input.fixedAmount?.amount ??
+          roundTo(principal.amount.dividedBy(periods.length), scale, 'DOWN');
+        return principalRows(principal.amount, part, rates.length, interestOn);
+      }
+      case 'BULLET':
+        return rates.map((_, index) => ({
+          principal: index === rates.length - 1 ? principal.amount : new BankDecimal(0),
+          interest: interestOn(principal.amount, index),
+        }));
+    }
+  })();
+  return toItems(rows, principal, periods, input.firstNumber ?? 1);
+}
+
+/** Equal installments (the last one fixes the residue); stops early once the balance is paid. */
+function installmentRows(
+  principal: Decimal,
+  installment: Decimal,
+  count: number,
+  interestOn: (balance: Decimal, index: number) => Decimal,
+): Row[] {
+  const rows: Row[] = [];
+  let balance = principal;
+  for (let index = 0; index < count; index += 1) {
+    const interest = interestOn(balance, index);
+    const last = index === count - 1 || balance.plus(interest).lessThanOrEqualTo(installment);
+    const part = last ? balance : installment.minus(interest);
+    rows.push({ principal: part, interest });
+    balance = balance.minus(part);
+    if (last) break;
+  }
+  return rows;
+}
+
+/** Equal principal parts (the last one takes the residue); stops early once paid. */
+function principalRows(
+  principal: Decimal,
+  part: Decimal,
+  count: number,
+  interestOn: (balance: Decimal, index: number) => Decimal,
+): Row[] {
+  const rows: Row[] = [];
+  let balance = principal;
+  for (let index = 0; index < count; index += 1) {
+    const interest = interestOn(balance, index);
+    const last = index === count - 1 || balance.lessThanOrEqualTo(part);
+    const paid = last ? balance : part;
+    rows.push({ principal: paid, interest });
+    balance = balance.minus(paid);
+    if (last) break;
+  }
+  return rows;
+}
+
+function toItems(
+  rows: readonly Row[],
+  principal: Money,
+  periods: readonly SchedulePeriod[],
+  firstNumber: number,
+): ScheduleItem[] {
+  const { currency } = principal;
+  const zero = Money.zero(currency);
+  const exact = (value: Decimal): Money => Money.rounded(value, currency, 'HALF_EVEN');
+  let balance = principal.amount;
+  return rows.map((row, index) => {
+    balance = balance.minus(row.principal);
+    return {
+      number: firstNumber + index,
+      dueDate: (periods[index] as SchedulePeriod).end,
+      principal: exact(row.principal),
+      interest: exact(row.interest),
+      fees: zero,
+      penalties: zero,
+      payment: exact(row.principal.plus(row.interest)),
+      balance: exact(balance),
+    };
+  });
+}
+
+/** Totals of a schedule, for summaries and checks. */
+export function scheduleTotals(items: readonly ScheduleItem[]): {
+  principal: Money;
+  interest: Money;
+  payment: Money;
+} {
+  const first = items[0];
+  if (first === undefined) throw new Error('An empty schedule has no currency');
+  const zero = Money.zero(first.principal.currency);
+  return items.reduce(
+    (sum, item) => ({
+      principal: sum.principal.plus(item.principal),
+      interest: sum.interest.plus(item.interest),
+      payment: sum.payment.plus(item.payment),
+    }),
+    { principal: zero, interest: zero, payment: zero },
+  );
+}
