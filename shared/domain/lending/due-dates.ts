@@ -29,6 +29,29 @@ export function dueDateAt(
     : addMonths(firstPaymentDate, step.months * index, true);
 }
 
+/** Months in one period of a month-based frequency (undefined for weekly and biweekly). */
+export function monthsPerPeriod(frequency: PaymentFrequency): number | undefined {
+  const step = steps[frequency];
+  return 'months' in step ? step.months : undefined;
+}
+
+/**
+ * Whether `start` → `firstPaymentDate` is one whole regular period: the due date one step
+ * before the anchor (month-end rule included), or the same day of the month one step earlier.
+ */
+export function isWholeFirstPeriod(
+  start: BusinessDate,
+  firstPaymentDate: BusinessDate,
+  frequency: PaymentFrequency,
+): boolean {
+  const months = monthsPerPeriod(frequency);
+  if (months === undefined) return start === dueDateAt(firstPaymentDate, frequency, -1);
+  return (
+    start === addMonths(firstPaymentDate, -months, true) ||
+    start === addMonths(firstPaymentDate, -months, false)
+  );
+}
+
 /** The first `count` due dates from the anchor. */
 export function dueDates(
   firstPaymentDate: BusinessDate,

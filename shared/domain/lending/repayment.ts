@@ -18,6 +18,7 @@ import {
   type Installment,
   type RepaymentComponent,
 } from './installments';
+import { monthsPerPeriod, type PaymentFrequency } from './due-dates';
 import { amortize, type AmortizationMethod, type SchedulePeriod } from './schedule';
 
 /** What a loan's interest is computed with (from the loan's terms, fixed at origination). */
@@ -26,6 +27,7 @@ export interface LoanInterestTerms {
   readonly annualRate: Decimal;
   readonly dayCount: DayCountConvention;
   readonly method: AmortizationMethod;
+  readonly frequency: PaymentFrequency;
   readonly disbursementDate: BusinessDate;
   readonly rounding: RoundingMode;
 }
@@ -225,10 +227,16 @@ export function prepay(
   if (first === undefined || remaining.isZero()) {
     return ok({ interestPaid, principalPaid, overpayment, installments: [...due] });
   }
-  const periods: SchedulePeriod[] = future.map((installment, index) => ({
-    start: index === 0 ? asOf : (future[index - 1] as Installment).dueDate,
-    end: installment.dueDate,
-  }));
+  // Periods between due dates stay whole; the first one is whole only from a due date itself.
+  const months = monthsPerPeriod(terms.frequency);
+  const fromDueDate = due.some((installment) => installment.dueDate === asOf);
+  const periods: SchedulePeriod[] = future.map((installment, index) => {
+    const start = index === 0 ? asOf : (future[index - 1] as Installment).dueDate;
+    const whole = months !== undefined && (index > 0 || fromDueDate);
+    return whole
+      ? { start, end: installment.dueDate, months }
+      : { start, end: installment.dueDate };
+  });
   const fixedAmount = mode === 'SHORTEN_TERM' ? keptAmount(first, terms.method) : undefined;
   const rows = amortize({
     principal: remaining,

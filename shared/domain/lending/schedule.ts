@@ -2,7 +2,7 @@ import type Decimal from 'decimal.js';
 import { compareDates, type BusinessDate } from '../interest/business-date';
 import { yearFractionParts, type DayCountConvention } from '../interest/day-count';
 import { BankDecimal, minorUnitsOf, Money, roundTo, type RoundingMode } from '../money';
-import { dueDates, type PaymentFrequency } from './due-dates';
+import { dueDates, isWholeFirstPeriod, monthsPerPeriod, type PaymentFrequency } from './due-dates';
 
 export const amortizationMethods = ['EQUAL_INSTALLMENT', 'EQUAL_PRINCIPAL', 'BULLET'] as const;
 export type AmortizationMethod = (typeof amortizationMethods)[number];
@@ -34,10 +34,16 @@ export interface LoanScheduleTerms {
   readonly rounding?: RoundingMode;
 }
 
-/** A period of a schedule: interest accrues from `start` to `end`, the due date. */
+/**
+ * A period of a schedule: interest accrues from `start` to `end`, the due date. `months` marks a
+ * whole regular period of a monthly or quarterly schedule: under THIRTY_360 it counts exactly
+ * 30 days a month whatever the calendar does (a due day of 28 or 29 around February, where
+ * 30E/360 alone would count 32 and 28), so regular 30/360 schedules match the annuity formula.
+ */
 export interface SchedulePeriod {
   readonly start: BusinessDate;
   readonly end: BusinessDate;
+  readonly months?: number;
 }
 
 export interface AmortizationInput {
@@ -57,6 +63,7 @@ export interface AmortizationInput {
 }
 
 const ONE = new BankDecimal(1);
+const ZERO = new BankDecimal(0);
 
 /** The periods of a new loan: disbursement → first due date, then due date → due date. */
 export function schedulePeriods(terms: LoanScheduleTerms): SchedulePeriod[] {
@@ -67,10 +74,26 @@ export function schedulePeriods(terms: LoanScheduleTerms): SchedulePeriod[] {
     throw new Error('The first payment date must be after the disbursement date');
   }
   const dates = dueDates(terms.firstPaymentDate, terms.frequency, terms.installments);
-  return dates.map((end, index) => ({
-    start: index === 0 ? terms.disbursementDate : (dates[index - 1] as BusinessDate),
-    end,
-  }));
+  return regularPeriods(terms.disbursementDate, dates, terms.frequency);
+}
+
+/**
+ * Periods from `start` over consecutive due dates generated from one anchor: every period
+ * between two due dates is whole and regular; the first one is when `start` is one step before.
+ */
+export function regularPeriods(
+  start: BusinessDate,
+  dates: readonly BusinessDate[],
+  frequency: PaymentFrequency,
+): SchedulePeriod[] {
+  const months = monthsPerPeriod(frequency);
+  const first = dates[0];
+  const wholeFirst = first !== undefined && isWholeFirstPeriod(start, first, frequency);
+  return dates.map((end, index) => {
+    const from = index === 0 ? start : (dates[index - 1] as BusinessDate);
+    const whole = index > 0 || wholeFirst;
+    return months !== undefined && whole ? { start: from, end, months } : { start: from, end };
+  });
 }
 
 /**
@@ -127,8 +150,11 @@ export function periodRates(
   periods: readonly SchedulePeriod[],
 ): PeriodRate[] {
   const seen = new Map<string, PeriodRate>();
-  return periods.map(({ start, end }) => {
-    const { numerator, denominator } = yearFractionParts(dayCount, start, end);
+  return periods.map(({ start, end, months }) => {
+    const { numerator, denominator } =
+      dayCount === 'THIRTY_360' && months !== undefined
+        ? { numerator: 30 * months, denominator: 360 }
+        : yearFractionParts(dayCount, start, end);
     const key = `${numerator}/${denominator}`;
     const known = seen.get(key);
     if (known !== undefined) return known;
@@ -157,9 +183,15 @@ export function amortize(input: AmortizationInput): ScheduleItem[] {
   const rows = ((): Row[] => {
     switch (input.method) {
       case 'EQUAL_INSTALLMENT': {
-        const installment =
-          input.fixedAmount?.amount ?? solveInstallment(principal.amount, rates, scale, rounding);
-        return installmentRows(principal.amount, installment, rates.length, interestOn);
+        const solve = (balance: Decimal, fromIndex: number): Decimal =>
+          solveInstallment(balance, rates.slice(fromIndex), scale, rounding);
+        return installmentRows(
+          principal.amount,
+          input.fixedAmount?.amount,
+          solve,
+          rates.length,
+          interestOn,
+        );
       }
       case 'EQUAL_PRINCIPAL': {
         // Rounded down so the last part, which takes the residue, is never the smaller one.
@@ -170,7 +202,7 @@ export function amortize(input: AmortizationInput): ScheduleItem[] {
       }
       case 'BULLET':
         return rates.map((_, index) => ({
-          principal: index === rates.length - 1 ? principal.amount : new BankDecimal(0),
+          principal: index === rates.length - 1 ? principal.amount : ZERO,
           interest: interestOn(principal.amount, index),
         }));
     }
@@ -178,22 +210,36 @@ export function amortize(input: AmortizationInput): ScheduleItem[] {
   return toItems(rows, principal, periods, input.firstNumber ?? 1);
 }
 
-/** Equal installments (the last one fixes the residue); stops early once the balance is paid. */
+/**
+ * Equal installments; the last one fixes the residue, and the rows stop early once the balance
+ * is repaid. A period whose interest alone reaches the installment (a long irregular first
+ * period on a long loan) is interest-only: its payment is that interest, nothing is capitalised,
+ * and the installment is solved again over the periods left, so principal never goes negative.
+ */
 function installmentRows(
   principal: Decimal,
-  installment: Decimal,
+  fixed: Decimal | undefined,
+  solve: (balance: Decimal, fromIndex: number) => Decimal,
   count: number,
   interestOn: (balance: Decimal, index: number) => Decimal,
 ): Row[] {
   const rows: Row[] = [];
+  let installment = fixed ?? solve(principal, 0);
   let balance = principal;
   for (let index = 0; index < count; index += 1) {
     const interest = interestOn(balance, index);
-    const last = index === count - 1 || balance.plus(interest).lessThanOrEqualTo(installment);
-    const part = last ? balance : installment.minus(interest);
+    if (index === count - 1 || balance.plus(interest).lessThanOrEqualTo(installment)) {
+      rows.push({ principal: balance, interest });
+      break;
+    }
+    if (interest.greaterThanOrEqualTo(installment)) {
+      rows.push({ principal: ZERO, interest });
+      if (fixed === undefined) installment = solve(balance, index + 1);
+      continue;
+    }
+    const part = installment.minus(interest);
     rows.push({ principal: part, interest });
     balance = balance.minus(part);
-    if (last) break;
   }
   return rows;
 }
