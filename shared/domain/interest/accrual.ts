@@ -26,19 +26,22 @@ export function dailyAccrual(
 }
 
 /**
- * Accrued interest not yet posted, kept exactly. `booked` is what has gone to the GL (interest
- * receivable/payable) in minor units; `exact` is the true accrued amount. Each day books the
- * change of the rounded running total, so the sum of booked days always equals the running total
- * rounded once: no cent is lost or invented by rounding each day, and the sub-cent remainder
- * (exact − booked) is carried, across postings too.
+ * An account's accrual, cumulative since it started accruing. `exact` is the true accrued
+ * interest; `booked` is what has gone to the GL (interest receivable/payable), always `exact`
+ * rounded once; `posted` is what has been paid into the account. Each day books the change of
+ * the rounded running total, so the booked days always add up to the exact total rounded once:
+ * no cent is lost or invented by rounding each day, and the sub-cent remainder is carried, across
+ * postings too. The totals are kept whole (not reset at posting) because directed rounding modes
+ * (UP, DOWN) are not shift-invariant around zero.
  */
 export interface AccrualState {
   readonly exact: Decimal;
   readonly booked: Money;
+  readonly posted: Money;
 }
 
 export function emptyAccrual(currency: CurrencyCode): AccrualState {
-  return { exact: new BankDecimal(0), booked: Money.zero(currency) };
+  return { exact: new BankDecimal(0), booked: Money.zero(currency), posted: Money.zero(currency) };
 }
 
 /** Adds one day's exact interest; returns the amount to book today (may be zero). */
@@ -49,21 +52,17 @@ export function accrue(
 ): { state: AccrualState; booked: Money } {
   const exact = state.exact.plus(amount);
   const total = Money.rounded(exact, state.booked.currency, rounding);
-  return { state: { exact, booked: total }, booked: total.minus(state.booked) };
+  return { state: { ...state, exact, booked: total }, booked: total.minus(state.booked) };
 }
 
-/**
- * Posts everything booked so far to the account. The remainder below one minor unit stays in the
- * state and counts toward the next period.
- */
+/** Booked and not yet posted. */
+export function unposted(state: AccrualState): Money {
+  return state.booked.minus(state.posted);
+}
+
+/** Posts everything booked so far to the account; the sub-cent remainder stays accrued. */
 export function postAccrued(state: AccrualState): { state: AccrualState; posted: Money } {
-  return {
-    posted: state.booked,
-    state: {
-      exact: state.exact.minus(state.booked.amount),
-      booked: Money.zero(state.booked.currency),
-    },
-  };
+  return { posted: unposted(state), state: { ...state, posted: state.booked } };
 }
 
 export const postingFrequencies = [
@@ -136,12 +135,16 @@ export function runDepositInterest(input: DepositInterestInput): DepositInterest
     // Daily compounding: the unposted accrual earns interest too, in whole minor units.
     const base =
       input.compounding === 'DAILY'
-        ? Money.rounded(balance.amount.plus(state.exact), balance.currency, 'DOWN')
+        ? Money.rounded(
+            balance.amount.plus(state.exact).minus(state.posted.amount),
+            balance.currency,
+            'DOWN',
+          )
         : balance;
     const day = accrue(state, dailyAccrual(base, input.rate, input.dayCount, date), rounding);
     state = day.state;
     days.push({ date, booked: day.booked });
-    if (isPostingDate(date, input.postingFrequency) && state.booked.isPositive()) {
+    if (isPostingDate(date, input.postingFrequency) && unposted(state).isPositive()) {
       const posting = postAccrued(state);
       state = posting.state;
       postings.push({ date, amount: posting.posted });
