@@ -21,10 +21,18 @@ import { AmountSchema, CurrencySchema } from './money';
  * A rate as a decimal fraction string: "0.0525" is 5.25 % a year. At most 10 decimals; at most
  * 10 (1000 %), which covers microfinance APRs and turns a percent typed as a fraction into an error.
  */
+const ratePattern = /^(0|[1-9]\d?)(\.\d{1,10})?$/;
+const plainAmount = /^(0|[1-9]\d*)(\.\d+)?$/;
+
+// zod 4 runs every check even after one failed, so a refinement re-tests the pattern before
+// handing the text to decimal.js (which throws on anything else).
 export const RateSchema = z
   .string({ error: 'Rates are decimal strings, e.g. "0.0525" for 5.25 %' })
-  .regex(/^(0|[1-9]\d?)(\.\d{1,10})?$/, 'Rates are decimal fractions, e.g. "0.0525" for 5.25 %')
-  .refine((rate) => new BankDecimal(rate).lessThanOrEqualTo(10), 'A rate is at most 10 (1000 %)')
+  .regex(ratePattern, 'Rates are decimal fractions, e.g. "0.0525" for 5.25 %')
+  .refine(
+    (rate) => !ratePattern.test(rate) || new BankDecimal(rate).lessThanOrEqualTo(10),
+    'A rate is at most 10 (1000 %)',
+  )
   .meta({ id: 'Rate', example: '0.0525' });
 
 const amountMessages = {
@@ -37,7 +45,7 @@ const amountMessages = {
 export const MoneyValueSchema = z
   .strictObject({ amount: AmountSchema, currency: CurrencySchema })
   .superRefine(({ amount, currency }, context) => {
-    if (!isCurrencyCode(currency)) return;
+    if (!isCurrencyCode(currency) || !plainAmount.test(amount)) return;
     const problem = amountProblem(amount, currency);
     if (problem !== undefined) {
       context.addIssue({ code: 'custom', path: ['amount'], message: amountMessages[problem] });
@@ -202,6 +210,7 @@ export const ProductDefinitionSchema = z
       });
     }
     const tiers = value.interest?.tiers ?? [];
+    if (!tiers.every((tier) => plainAmount.test(tier.from.amount))) return;
     tiers.forEach((tier, index) => {
       const previous = tiers[index - 1];
       const from = new BankDecimal(tier.from.amount);
