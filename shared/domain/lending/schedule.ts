@@ -168,6 +168,9 @@ export function periodRates(
 interface Row {
   readonly principal: Decimal;
   readonly interest: Decimal;
+  readonly payment: Decimal;
+  /** Principal left after this row. */
+  readonly balance: Decimal;
 }
 
 /** Amortises a principal over given periods; the rows' principal parts sum to the principal. */
@@ -201,10 +204,18 @@ export function amortize(input: AmortizationInput): ScheduleItem[] {
         return principalRows(principal.amount, part, rates.length, interestOn);
       }
       case 'BULLET':
-        return rates.map((_, index) => ({
-          principal: index === rates.length - 1 ? principal.amount : ZERO,
-          interest: interestOn(principal.amount, index),
-        }));
+        return rates.map((_, index) => {
+          const last = index === rates.length - 1;
+          const interest = interestOn(principal.amount, index);
+          return last
+            ? {
+                principal: principal.amount,
+                interest,
+                payment: principal.amount.plus(interest),
+                balance: ZERO,
+              }
+            : { principal: ZERO, interest, payment: interest, balance: principal.amount };
+        });
     }
   })();
   return toItems(rows, principal, periods, input.firstNumber ?? 1);
@@ -228,18 +239,19 @@ function installmentRows(
   let balance = principal;
   for (let index = 0; index < count; index += 1) {
     const interest = interestOn(balance, index);
-    if (index === count - 1 || balance.plus(interest).lessThanOrEqualTo(installment)) {
-      rows.push({ principal: balance, interest });
+    const part = installment.minus(interest);
+    // The last period, or the installment covers the balance: this row repays what is left.
+    if (index === count - 1 || balance.lessThanOrEqualTo(part)) {
+      rows.push({ principal: balance, interest, payment: balance.plus(interest), balance: ZERO });
       break;
     }
-    if (interest.greaterThanOrEqualTo(installment)) {
-      rows.push({ principal: ZERO, interest });
+    if (!part.isPositive()) {
+      rows.push({ principal: ZERO, interest, payment: interest, balance });
       if (fixed === undefined) installment = solve(balance, index + 1);
       continue;
     }
-    const part = installment.minus(interest);
-    rows.push({ principal: part, interest });
     balance = balance.minus(part);
+    rows.push({ principal: part, interest, payment: installment, balance });
   }
   return rows;
 }
@@ -257,8 +269,8 @@ function principalRows(
     const interest = interestOn(balance, index);
     const last = index === count - 1 || balance.lessThanOrEqualTo(part);
     const paid = last ? balance : part;
-    rows.push({ principal: paid, interest });
     balance = balance.minus(paid);
+    rows.push({ principal: paid, interest, payment: paid.plus(interest), balance });
     if (last) break;
   }
   return rows;
@@ -272,21 +284,18 @@ function toItems(
 ): ScheduleItem[] {
   const { currency } = principal;
   const zero = Money.zero(currency);
+  // Every value is already at the currency's scale: this only wraps it.
   const exact = (value: Decimal): Money => Money.rounded(value, currency, 'HALF_EVEN');
-  let balance = principal.amount;
-  return rows.map((row, index) => {
-    balance = balance.minus(row.principal);
-    return {
-      number: firstNumber + index,
-      dueDate: (periods[index] as SchedulePeriod).end,
-      principal: exact(row.principal),
-      interest: exact(row.interest),
-      fees: zero,
-      penalties: zero,
-      payment: exact(row.principal.plus(row.interest)),
-      balance: exact(balance),
-    };
-  });
+  return rows.map((row, index) => ({
+    number: firstNumber + index,
+    dueDate: (periods[index] as SchedulePeriod).end,
+    principal: exact(row.principal),
+    interest: exact(row.interest),
+    fees: zero,
+    penalties: zero,
+    payment: exact(row.payment),
+    balance: exact(row.balance),
+  }));
 }
 
 /** Totals of a schedule, for summaries and checks. */

@@ -265,7 +265,7 @@ describe('schedule identities over random loans', () => {
         expect(balance).toBe(0n);
         checkMethodShape(items, terms, principalMinor);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -312,9 +312,15 @@ function checkMethodShape(
       for (const item of regular.filter((row) => row.number > lastInterestOnly)) {
         expect(minorOf(item.payment)).toBe(installment);
       }
-      // With a first period of at most a month and a real principal, no row is interest-only.
+      // With a first period of at most a month, a rate up to 20 % and a real principal, no row is
+      // interest-only (at 41 % over ten years, a 31-day month's interest can exceed the installment).
       const firstDays = toDayNumber(terms.firstPaymentDate) - toDayNumber(terms.disbursementDate);
-      if (terms.frequency === 'MONTHLY' && firstDays <= 31 && principalMinor >= 1_000_000n) {
+      if (
+        terms.frequency === 'MONTHLY' &&
+        firstDays <= 31 &&
+        principalMinor >= 1_000_000n &&
+        terms.annualRate.lessThanOrEqualTo('0.2')
+      ) {
         expect(interestOnly).toHaveLength(0);
       }
       if (items.length === terms.installments && items.length > 1 && interestOnly.length === 0) {
