@@ -113,3 +113,20 @@ export function periodRate(
   const { numerator, denominator } = yearFractionParts(convention, start, end);
   return annualRate.times(numerator).dividedBy(denominator);
 }
+
+/**
+ * Unrounded interest on `amount` at `annualRate` for the period: amount × rate × numerator, then
+ * one division by the denominator. The product is exact, so a value that lies exactly half-way
+ * between two minor units stays exactly there and the rounding mode decides it (a 40-digit rate
+ * factor such as 0.5/12 = 0.041666…67 would tip it).
+ */
+export function interestFor(
+  amount: Decimal,
+  annualRate: Decimal,
+  convention: DayCountConvention,
+  start: BusinessDate,
+  end: BusinessDate,
+): Decimal {
+  const { numerator, denominator } = yearFractionParts(convention, start, end);
+  return amount.times(annualRate).times(numerator).dividedBy(denominator);
+}

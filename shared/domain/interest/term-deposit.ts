@@ -1,7 +1,7 @@
 import type Decimal from 'decimal.js';
 import { BankDecimal, Money, type RoundingMode } from '../money';
 import { addMonths, compareDates, type BusinessDate } from './business-date';
-import { periodRate, type DayCountConvention } from './day-count';
+import { interestFor, type DayCountConvention } from './day-count';
 
 export const termDepositCompoundings = ['NONE', 'MONTHLY', 'QUARTERLY', 'ANNUALLY'] as const;
 export type TermDepositCompounding = (typeof termDepositCompoundings)[number];
@@ -71,7 +71,8 @@ export function termDepositInterest(
   let balance = terms.principal;
   let start = terms.startDate;
   for (const periodEnd of periodEnds(terms, end)) {
-    const interest = balance.times(periodRate(rate, terms.dayCount, start, periodEnd), rounding);
+    const exact = interestFor(balance.amount, rate, terms.dayCount, start, periodEnd);
+    const interest = Money.rounded(exact, balance.currency, rounding);
     periods.push({ end: periodEnd, interest });
     if (terms.payout === 'AT_MATURITY') balance = balance.plus(interest);
     start = periodEnd;
@@ -134,7 +135,11 @@ export function earlyWithdrawal(
         const days = new BankDecimal(penalty.days);
         const yearDays =
           terms.dayCount === 'ACTUAL_365' || terms.dayCount === 'ACTUAL_ACTUAL' ? 365 : 360;
-        return terms.principal.times(terms.annualRate.times(days).dividedBy(yearDays), rounding);
+        const exact = terms.principal.amount
+          .times(terms.annualRate)
+          .times(days)
+          .dividedBy(yearDays);
+        return Money.rounded(exact, terms.principal.currency, rounding);
       }
       case 'REDUCED_RATE':
         return earned.minus(termDepositInterest(terms, date, penalty.rate).interest);

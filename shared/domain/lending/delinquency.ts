@@ -1,7 +1,7 @@
 import type Decimal from 'decimal.js';
 import { addDays, compareDates, daysBetween, type BusinessDate } from '../interest/business-date';
-import { periodRate, type DayCountConvention } from '../interest/day-count';
-import type { Money, RoundingMode } from '../money';
+import { interestFor, type DayCountConvention } from '../interest/day-count';
+import { Money, type RoundingMode } from '../money';
 import { outstandingOf, type Installment } from './installments';
 
 /**
@@ -107,8 +107,8 @@ export function chargePenaltyInterest(
     if (compareDates(start, to) >= 0) return installment;
     const { principal } = outstandingOf(installment);
     if (!principal.isPositive()) return installment;
-    const rate = periodRate(settings.penaltyRate, settings.dayCount, start, to);
-    const penalty = principal.times(rate, settings.rounding ?? 'HALF_EVEN');
+    const exact = interestFor(principal.amount, settings.penaltyRate, settings.dayCount, start, to);
+    const penalty = Money.rounded(exact, principal.currency, settings.rounding ?? 'HALF_EVEN');
     if (!penalty.isPositive()) return installment;
     charges.push({ number: installment.number, penalty });
     return {

@@ -1,6 +1,6 @@
 import type Decimal from 'decimal.js';
 import { compareDates, type BusinessDate } from '../interest/business-date';
-import { periodRate, type DayCountConvention } from '../interest/day-count';
+import { interestFor, type DayCountConvention } from '../interest/day-count';
 import { Money, type CurrencyCode, type RoundingMode } from '../money';
 import { err, ok, type Result } from '../result';
 import {
@@ -135,8 +135,8 @@ export function accruedInterest(
 ): Money {
   const start = currentPeriodStart(installments, asOf, terms.disbursementDate);
   const balance = notYetDuePrincipal(installments, asOf, terms.currency);
-  const rate = periodRate(terms.annualRate, terms.dayCount, start, asOf);
-  return balance.times(rate, terms.rounding);
+  const exact = interestFor(balance.amount, terms.annualRate, terms.dayCount, start, asOf);
+  return Money.rounded(exact, terms.currency, terms.rounding);
 }
 
 export interface PayoffQuote {

@@ -133,9 +133,13 @@ export function solveInstallment(
   return roundTo(principal.dividedBy(sum), scale, rounding);
 }
 
-/** A period's rate factor r and its discount factor 1/(1+r). */
+/**
+ * A period's rate factor r = annual rate × numerator / denominator, kept as its exact numerator
+ * (annual rate × numerator) and denominator for interest, and the discount factor 1/(1+r).
+ */
 export interface PeriodRate {
-  readonly rate: Decimal;
+  readonly scaledRate: Decimal;
+  readonly denominator: number;
   readonly discountFactor: Decimal;
 }
 
@@ -158,8 +162,9 @@ export function periodRates(
     const key = `${numerator}/${denominator}`;
     const known = seen.get(key);
     if (known !== undefined) return known;
-    const rate = annualRate.times(numerator).dividedBy(denominator);
-    const computed = { rate, discountFactor: ONE.dividedBy(ONE.plus(rate)) };
+    const scaledRate = annualRate.times(numerator);
+    const rate = scaledRate.dividedBy(denominator);
+    const computed = { scaledRate, denominator, discountFactor: ONE.dividedBy(ONE.plus(rate)) };
     seen.set(key, computed);
     return computed;
   });
@@ -180,8 +185,11 @@ export function amortize(input: AmortizationInput): ScheduleItem[] {
   if (principal.isNegative()) throw new Error('A principal cannot be negative');
   const scale = minorUnitsOf(principal.currency);
   const rates = periodRates(input.annualRate, input.dayCount, periods);
-  const interestOn = (balance: Decimal, index: number): Decimal =>
-    roundTo(balance.times((rates[index] as PeriodRate).rate), scale, rounding);
+  // Multiply, then divide once: exact half-way values stay exact for the rounding mode.
+  const interestOn = (balance: Decimal, index: number): Decimal => {
+    const { scaledRate, denominator } = rates[index] as PeriodRate;
+    return roundTo(balance.times(scaledRate).dividedBy(denominator), scale, rounding);
+  };
 
   const rows = ((): Row[] => {
     switch (input.method) {

@@ -182,6 +182,27 @@ describe('reference schedules (checked with python3 decimal)', () => {
     expect(generateSchedule(monthly({ rounding: 'UP' }))[0]!.payment.toString()).toBe('888.49');
   });
 
+  it.each([
+    ['HALF_DOWN', '0.01'],
+    ['HALF_UP', '0.02'],
+    ['HALF_EVEN', '0.02'],
+  ] as const)(
+    'rounds an exact half-way interest %s: 0.36 × 50 %/12 = 0.015 → %s',
+    (mode, interest) => {
+      // 0.5/12 as a 40-digit factor (0.041666…67) would tip the tie; the product is kept exact.
+      const items = generateSchedule(
+        monthly({
+          principal: Money.of('0.36', 'USD'),
+          annualRate: new BankDecimal('0.5'),
+          method: 'BULLET',
+          installments: 1,
+          rounding: mode,
+        }),
+      );
+      expect(items[0]!.interest.toString()).toBe(interest);
+    },
+  );
+
   it('refuses a first payment on or before disbursement, and an empty schedule', () => {
     expect(() => generateSchedule(monthly({ firstPaymentDate: d('2026-01-15') }))).toThrow();
     expect(() => generateSchedule(monthly({ installments: 0 }))).toThrow();
