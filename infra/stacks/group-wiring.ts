@@ -1,3 +1,6 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { systemMarkerKey } from '../../shared/contracts/tables';
 import type { BankingFunction } from '../constructs/banking-function';
 import type { DataKeys } from '../constructs/data-keys';
@@ -98,6 +101,13 @@ const customersWiring = (): GroupWiring => {
       resources.ledger.grantCustomerLookupDeletes(fn);
       resources.ledger.grantLegacyCustomerScan(fn);
       resources.keys.grantPiiRotation(fn);
+      // The re-wrap job after a rotation starts in the request's container, which may freeze
+      // after the 202; this tick finishes whatever rotation is incomplete (a no-op otherwise).
+      new events.Rule(fn, 'PiiRewrapSchedule', {
+        description: 'Nexum: finish an incomplete PII key rotation (re-wrap subject keys)',
+        schedule: events.Schedule.rate(Duration.minutes(5)),
+        targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
+      });
     },
   };
 };

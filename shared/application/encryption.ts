@@ -90,7 +90,9 @@ export async function rotatePiiKey(
       rewrapped: 0,
       failed: 0,
     });
-    deps.jobs.start('pii-rewrap', () => runRewrap(deps, rotationId));
+    deps.jobs.start('pii-rewrap', async () => {
+      await runRewrap(deps, rotationId);
+    });
   }
   return outcome;
 }
@@ -104,7 +106,12 @@ type Step = 'rewrapped' | 'skipped' | 'failed';
  * write is conditional on the customer's version, so a concurrent update wins and the customer is
  * re-read and tried again. Resumable: running it again continues with whatever is still old.
  */
-export async function runRewrap(deps: Dependencies, rotationId: string): Promise<void> {
+export async function runRewrap(
+  deps: Dependencies,
+  rotationId: string,
+  /** Asked between batches: true stops the run where it is (it resumes on the next run). */
+  shouldStop: () => boolean = () => false,
+): Promise<'completed' | 'stopped'> {
   let rewrapped = 0;
   let failed = 0;
   const tally = (step: Step): void => {
@@ -129,6 +136,7 @@ export async function runRewrap(deps: Dependencies, rotationId: string): Promise
         tally(step);
       }
       await flush();
+      if (shouldStop()) return 'stopped';
       cursor = batch.cursor;
     } while (cursor !== undefined);
     if (legacyFailures === 0) await deps.customerStore.markLegacyMigrated(rotationId);
@@ -151,6 +159,7 @@ export async function runRewrap(deps: Dependencies, rotationId: string): Promise
             tally(await retrying(deps, customer.id, (stored) => rewrapOne(deps, stored, current)));
           }
           await flush();
+          if (shouldStop()) return 'stopped';
           cursor = batch.cursor;
         } while (cursor !== undefined);
       }
@@ -160,6 +169,22 @@ export async function runRewrap(deps: Dependencies, rotationId: string): Promise
   }
   await flush();
   await deps.customerStore.completeRotation(rotationId, deps.clock.now().toISOString());
+  return 'completed';
+}
+
+/**
+ * Finishes the latest rotation if its re-wrap has not completed: the job started after
+ * `POST /encryption/rotate-key` may have been cut short (in Lambda the container can freeze after
+ * the response), so a schedule calls this until the rotation completes. Safe to run beside
+ * another run: each re-wrap is conditional and re-wrapping twice changes nothing.
+ */
+export async function resumePendingRewrap(
+  deps: Dependencies,
+  shouldStop: () => boolean,
+): Promise<{ readonly rotationId?: string; readonly outcome: 'none' | 'completed' | 'stopped' }> {
+  const latest = await deps.customerStore.latestRotation();
+  if (latest === undefined || latest.completedAt !== undefined) return { outcome: 'none' };
+  return { rotationId: latest.id, outcome: await runRewrap(deps, latest.id, shouldStop) };
 }
 
 /** Re-reads the customer and applies `step` until it commits, is moot, or attempts run out. */

@@ -259,7 +259,7 @@ describe('BankingApiStack (demo tenant)', () => {
       ]);
       const permissions = Object.values(
         resourcesOfType(tenant.apiTemplate, 'AWS::Lambda::Permission'),
-      );
+      ).filter((p) => p.Properties?.Principal === 'apigateway.amazonaws.com');
 
       expect(permissions).toHaveLength(invoked.size);
       for (const group of invoked) {
@@ -553,6 +553,24 @@ describe('BankingApiStack (demo tenant)', () => {
       for (const statement of wildcard) {
         expect(actionsOf(statement).every((action) => action.startsWith('xray:'))).toBe(true);
       }
+    });
+  });
+
+  it('ticks the customers function every 5 minutes to finish an incomplete PII re-wrap', () => {
+    const customersId = logicalIdOf(tenant.api.functionOf('customers').function);
+    const rules = Object.values(resourcesOfType(tenant.apiTemplate, 'AWS::Events::Rule')).filter(
+      (rule) => JSON.stringify(rule.Properties).includes(customersId),
+    );
+
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+    });
+    tenant.apiTemplate.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [customersId, 'Arn'] },
     });
   });
 
