@@ -145,7 +145,7 @@ export async function verifyAudit(
 
 /** Sets the rate for a currency pair; the change is audited on the pair's own chain. */
 export async function setFxRate(
-  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'locks'>,
+  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'locks' | 'ids'>,
   rate: FxRate,
   context: CommandContext<FxRate & { asOf: string }>,
 ): Promise<Result<CommandOutcome<FxRate & { asOf: string }>, DomainError>> {

@@ -80,6 +80,14 @@ export interface LedgerStore {
   }>;
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;
+  /**
+   * Takes the short lease on `key` for `owner` until `untilMs` (epoch ms) if nobody else holds
+   * an unexpired one; true when taken. Used only once a command has lost a race, so that
+   * containers contending for a hot account take turns instead of colliding.
+   */
+  tryLease(key: string, owner: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Gives a lease back early (it lapses on its own otherwise). */
+  releaseLease(key: string, owner: string): Promise<void>;
 
   getCustomer(customerId: string): Promise<StoredCustomer | undefined>;
   /** Customers whose blind index for `field` equals `index` (exact match, no decryption). */

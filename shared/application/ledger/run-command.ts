@@ -37,7 +37,7 @@ export const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
  * duplicate loses the create-once race on its key and replays the winner's response instead.
  */
 export async function runCommand<T>(
-  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'locks'>,
+  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'locks' | 'ids'>,
   request: {
     readonly idempotency: IdempotencyRequest | undefined;
     readonly render: (value: T) => StoredResponse;
@@ -54,10 +54,64 @@ export async function runCommand<T>(
 /** How long one attempt (a read and a transaction) may take; none starts closer to the deadline. */
 export const ATTEMPT_ALLOWANCE_MS = 1_500;
 
+/** How long a contention lease lasts unless given back: longer than one attempt may take. */
+export const LEASE_MS = 3_000;
+
+type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'ids'>;
+
 async function attemptAll<T>(
-  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger'>,
+  deps: AttemptDeps,
   request: Parameters<typeof runCommand<T>>[1],
   plan: (previous?: CommitFailure) => Promise<Plan<T>>,
+): Promise<Result<CommandOutcome<T>, DomainError>> {
+  const leases: Leases = { owner: deps.ids.next(), held: [] };
+  try {
+    return await attemptWithLeases(deps, request, plan, leases);
+  } finally {
+    for (const key of leases.held) {
+      await deps.ledger.releaseLease(key, leases.owner).catch((error: unknown) => {
+        deps.logger.warn('lease release failed', { error: errorName(error) });
+      });
+    }
+  }
+}
+
+interface Leases {
+  readonly owner: string;
+  held: string[];
+}
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
+
+/**
+ * Takes the leases on `keys` in order (so two commands never wait on each other), polling with
+ * jitter while another container holds one; false when the budget or the deadline runs out.
+ */
+async function takeLeases(
+  deps: AttemptDeps,
+  keys: readonly string[],
+  leases: Leases,
+  giveUpAt: number,
+): Promise<boolean> {
+  for (const key of [...new Set(keys)].sort()) {
+    for (;;) {
+      const now = deps.clock.now().getTime();
+      if (await deps.ledger.tryLease(key, leases.owner, now, now + LEASE_MS)) {
+        leases.held.push(key);
+        break;
+      }
+      if (deps.clock.now().getTime() >= giveUpAt) return false;
+      await deps.retry.sleep(5 + Math.floor(deps.retry.random() * 20));
+    }
+  }
+  return true;
+}
+
+async function attemptWithLeases<T>(
+  deps: AttemptDeps,
+  request: Parameters<typeof runCommand<T>>[1],
+  plan: (previous?: CommitFailure) => Promise<Plan<T>>,
+  leases: Leases,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   const { retry } = deps;
   let previous: CommitFailure | undefined;
@@ -128,9 +182,24 @@ async function attemptAll<T>(
       deps.logger.warn('unit of work gave up after conflicts', { attempts: attempt, elapsedMs });
       return busy;
     }
+    // Lost a race: from now on this command takes turns. Containers contending for the same
+    // accounts queue on short leases (one conditional put each) instead of colliding, so the
+    // hot account serves one of them at a time; the uncontended path never pays for this.
+    const lockKeys = request.lockKeys ?? [];
+    if (lockKeys.length > 0 && leases.held.length === 0) {
+      const giveUpAt = Math.min(
+        startedAt + retry.budgetMs,
+        (request.deadlineAt ?? Number.POSITIVE_INFINITY) - ATTEMPT_ALLOWANCE_MS,
+      );
+      if (!(await takeLeases(deps, lockKeys, leases, giveUpAt))) {
+        deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });
+        return busy;
+      }
+      previous = undefined; // The turn came after a wait: plan from a fresh read.
+      continue;
+    }
     // Lost to a commit that has happened: with the accounts as they now are in hand, the next
-    // attempt is only a write, so it goes at once (a few ms of jitter keep racers apart). Every
-    // such round commits somebody, so a hot account drains its queue instead of backing off.
+    // attempt is only a write, so it goes at once (a few ms of jitter keep racers apart).
     // Contention proper (two transactions overlapping) backs off with full jitter.
     const ceiling =
       result.reason === 'stale' && (result.current?.length ?? 0) > 0

@@ -1,11 +1,15 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -106,6 +110,53 @@ export class DynamoDbLedgerStore implements LedgerStore {
       }
     }
     return { accounts, idempotency, customers };
+  }
+
+  async tryLease(key: string, owner: string, nowMs: number, untilMs: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.lease(key),
+            type: 'Lease',
+            owner,
+            leaseUntil: untilMs,
+            // Left to TTL well after it lapses; nothing reads a lapsed lease.
+            expiresAt: Math.ceil(untilMs / 1000) + 3600,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': nowMs, ':owner': owner },
+        }),
+      );
+      this.metrics?.onCall('PutItem');
+      return true;
+    } catch (error) {
+      this.metrics?.onCall('PutItem');
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.lease(key),
+          UpdateExpression: 'SET leaseUntil = :zero',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
+        }),
+      );
+      this.metrics?.onCall('UpdateItem');
+    } catch (error) {
+      this.metrics?.onCall('UpdateItem');
+      // Someone took it over after it lapsed: nothing of ours to give back.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async getIdempotency(key: string): Promise<IdempotencyRecord | undefined> {

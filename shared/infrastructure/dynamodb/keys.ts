@@ -41,6 +41,7 @@ export const keys = {
   outbox: (eventId: string) => ({ pk: `OUTBOX#${eventId}`, sk: 'EVENT' }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   fxRate: (base: string, quote: string) => ({ pk: 'FXRATES', sk: `${base}#${quote}` }),
+  lease: (key: string) => ({ pk: `LEASE#${key}`, sk: 'LEASE' }),
 } as const;
 
 /** Partitions the audit log and chain registry are spread over (GSI write capacity). */
