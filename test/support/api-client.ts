@@ -3,12 +3,13 @@ import { accountRoutes } from '../../functions/accounts/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
+import { loanRoutes } from '../../functions/loans/routes';
 import { rbacRoutes } from '../../functions/rbac/routes';
 import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
 import { createUser, ensureAdministrator, login } from '../../shared/application/identity/auth';
 import { seedSystem } from '../../shared/application/seed-system';
-import type { Dependencies } from '../../shared/application/ports';
+import type { Clock, Dependencies } from '../../shared/application/ports';
 import type { EndpointGroup } from '../../shared/contracts/groups';
 import { routeList } from '../../shared/contracts/routes';
 import { httpHandler, type LambdaHttpHandler } from '../../shared/http/http-handler';
@@ -62,6 +63,8 @@ export async function createTestApi(
     logger?: Logger;
     /** Tests that change users or roles and look at the next request set 0 (no cache). */
     principalCacheTtlSeconds?: number;
+    /** The use cases' clock (tokens keep the real one); loan tests move it between due dates. */
+    clock?: Clock;
   } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
@@ -82,7 +85,11 @@ export async function createTestApi(
           ? (line) => process.stderr.write(`${line}\n`)
           : () => undefined,
     });
-  const deps: Dependencies = { ...runtime.dependencies, logger };
+  const deps: Dependencies = {
+    ...runtime.dependencies,
+    logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  };
   await seedSystem(deps);
   await ensureAdministrator(deps, TEST_ADMIN_PASSWORD);
   const adminLogin = await login(deps, { username: 'admin', password: TEST_ADMIN_PASSWORD });
@@ -101,6 +108,7 @@ export async function createTestApi(
     }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
     rbac: httpHandler({ group: 'rbac', settings, implementations: rbacRoutes(deps) }),
+    loans: httpHandler({ group: 'loans', settings, implementations: loanRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {
