@@ -87,8 +87,10 @@ export function scheduleWire(loan: Loan, asOf: BusinessDate) {
 }
 
 /** The loans group's routes. */
-export function loanRoutes(deps: Dependencies): GroupImplementations<'loans'> {
-  const today = () => loanToday(deps);
+export function loanRoutes(
+  deps: Dependencies,
+  today: () => BusinessDate = () => loanToday(deps),
+): GroupImplementations<'loans'> {
   const existing = async (loanId: string): Promise<Loan> => {
     const loan = await getLoan(deps, loanId);
     if (loan === undefined) throw apiErrorFrom({ code: 'LOAN_NOT_FOUND', loanId });
@@ -201,6 +203,7 @@ export function loanRoutes(deps: Dependencies): GroupImplementations<'loans'> {
         deps,
         request.params.loanId,
         request.body.accountId,
+        today(),
         commandContext(request, 'disburseLoan', renderPosting),
       );
       return commandReply(outcome, renderPosting);
@@ -227,6 +230,7 @@ export function loanRoutes(deps: Dependencies): GroupImplementations<'loans'> {
           amount,
           fromAccountId: body.fromAccountId,
           prepaymentMode: body.prepaymentStrategy ?? body.prepaymentMode,
+          asOf: today(),
         },
         commandContext(request, 'repayLoan', renderPosting),
       );

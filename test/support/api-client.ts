@@ -9,7 +9,8 @@ import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
 import { createUser, ensureAdministrator, login } from '../../shared/application/identity/auth';
 import { seedSystem } from '../../shared/application/seed-system';
-import type { Clock, Dependencies } from '../../shared/application/ports';
+import type { Dependencies } from '../../shared/application/ports';
+import type { BusinessDate } from '../../shared/domain/interest/business-date';
 import type { EndpointGroup } from '../../shared/contracts/groups';
 import { routeList } from '../../shared/contracts/routes';
 import { httpHandler, type LambdaHttpHandler } from '../../shared/http/http-handler';
@@ -63,8 +64,8 @@ export async function createTestApi(
     logger?: Logger;
     /** Tests that change users or roles and look at the next request set 0 (no cache). */
     principalCacheTtlSeconds?: number;
-    /** The use cases' clock (tokens keep the real one); loan tests move it between due dates. */
-    clock?: Clock;
+    /** "Today" for the loan routes (default: the clock's date); loan tests move it. */
+    loanToday?: () => BusinessDate;
   } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
@@ -85,11 +86,7 @@ export async function createTestApi(
           ? (line) => process.stderr.write(`${line}\n`)
           : () => undefined,
     });
-  const deps: Dependencies = {
-    ...runtime.dependencies,
-    logger,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-  };
+  const deps: Dependencies = { ...runtime.dependencies, logger };
   await seedSystem(deps);
   await ensureAdministrator(deps, TEST_ADMIN_PASSWORD);
   const adminLogin = await login(deps, { username: 'admin', password: TEST_ADMIN_PASSWORD });
@@ -108,7 +105,11 @@ export async function createTestApi(
     }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
     rbac: httpHandler({ group: 'rbac', settings, implementations: rbacRoutes(deps) }),
-    loans: httpHandler({ group: 'loans', settings, implementations: loanRoutes(deps) }),
+    loans: httpHandler({
+      group: 'loans',
+      settings,
+      implementations: loanRoutes(deps, options.loanToday),
+    }),
   };
   const match = createRouteMatcher(routeList());
   return {

@@ -60,7 +60,8 @@ export interface Loan {
 
 /**
  * "Today" for loans: the clock's UTC date. The one place to switch to the bank's business date
- * (branch `eod`) when it exists.
+ * (branch `eod`) when it exists; the loan routes take it as a function so tests can move it
+ * between due dates without moving the clock that deadlines and tokens run on.
  */
 export function loanToday(deps: { readonly clock: Clock }): BusinessDate {
   return deps.clock.now().toISOString().slice(0, 10) as BusinessDate;

@@ -44,7 +44,6 @@ import {
   loanDocument,
   loanOf,
   loansOfCustomer,
-  loanToday,
   type Loan,
 } from './loan-records';
 
@@ -310,6 +309,7 @@ export async function disburseLoan(
   deps: Deps,
   loanId: string,
   depositAccountId: string,
+  today: BusinessDate,
   context: CommandContext<LoanPosting>,
 ): Outcome<LoanPosting> {
   const first = await getLoan(deps, loanId);
@@ -330,7 +330,6 @@ export async function disburseLoan(
       customerLine(depositAccountId, 'CREDIT', amountMinor, currency),
     ];
     const now = deps.clock.now().toISOString();
-    const today = loanToday(deps);
     return ok({
       request: {
         type: 'LOAN_DISBURSEMENT',
@@ -341,6 +340,7 @@ export async function disburseLoan(
         fromAccountId: loanAccountId,
         toAccountId: depositAccountId,
         description: `Disbursement of loan ${loan.id}`,
+        valueDate: today,
         reference: loan.id,
         actor: context.actor,
       },
@@ -364,6 +364,8 @@ export interface RepaymentCommand {
   readonly amount: Money;
   readonly fromAccountId?: string | undefined;
   readonly prepaymentMode?: PrepaymentMode | undefined;
+  /** The date the repayment is made on (loanToday). */
+  readonly asOf: BusinessDate;
 }
 
 /**
@@ -381,7 +383,8 @@ export async function repayLoan(
 ): Outcome<LoanPosting> {
   const first = await getLoan(deps, loanId);
   if (first === undefined) return err({ code: 'LOAN_NOT_FOUND', loanId });
-  if (first.accountId === undefined || first.status !== 'ACTIVE') {
+  // The status is judged inside, after a stored response to a retry has had its chance.
+  if (first.accountId === undefined) {
     return err(transitionRefused(first, 'REPAY'));
   }
   const loanAccountId = first.accountId;
@@ -403,7 +406,7 @@ export async function repayLoan(
       const paying = depositAccount(accounts, command.fromAccountId, loan);
       if (!paying.ok) return paying;
     }
-    const today = loanToday(deps);
+    const today = command.asOf;
     const allocation = allocateRepayment(
       loan.installments,
       command.amount,
@@ -449,6 +452,7 @@ export async function repayLoan(
         fromAccountId: command.fromAccountId,
         toAccountId: loanAccountId,
         description: `Repayment of loan ${loan.id}`,
+        valueDate: today,
         reference: loan.id,
         actor: context.actor,
       },
@@ -485,7 +489,8 @@ export async function writeOffLoan(
 ): Outcome<LoanPosting> {
   const first = await getLoan(deps, loanId);
   if (first === undefined) return err({ code: 'LOAN_NOT_FOUND', loanId });
-  if (first.accountId === undefined || first.status !== 'ACTIVE') {
+  // The status is judged inside, after a stored response to a retry has had its chance.
+  if (first.accountId === undefined) {
     return err(transitionRefused(first, 'WRITE_OFF'));
   }
   const loanAccountId = first.accountId;
@@ -598,7 +603,11 @@ export async function applyLoanEndOfDay(
       let penalties = zero;
       const penaltyRate = new BankDecimal(loan.penaltyRate);
       if (penaltyRate.isPositive()) {
-        const from = loan.lastEndOfDay === undefined ? businessDate : addDays(loan.lastEndOfDay, 1);
+        // Catch-up: every day since the last run (or since disbursement) up to this one.
+        const from =
+          loan.lastEndOfDay === undefined
+            ? (loan.disbursementDate ?? loan.expectedDisbursementDate)
+            : addDays(loan.lastEndOfDay, 1);
         const charged = chargePenaltyInterest(installments, from, addDays(businessDate, 1), {
           graceDays: loan.gracePeriodDays,
           penaltyRate,
