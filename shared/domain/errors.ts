@@ -70,7 +70,17 @@ export type DomainError =
   | { readonly code: 'ROLE_IN_USE'; readonly roleId: string; readonly members: number }
   | { readonly code: 'USER_CANNOT_DISABLE_SELF' }
   | { readonly code: 'ROLE_EXCEEDS_CALLER'; readonly permissions: readonly string[] }
-  | { readonly code: 'LAST_ACTIVE_ADMIN'; readonly userId: string };
+  | { readonly code: 'LAST_ACTIVE_ADMIN'; readonly userId: string }
+  | { readonly code: 'LOAN_NOT_FOUND'; readonly loanId: string }
+  | {
+      readonly code: 'LOAN_TRANSITION_NOT_ALLOWED';
+      readonly loanId: string;
+      readonly from: string;
+      readonly action: string;
+    }
+  | { readonly code: 'LOAN_ACCOUNT_INVALID'; readonly accountId: string; readonly reason: string }
+  | { readonly code: 'LOAN_HAS_ARREARS'; readonly loanId: string; readonly overdue: string }
+  | { readonly code: 'REPAYMENT_EXCEEDS_BALANCE'; readonly loanId: string; readonly owed: string };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -158,6 +168,16 @@ export function describeDomainError(error: DomainError): string {
       return 'You cannot deactivate or lock your own user';
     case 'LAST_ACTIVE_ADMIN':
       return `User ${error.userId} is the last active administrator; make another one first`;
+    case 'LOAN_NOT_FOUND':
+      return `Loan ${error.loanId} does not exist`;
+    case 'LOAN_TRANSITION_NOT_ALLOWED':
+      return `Loan ${error.loanId} is ${error.from}: ${error.action} is not allowed`;
+    case 'LOAN_ACCOUNT_INVALID':
+      return `Account ${error.accountId} cannot be used for this loan: ${error.reason}`;
+    case 'LOAN_HAS_ARREARS':
+      return `Loan ${error.loanId} has ${error.overdue} overdue; pay what is due first`;
+    case 'REPAYMENT_EXCEEDS_BALANCE':
+      return `The repayment is more than loan ${error.loanId} owes (${error.owed})`;
   }
 }
 

@@ -3,12 +3,14 @@ import { accountRoutes } from '../../functions/accounts/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
+import { loanRoutes } from '../../functions/loans/routes';
 import { rbacRoutes } from '../../functions/rbac/routes';
 import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
 import { createUser, ensureAdministrator, login } from '../../shared/application/identity/auth';
 import { seedSystem } from '../../shared/application/seed-system';
 import type { Dependencies } from '../../shared/application/ports';
+import type { BusinessDate } from '../../shared/domain/interest/business-date';
 import type { EndpointGroup } from '../../shared/contracts/groups';
 import { routeList } from '../../shared/contracts/routes';
 import { httpHandler, type LambdaHttpHandler } from '../../shared/http/http-handler';
@@ -62,6 +64,8 @@ export async function createTestApi(
     logger?: Logger;
     /** Tests that change users or roles and look at the next request set 0 (no cache). */
     principalCacheTtlSeconds?: number;
+    /** "Today" for the loan routes (default: the clock's date); loan tests move it. */
+    loanToday?: () => BusinessDate;
   } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
@@ -101,6 +105,11 @@ export async function createTestApi(
     }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
     rbac: httpHandler({ group: 'rbac', settings, implementations: rbacRoutes(deps) }),
+    loans: httpHandler({
+      group: 'loans',
+      settings,
+      implementations: loanRoutes(deps, options.loanToday),
+    }),
   };
   const match = createRouteMatcher(routeList());
   return {

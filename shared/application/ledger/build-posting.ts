@@ -150,7 +150,8 @@ function accountOps(
     audit: audited.head,
     updatedAt: now,
   };
-  const debit = delta < 0n;
+  // A loan account is an asset the bank holds: debiting it (a disbursement) needs no funds.
+  const debit = delta < 0n && account.productType !== 'LOAN';
   return [
     {
       kind: 'updateAccount',

@@ -14,6 +14,7 @@ import type {
   IdempotencyRecord,
   RefreshTokenRecord,
   StoredCustomer,
+  StoredDocument,
   TransactionRecord,
   WriteOp,
 } from './records';
@@ -114,6 +115,11 @@ export interface LedgerStore {
   listHolds(accountId: string): Promise<readonly Hold[]>;
   getHold(accountId: string, holdId: string): Promise<Hold | undefined>;
   glBalances(): Promise<readonly GlBalance[]>;
+
+  /** A document of `collection` (strongly consistent). */
+  getDocument(collection: string, id: string): Promise<StoredDocument | undefined>;
+  /** Documents listed under an index partition, in sort-key order. */
+  listDocuments(partition: string, page: PageRequest): Promise<Page<StoredDocument>>;
 
   getFxRate(
     base: CurrencyCode,

@@ -226,6 +226,43 @@ async function postAgainst(
   context: CommandContext<TransactionRecord>,
   decide: Decide,
 ): Outcome {
+  return postWith(deps, accountIds, context, async (accounts) => {
+    // A loan's account moves only through the loan's own commands (shared/application/lending).
+    const loanAccount = [...accounts.values()].find((account) => account.productType === 'LOAN');
+    if (loanAccount !== undefined) {
+      return err({
+        code: 'LOAN_ACCOUNT_INVALID',
+        accountId: loanAccount.id,
+        reason: 'a loan account moves only through its loan',
+      });
+    }
+    const decided = await decide(accounts);
+    return decided.ok
+      ? ok({ request: decided.value, extraOps: () => [], value: (transaction) => transaction })
+      : decided;
+  });
+}
+
+/** A posting decided with writes of its own (a loan's new state) and the value they make. */
+export interface ExtendedPosting<T> {
+  readonly request: PostingRequest;
+  readonly extraOps: (transaction: TransactionRecord) => readonly WriteOp[];
+  readonly value: (transaction: TransactionRecord) => T;
+}
+
+/**
+ * The posting machinery for other modules (loans): one ledger transaction with the module's own
+ * writes in the same commit, the KYC limits of the customers whose deposit accounts it moves,
+ * idempotency, per-account locks and retries; `decide` runs again on every attempt.
+ */
+export async function postWith<T>(
+  deps: Deps,
+  accountIds: readonly string[],
+  context: CommandContext<T>,
+  decide: (
+    accounts: ReadonlyMap<string, Account>,
+  ) => Promise<Result<ExtendedPosting<T>, DomainError>>,
+): Promise<Result<CommandOutcome<T>, DomainError>> {
   let last: Loaded | undefined;
   return runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
     const loaded = (last =
@@ -233,10 +270,14 @@ async function postAgainst(
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
     const decided = await decide(loaded.accounts);
     if (!decided.ok) return decided;
-    const limits = await kycLimitOps(deps, decided.value, loaded.customers);
+    const { request: postingRequest, extraOps, value } = decided.value;
+    const limits = await kycLimitOps(deps, postingRequest, loaded.customers);
     if (!limits.ok) return limits;
-    const posting = buildPosting(deps, decided.value);
-    return ok({ ops: [...posting.ops, ...limits.value], value: posting.transaction });
+    const posting = buildPosting(deps, postingRequest);
+    return ok({
+      ops: [...posting.ops, ...limits.value, ...extraOps(posting.transaction)],
+      value: value(posting.transaction),
+    });
   });
 }
 
@@ -297,7 +338,9 @@ async function kycLimitOps(
   const parties = new Map<string, Account>();
   for (const accountId of [request.fromAccountId, request.toAccountId]) {
     const account = accountId === undefined ? undefined : request.accounts.get(accountId);
-    if (account === undefined || parties.has(account.customerId)) continue;
+    // A loan's own account is the bank's asset, not a customer's deposit: no KYC volume.
+    if (account === undefined || account.productType === 'LOAN' || parties.has(account.customerId))
+      continue;
     parties.set(account.customerId, account);
     if (ownerOfAccount.size >= OWNER_CACHE_LIMIT) ownerOfAccount.clear();
     ownerOfAccount.set(account.id, account.customerId);

@@ -8,7 +8,15 @@ import type { LookupField } from '../../domain/customer';
 import type { User } from '../../domain/identity/user';
 import type { Role } from '../../domain/identity/roles';
 
-export type TransactionType = 'DEPOSIT' | 'WITHDRAWAL' | 'TRANSFER' | 'FX_TRANSFER' | 'REVERSAL';
+export type TransactionType =
+  | 'DEPOSIT'
+  | 'WITHDRAWAL'
+  | 'TRANSFER'
+  | 'FX_TRANSFER'
+  | 'REVERSAL'
+  | 'LOAN_DISBURSEMENT'
+  | 'LOAN_REPAYMENT'
+  | 'LOAN_WRITE_OFF';
 
 /** A money movement as clients see it; its journal entry holds the lines. */
 export interface TransactionRecord {
@@ -160,6 +168,18 @@ export interface RefreshTokenRecord {
   readonly usedAt: string | undefined;
 }
 
+/**
+ * A versioned JSON document of a module without its own item codec (loans, products): stored
+ * under `collection#id`, optionally listed through GSI1 by `index` (partition, sort).
+ */
+export interface StoredDocument {
+  readonly collection: string;
+  readonly id: string;
+  readonly version: number;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly index?: { readonly partition: string; readonly sort: string } | undefined;
+}
+
 /** A GL balance movement in one currency (debits and credits in minor units). */
 export interface GlMovement {
   readonly code: GlCode;
@@ -261,6 +281,12 @@ export type WriteOp =
       readonly chainId: string;
       readonly before: ChainHead;
       readonly after: ChainHead;
+    }
+  /** Creates a document (expectedVersion absent) or replaces the one still at expectedVersion. */
+  | {
+      readonly kind: 'putDocument';
+      readonly document: StoredDocument;
+      readonly expectedVersion?: number;
     }
   | {
       readonly kind: 'putFxRate';

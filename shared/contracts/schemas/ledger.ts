@@ -5,7 +5,7 @@ export const AccountSchema = z
   .object({
     id: z.string(),
     customerId: z.string(),
-    productType: z.enum(['SAVINGS', 'CHECKING']),
+    productType: z.enum(['SAVINGS', 'CHECKING', 'LOAN']),
     currency: z.string(),
     name: z.string(),
     status: z.enum(['ACTIVE', 'FROZEN', 'CLOSED']),
@@ -22,7 +22,16 @@ export const AccountSchema = z
 export const TransactionSchema = z
   .object({
     id: z.string(),
-    type: z.enum(['DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'FX_TRANSFER', 'REVERSAL']),
+    type: z.enum([
+      'DEPOSIT',
+      'WITHDRAWAL',
+      'TRANSFER',
+      'FX_TRANSFER',
+      'REVERSAL',
+      'LOAN_DISBURSEMENT',
+      'LOAN_REPAYMENT',
+      'LOAN_WRITE_OFF',
+    ]),
     status: z.enum(['POSTED', 'REVERSED']),
     amount: MoneySchema,
     fromAccountId: z.string().optional(),

@@ -107,6 +107,20 @@ export const LoanResponseSchema = z
     daysPastDue: z.number().int().min(0),
     arrearsBucket: z.enum(arrearsBuckets),
     createdAt: z.string(),
+    /** Everything still owed, due or not (principal not yet due included). */
+    outstanding: z
+      .object({
+        principal: MoneySchema,
+        interest: MoneySchema,
+        fees: MoneySchema,
+        penalties: MoneySchema,
+      })
+      .optional(),
+    /** The loan's sub-ledger account (product type LOAN, GL 1200), opened on approval. */
+    accountId: z.string().optional(),
+    disbursedToAccountId: z.string().optional(),
+    disbursementDate: DateSchema.optional(),
+    version: z.number().int().optional(),
   })
   .meta({ id: 'Loan' });
 
@@ -117,6 +131,8 @@ export const LoanRepaymentSchema = z
     currency: CurrencySchema,
     fromAccountId: RefSchema.optional(),
     prepaymentMode: z.enum(prepaymentModes).optional(),
+    /** Issue #5's name for `prepaymentMode` (either may be sent; they must agree). */
+    prepaymentStrategy: z.enum(prepaymentModes).optional(),
   })
   .superRefine((value, context) => refineMoney(value, context))
   .meta({ id: 'LoanRepayment' });

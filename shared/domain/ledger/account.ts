@@ -21,7 +21,8 @@ export interface ChainHead {
 export interface Account {
   readonly id: string;
   readonly customerId: string;
-  readonly productType: AccountProductType;
+  /** LOAN: the sub-ledger account of a loan (shared/application/lending), control account 1200. */
+  readonly productType: AccountProductType | 'LOAN';
   readonly currency: CurrencyCode;
   readonly name: string;
   readonly status: AccountStatus;

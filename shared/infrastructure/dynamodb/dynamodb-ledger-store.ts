@@ -35,6 +35,7 @@ import type {
   IdempotencyRecord,
   RefreshTokenRecord,
   StoredCustomer,
+  StoredDocument,
   TransactionRecord,
   WriteOp,
 } from '../../application/ledger/records';
@@ -328,6 +329,23 @@ export class DynamoDbLedgerStore implements LedgerStore {
       },
       page,
       accountOf,
+    );
+  }
+
+  async getDocument(collection: string, id: string): Promise<StoredDocument | undefined> {
+    const item = await this.get(keys.document(collection, id));
+    return item === undefined ? undefined : documentOf(item);
+  }
+
+  async listDocuments(partition: string, page: PageRequest): Promise<Page<StoredDocument>> {
+    return this.queryPage(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+      },
+      page,
+      documentOf,
     );
   }
 
@@ -710,6 +728,20 @@ function isThrottle(error: unknown): boolean {
  * everything, then a reversal race, a hold, a stale version), while TransactionConflict or
  * throttling means another transaction held an item: retry.
  */
+function documentOf(item: Item): StoredDocument {
+  const index =
+    typeof item.gsi1pk === 'string' && typeof item.gsi1sk === 'string'
+      ? { partition: item.gsi1pk, sort: item.gsi1sk }
+      : undefined;
+  return {
+    collection: String(item.collection),
+    id: String(item.id),
+    version: intOf(item.version),
+    data: JSON.parse(String(item.data)) as Record<string, unknown>,
+    ...(index === undefined ? {} : { index }),
+  };
+}
+
 function classify(
   error: TransactionCanceledException,
   items: readonly TransactItem[],

@@ -379,6 +379,31 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           ExpressionAttributeValues: { ':now': now },
         },
       };
+    case 'putDocument': {
+      const { document } = op;
+      return {
+        Put: {
+          TableName,
+          Item: {
+            ...keys.document(document.collection, document.id),
+            type: 'Document',
+            collection: document.collection,
+            id: document.id,
+            version: document.version,
+            data: JSON.stringify(document.data),
+            ...(document.index === undefined
+              ? {}
+              : { gsi1pk: document.index.partition, gsi1sk: document.index.sort }),
+          },
+          ...(op.expectedVersion === undefined
+            ? { ConditionExpression: createOnce }
+            : {
+                ConditionExpression: 'version = :expectedVersion',
+                ExpressionAttributeValues: { ':expectedVersion': op.expectedVersion },
+              }),
+        },
+      };
+    }
     case 'putFxRate':
       return {
         Put: {
