@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { accountRoutes } from '../../functions/accounts/routes';
+import { adminRoutes } from '../../functions/admin/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
@@ -101,6 +102,7 @@ export async function createTestApi(
     }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
     rbac: httpHandler({ group: 'rbac', settings, implementations: rbacRoutes(deps) }),
+    admin: httpHandler({ group: 'admin', settings, implementations: adminRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {

@@ -1,6 +1,7 @@
 import type { EndpointGroup } from '../groups';
 import type { RouteContract } from '../route';
 import { accountRoutes } from './accounts';
+import { adminRoutes } from './admin';
 import { authRoutes } from './auth';
 import { customerRoutes } from './customers';
 import { ledgerRoutes } from './ledger';
@@ -21,6 +22,7 @@ export const routeTable = {
   ...transactionRoutes,
   ...ledgerRoutes,
   ...rbacRoutes,
+  ...adminRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;

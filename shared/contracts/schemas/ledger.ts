@@ -22,7 +22,14 @@ export const AccountSchema = z
 export const TransactionSchema = z
   .object({
     id: z.string(),
-    type: z.enum(['DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'FX_TRANSFER', 'REVERSAL']),
+    type: z.enum([
+      'DEPOSIT',
+      'WITHDRAWAL',
+      'TRANSFER',
+      'FX_TRANSFER',
+      'REVERSAL',
+      'INTEREST_POSTING',
+    ]),
     status: z.enum(['POSTED', 'REVERSED']),
     amount: MoneySchema,
     fromAccountId: z.string().optional(),
