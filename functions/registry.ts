@@ -15,4 +15,5 @@ export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandle
   ledger: async () => (await import('./ledger/handler')).handler,
   rbac: async () => (await import('./rbac/handler')).handler,
   loans: async () => (await import('./loans/handler')).handler,
+  admin: async () => (await import('./admin/handler')).handler,
 };

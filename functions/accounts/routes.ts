@@ -54,6 +54,14 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
           name: body.name,
           overdraftLimit:
             body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency),
+          interest:
+            body.interestRate === undefined
+              ? undefined
+              : {
+                  rate: body.interestRate,
+                  dayCount: body.dayCount ?? 'ACTUAL_365',
+                  postingFrequency: 'MONTHLY',
+                },
         },
         commandContext(request, 'openAccount', render),
       );

@@ -7,6 +7,7 @@ import type { PasswordHasher, PrincipalResolver, TokenService } from './identity
 import type { LockoutPolicy } from '../domain/identity/user';
 import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { LedgerStore } from './ledger/ledger-store';
+import type { InterestStore } from './interest/ports';
 
 /** The current instant; injected so every rule can be tested at a fixed time. */
 export interface Clock {
@@ -87,4 +88,6 @@ export interface Dependencies {
   readonly lockout: LockoutPolicy;
   readonly retry: RetryPolicy;
   readonly locks: KeyedMutex;
+  /** Business date, interest accrual state and end-of-day runs. */
+  readonly interest: InterestStore;
 }

@@ -12,6 +12,7 @@ export const endpointGroups = [
   'ledger',
   'rbac',
   'loans',
+  'admin',
 ] as const;
 
 export type EndpointGroup = (typeof endpointGroups)[number];

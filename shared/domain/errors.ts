@@ -8,6 +8,7 @@ import type { CurrencyCode } from './money';
 export type DomainError =
   | { readonly code: 'NOT_FOUND'; readonly entity: string; readonly id: string }
   | { readonly code: 'CONFLICT'; readonly detail: string }
+  | { readonly code: 'BUSINESS_DATE_NOT_ALLOWED'; readonly detail: string }
   | { readonly code: 'ACCOUNT_NOT_FOUND'; readonly accountId: string }
   | { readonly code: 'CUSTOMER_NOT_FOUND'; readonly customerId: string }
   | { readonly code: 'CUSTOMER_ERASED'; readonly customerId: string }
@@ -90,6 +91,8 @@ export function describeDomainError(error: DomainError): string {
     case 'NOT_FOUND':
       return `${error.entity} ${error.id} does not exist`;
     case 'CONFLICT':
+      return error.detail;
+    case 'BUSINESS_DATE_NOT_ALLOWED':
       return error.detail;
     case 'ACCOUNT_NOT_FOUND':
       return `Account ${error.accountId} does not exist`;

@@ -33,6 +33,7 @@ export const problemByCode = {
   FORBIDDEN: { status: 403, title: 'Not allowed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   CONFLICT: { status: 409, title: 'Conflicting state' },
+  BUSINESS_DATE_NOT_ALLOWED: { status: 422, title: 'Business date not allowed' },
   ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found' },
   CUSTOMER_NOT_FOUND: { status: 404, title: 'Customer not found' },
   CUSTOMER_ERASED: { status: 409, title: 'Customer erased' },

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { accountRoutes } from '../../functions/accounts/routes';
+import { adminRoutes } from '../../functions/admin/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
@@ -110,6 +111,7 @@ export async function createTestApi(
       settings,
       implementations: loanRoutes(deps, options.loanToday),
     }),
+    admin: httpHandler({ group: 'admin', settings, implementations: adminRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {

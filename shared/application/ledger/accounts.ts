@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../../domain/result';
 import { appendToAccountChain, appendToChain, GENESIS } from '../audit/audit-chain';
 import type { Dependencies } from '../ports';
 import type { Hold, WriteOp } from './records';
+import { interestOpeningOps, type AccountInterestTerms } from '../interest/account-interest';
 import {
   runCommand,
   storedReplay,
@@ -34,6 +35,8 @@ export interface OpenAccountCommand {
   readonly currency: CurrencyCode;
   readonly name: string | undefined;
   readonly overdraftLimit: Money | undefined;
+  /** Interest terms (until products are wired): accrued daily by the end-of-day batch. */
+  readonly interest?: AccountInterestTerms | undefined;
 }
 
 /** Opens a customer account at zero, its audit chain started and registered, in one write. */
@@ -96,6 +99,9 @@ export async function openAccount(
       { kind: 'registerChain', chainId, entityType: 'ACCOUNT', entityId: id },
       { kind: 'appendAudit', record: audited.record },
       accountEvent(deps, account, 'nexum.account.opened', now),
+      ...(command.interest === undefined
+        ? []
+        : interestOpeningOps(account, command.interest, context.actor, now)),
     ];
     return ok({ ops, value: account });
   });

@@ -7,6 +7,7 @@ import type { SealedFields, SubjectKey } from '../field-cipher';
 import type { LookupField } from '../../domain/customer';
 import type { User } from '../../domain/identity/user';
 import type { Role } from '../../domain/identity/roles';
+import type { InterestState, StoredBusinessDate } from '../interest/ports';
 
 export type TransactionType =
   | 'DEPOSIT'
@@ -16,7 +17,8 @@ export type TransactionType =
   | 'REVERSAL'
   | 'LOAN_DISBURSEMENT'
   | 'LOAN_REPAYMENT'
-  | 'LOAN_WRITE_OFF';
+  | 'LOAN_WRITE_OFF'
+  | 'INTEREST_POSTING';
 
 /** A money movement as clients see it; its journal entry holds the lines. */
 export interface TransactionRecord {
@@ -281,6 +283,28 @@ export type WriteOp =
       readonly chainId: string;
       readonly before: ChainHead;
       readonly after: ChainHead;
+    }
+  /** Creates (before undefined) or replaces an account's interest state, conditional on its version. */
+  | {
+      readonly kind: 'putInterestState';
+      readonly before: InterestState | undefined;
+      readonly after: InterestState;
+    }
+  /** Create-once marker of an account's accrual or posting for a business date (idempotency). */
+  | {
+      readonly kind: 'putInterestMarker';
+      readonly accountId: string;
+      readonly marker: 'ACCRUAL' | 'POSTING';
+      readonly date: string;
+      readonly amountMinor: bigint;
+      readonly currency: CurrencyCode;
+      readonly at: string;
+    }
+  /** Sets the business date, conditional on the stored version (create-once when before is undefined). */
+  | {
+      readonly kind: 'putBusinessDate';
+      readonly before: StoredBusinessDate | undefined;
+      readonly after: StoredBusinessDate;
     }
   /** Creates a document (expectedVersion absent) or replaces the one still at expectedVersion. */
   | {

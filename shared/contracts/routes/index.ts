@@ -1,6 +1,7 @@
 import type { EndpointGroup } from '../groups';
 import type { RouteContract } from '../route';
 import { accountRoutes } from './accounts';
+import { adminRoutes } from './admin';
 import { authRoutes } from './auth';
 import { customerRoutes } from './customers';
 import { ledgerRoutes } from './ledger';
@@ -23,6 +24,7 @@ export const routeTable = {
   ...ledgerRoutes,
   ...rbacRoutes,
   ...loanRoutes,
+  ...adminRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;

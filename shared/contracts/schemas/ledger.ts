@@ -31,6 +31,7 @@ export const TransactionSchema = z
       'LOAN_DISBURSEMENT',
       'LOAN_REPAYMENT',
       'LOAN_WRITE_OFF',
+      'INTEREST_POSTING',
     ]),
     status: z.enum(['POSTED', 'REVERSED']),
     amount: MoneySchema,

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { dayCountConventions } from '../../domain/interest/day-count';
+import { RateSchema } from './products';
 import { DateSchema, TextSchema, TimestampSchema } from './common-fields';
 import { AmountSchema, CurrencySchema, refineMoney } from './money';
 
@@ -79,8 +81,19 @@ export const OpenAccountBodySchema = z
     currency: CurrencySchema,
     name: TextSchema(100).optional(),
     overdraftLimit: AmountSchema.optional(),
+    /** Annual interest rate as a decimal fraction ("0.0365"); the account then accrues daily. */
+    interestRate: RateSchema.optional(),
+    /** Day count of the interest (ACTUAL_365 by default); needs interestRate. */
+    dayCount: z.enum(dayCountConventions).optional(),
   })
   .superRefine((value, context) => {
+    if (value.dayCount !== undefined && value.interestRate === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['dayCount'],
+        message: 'dayCount needs interestRate',
+      });
+    }
     if (value.overdraftLimit !== undefined && !/^[0.]+$/.test(value.overdraftLimit)) {
       refineMoney({ amount: value.overdraftLimit, currency: value.currency }, context, {
         amount: 'overdraftLimit',

@@ -68,6 +68,8 @@ import {
   type Item,
 } from './ledger-items';
 import { transactItemOf, type TransactItem } from './ledger-writes';
+import { interestKeys } from './interest-items';
+import { BUSINESS_DATE_CHAIN } from '../../application/interest/business-date';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Observes the store's round trips and consumed write units (benchmarks, tests). */
@@ -422,7 +424,11 @@ export class DynamoDbLedgerStore implements LedgerStore {
         ? keys.customer(chainId.slice('CUSTOMER#'.length))
         : chainId.startsWith('ROLE#')
           ? identityKeys.role(chainId.slice('ROLE#'.length))
-          : undefined;
+          : chainId.startsWith('INTEREST#')
+            ? interestKeys.state(chainId.slice('INTEREST#'.length))
+            : chainId === BUSINESS_DATE_CHAIN
+              ? interestKeys.businessDate()
+              : undefined;
     if (entityKey !== undefined) {
       const item = await this.get(entityKey);
       return item === undefined

@@ -19,6 +19,7 @@ import {
   idempotencyItem,
   transactionItem,
 } from './ledger-items';
+import { businessDateItem, interestKeys, interestStateItem } from './interest-items';
 
 type TransactRequest = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -404,6 +405,48 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
         },
       };
     }
+    case 'putInterestState':
+      return {
+        Put: {
+          TableName,
+          Item: interestStateItem(op.after),
+          ...(op.before === undefined
+            ? { ConditionExpression: createOnce }
+            : {
+                ConditionExpression: 'version = :expectedVersion',
+                ExpressionAttributeValues: { ':expectedVersion': op.before.version },
+              }),
+        },
+      };
+    case 'putInterestMarker':
+      return {
+        Put: {
+          TableName,
+          Item: {
+            ...interestKeys.marker(op.accountId, op.marker, op.date),
+            type: op.marker === 'ACCRUAL' ? 'InterestAccrual' : 'InterestPosting',
+            accountId: op.accountId,
+            date: op.date,
+            amountMinor: op.amountMinor,
+            currency: op.currency,
+            at: op.at,
+          },
+          ConditionExpression: createOnce,
+        },
+      };
+    case 'putBusinessDate':
+      return {
+        Put: {
+          TableName,
+          Item: businessDateItem(op.after),
+          ...(op.before === undefined
+            ? { ConditionExpression: createOnce }
+            : {
+                ConditionExpression: 'version = :expectedVersion',
+                ExpressionAttributeValues: { ':expectedVersion': op.before.version },
+              }),
+        },
+      };
     case 'putFxRate':
       return {
         Put: {

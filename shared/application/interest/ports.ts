@@ -1,0 +1,109 @@
+import type { ChainHead } from '../../domain/ledger/account';
+import type { BusinessDate } from '../../domain/interest/business-date';
+import type { DayCountConvention } from '../../domain/interest/day-count';
+import type { PostingFrequency } from '../../domain/interest/accrual';
+import type { CurrencyCode } from '../../domain/money';
+
+/** Segments the sparse index of interest-bearing accounts is split into (EOD fan-out width). */
+export const INTEREST_SEGMENTS = 8;
+
+/**
+ * An interest-bearing account's terms and accrual state (item `ACCOUNT#<id>` / `INTEREST`,
+ * indexed sparsely on GSI3 `INTEREST#<segment>`). The totals are cumulative since the account
+ * started accruing (shared/domain/interest/accrual.ts): `exact` unrounded, `bookedMinor` what
+ * went to the GL (exact rounded once), `postedMinor` what was paid to the account.
+ * `version` guards every change; the entity carries its own audit chain (`INTEREST#<id>`).
+ */
+export interface InterestState {
+  readonly accountId: string;
+  readonly currency: CurrencyCode;
+  /** Annual rate as a decimal fraction string ("0.0365"). */
+  readonly rate: string;
+  readonly dayCount: DayCountConvention;
+  readonly postingFrequency: PostingFrequency;
+  readonly segment: number;
+  readonly exact: string;
+  readonly bookedMinor: bigint;
+  readonly postedMinor: bigint;
+  /** The last business date accrued; undefined before the first accrual. */
+  readonly accruedThrough: BusinessDate | undefined;
+  /** The last business date interest was posted for. */
+  readonly postedThrough: BusinessDate | undefined;
+  readonly version: number;
+  readonly audit: ChainHead;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The business date as stored (`SYSTEM` / `BUSINESSDATE`), with its audit chain head. */
+export interface StoredBusinessDate {
+  readonly date: BusinessDate;
+  readonly version: number;
+  readonly audit: ChainHead;
+  readonly updatedAt: string;
+}
+
+export type EodRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+export interface EodSegmentReport {
+  readonly segment: number;
+  readonly status: 'PENDING' | 'DONE' | 'FAILED';
+  readonly attempts: number;
+  readonly accounts: number;
+  readonly error?: string | undefined;
+}
+
+/**
+ * One end-of-day run for a business date (item `EODRUN#<id>` / `RUN`). Segment reports are read
+ * from the segments' checkpoint items, so parallel segment workers never write the same item.
+ */
+export interface EodRun {
+  readonly id: string;
+  readonly businessDate: BusinessDate;
+  readonly status: EodRunStatus;
+  readonly steps: readonly string[];
+  readonly segments: readonly EodSegmentReport[];
+  readonly startedAt: string;
+  readonly finishedAt: string | undefined;
+  readonly advancedTo: BusinessDate | undefined;
+  readonly error: string | undefined;
+}
+
+/**
+ * Where a segment of a run got to (item `EODRUN#<id>` / `SEGMENT#<n>`): the steps done, the step
+ * in progress and the last account id it finished, so a retry resumes after it.
+ */
+export interface EodCheckpoint {
+  readonly runId: string;
+  readonly segment: number;
+  readonly stepsDone: readonly string[];
+  readonly step: string | undefined;
+  readonly afterAccountId: string | undefined;
+  /** Accounts handled so far, over all steps. */
+  readonly accounts: number;
+  readonly status: EodSegmentReport['status'];
+  readonly attempts: number;
+  readonly error: string | undefined;
+}
+
+export interface InterestPage {
+  readonly items: readonly InterestState[];
+  readonly lastAccountId: string | undefined;
+}
+
+/** Reads of the interest module, and its operational records (runs and checkpoints). */
+export interface InterestStore {
+  getBusinessDate(): Promise<StoredBusinessDate | undefined>;
+  /** Strongly consistent read of one account's state. */
+  getInterestState(accountId: string): Promise<InterestState | undefined>;
+  /** One page of a segment of the sparse index, in account id order, after `afterAccountId`. */
+  listSegment(
+    segment: number,
+    afterAccountId: string | undefined,
+    limit: number,
+  ): Promise<InterestPage>;
+  putRun(run: EodRun): Promise<void>;
+  getRun(runId: string): Promise<EodRun | undefined>;
+  putCheckpoint(checkpoint: EodCheckpoint): Promise<void>;
+  getCheckpoint(runId: string, segment: number): Promise<EodCheckpoint | undefined>;
+}
