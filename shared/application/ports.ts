@@ -7,6 +7,7 @@ import type { PasswordHasher, PrincipalResolver, TokenService } from './identity
 import type { LockoutPolicy } from '../domain/identity/user';
 import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { LedgerStore } from './ledger/ledger-store';
+import type { DeadLetterPort, OutboxStore } from './events/ports';
 
 /** The current instant; injected so every rule can be tested at a fixed time. */
 export interface Clock {
@@ -87,4 +88,8 @@ export interface Dependencies {
   readonly lockout: LockoutPolicy;
   readonly retry: RetryPolicy;
   readonly locks: KeyedMutex;
+  /** The outbox of domain events and their publishing state (events module). */
+  readonly outbox: OutboxStore;
+  /** The publisher's dead-letter queue, when this function may look at it (its depth). */
+  readonly eventDeadLetters?: Pick<DeadLetterPort, 'depth'> | undefined;
 }

@@ -27,6 +27,7 @@ import { LocalKeyringCipher } from './crypto/local-keyring-cipher';
 import { createDocumentClient } from './dynamodb/document-client';
 import { DynamoDbLedgerStore, type StoreMetrics } from './dynamodb/dynamodb-ledger-store';
 import { DynamoDbSystemStore } from './dynamodb/dynamodb-system-store';
+import { DynamoDbOutboxStore } from './dynamodb/dynamodb-outbox-store';
 import { parseEnvironment, type Environment } from './environment';
 import { systemClock } from './system-clock';
 import { ulidGenerator } from './ulid-generator';
@@ -80,6 +81,7 @@ export function createRuntime(
       lockout: environment.lockout,
       retry: retryPolicy(environment.conflictBudgetMs),
       locks: new KeyedMutex(),
+      outbox: new DynamoDbOutboxStore(client, environment.tableName),
     },
   };
 }

@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { accountRoutes } from '../../functions/accounts/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
+import { eventRoutes } from '../../functions/events/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
 import { rbacRoutes } from '../../functions/rbac/routes';
 import { systemRoutes } from '../../functions/system/routes';
@@ -101,6 +102,7 @@ export async function createTestApi(
     }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
     rbac: httpHandler({ group: 'rbac', settings, implementations: rbacRoutes(deps) }),
+    events: httpHandler({ group: 'events', settings, implementations: eventRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {

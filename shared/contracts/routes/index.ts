@@ -3,6 +3,7 @@ import type { RouteContract } from '../route';
 import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
 import { customerRoutes } from './customers';
+import { eventRoutes } from './events';
 import { ledgerRoutes } from './ledger';
 import { rbacRoutes } from './rbac';
 import { systemRoutes } from './system';
@@ -21,6 +22,7 @@ export const routeTable = {
   ...transactionRoutes,
   ...ledgerRoutes,
   ...rbacRoutes,
+  ...eventRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;
