@@ -77,7 +77,11 @@ export class OutboxDispatcher {
       failed += 1;
       const attempts = event.publishAttempts + 1;
       if (attempts >= this.options.maxAttempts) {
-        await this.deps.outbox.markDeadLettered([event.id], now.toISOString(), error);
+        await this.deps.outbox.markDeadLettered([event.id], {
+          at: now.toISOString(),
+          error,
+          attempts,
+        });
         deadLettered += 1;
         this.deps.logger.error('event dead-lettered', { eventId: event.id, type: event.type });
         continue;

@@ -36,7 +36,11 @@ export interface OutboxStore {
   listPending(limit: number): Promise<readonly StoredOutboxEvent[]>;
   markPublished(ids: readonly string[], at: string): Promise<void>;
   recordFailure(id: string, failure: { error: string; nextAttemptAt: string }): Promise<number>;
-  markDeadLettered(ids: readonly string[], at: string, error: string): Promise<void>;
+  /** Gives up on these events after `attempts` failed attempts (they went to the DLQ). */
+  markDeadLettered(
+    ids: readonly string[],
+    failure: { at: string; error: string; attempts: number },
+  ): Promise<void>;
   /** Recent events, newest first. */
   listEvents(filter: EventFilter, page: PageRequest): Promise<Page<StoredOutboxEvent>>;
   status(): Promise<PublisherStatus>;
@@ -44,8 +48,7 @@ export interface OutboxStore {
 
 /** The outcome of one entry of a bus batch: same order as the entries sent. */
 export type EntryOutcome =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+  { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string };
 
 /** An event bus that takes batches (EventBridge in AWS). */
 export interface EventBusPort {

@@ -120,8 +120,7 @@ export async function publishOutboxEvents(
     );
     await deps.outbox.markDeadLettered(
       dead.map((d) => d.event.id),
-      now,
-      reason,
+      { at: now, error: reason, attempts: options.maxAttempts },
     );
     deps.logger.error('events dead-lettered', { count: dead.length, reason });
   }

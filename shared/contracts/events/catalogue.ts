@@ -111,8 +111,8 @@ export const eventCatalogue = {
     data: z.strictObject({ customerId: Id, beneficiaryId: Id }),
   },
   'nexum.encryption.key_rotated': {
-    aggregate: 'encryption_key',
-    description: 'A PII key rotation started: a new key version seals new data',
+    aggregate: 'encryption',
+    description: 'A PII key rotation started: a new key version seals new data (subject encryption_key/pii)',
     data: z.strictObject({ rotationId: Id, keyVersion: z.number().int().min(1) }),
   },
 } as const satisfies Record<string, EventDefinition>;

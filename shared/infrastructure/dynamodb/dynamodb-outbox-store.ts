@@ -88,8 +88,7 @@ export class DynamoDbOutboxStore implements OutboxStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.outbox(id),
-        UpdateExpression:
-          'SET lastError = :error, nextAttemptAt = :next ADD publishAttempts :one',
+        UpdateExpression: 'SET lastError = :error, nextAttemptAt = :next ADD publishAttempts :one',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(publishedAt)',
         ExpressionAttributeValues: {
           ':error': failure.error.slice(0, 1_000),
@@ -102,13 +101,22 @@ export class DynamoDbOutboxStore implements OutboxStore {
     return Number(output.Attributes?.publishAttempts ?? 0);
   }
 
-  async markDeadLettered(ids: readonly string[], at: string, error: string): Promise<void> {
+  async markDeadLettered(
+    ids: readonly string[],
+    failure: { at: string; error: string; attempts: number },
+  ): Promise<void> {
     await inParallel(ids, 16, (id) => {
       const dead = keys.outboxDead(id);
       return this.update(
         id,
-        'SET deadLetteredAt = :at, lastError = :error, gsi2pk = :pk, gsi2sk = :sk ADD publishAttempts :one',
-        { ':at': at, ':error': error.slice(0, 1_000), ':pk': dead.gsi2pk, ':sk': dead.gsi2sk, ':one': 1 },
+        'SET deadLetteredAt = :at, lastError = :error, publishAttempts = :attempts, gsi2pk = :pk, gsi2sk = :sk REMOVE nextAttemptAt',
+        {
+          ':at': failure.at,
+          ':error': failure.error.slice(0, 1_000),
+          ':attempts': failure.attempts,
+          ':pk': dead.gsi2pk,
+          ':sk': dead.gsi2sk,
+        },
       );
     });
   }
