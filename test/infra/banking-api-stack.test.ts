@@ -83,10 +83,10 @@ describe('BankingApiStack (demo tenant)', () => {
   });
 
   describe('functions', () => {
-    it('deploys one function per endpoint group, plus the seed', () => {
+    it('deploys one function per endpoint group, plus the seed and the outbox publisher', () => {
       expect([...tenant.api.functions.keys()]).toEqual([...endpointGroups]);
-      // The provider framework of the seed is the third function.
-      tenant.apiTemplate.resourceCountIs('AWS::Lambda::Function', endpointGroups.length + 2);
+      // The provider framework of the seed is one more; no Kafka settings, so no bridge.
+      tenant.apiTemplate.resourceCountIs('AWS::Lambda::Function', endpointGroups.length + 3);
     });
 
     const functionNames: ReadonlyArray<EndpointGroup | 'seed'> = [...endpointGroups, 'seed'];
