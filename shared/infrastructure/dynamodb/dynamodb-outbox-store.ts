@@ -1,4 +1,5 @@
 import {
+  NumberValue,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -27,13 +28,28 @@ export function outboxEventOf(item: Item): StoredOutboxEvent {
     aggregateId: String(item.aggregateId),
     sequence: Number(item.sequence),
     occurredAt: String(item.occurredAt),
-    data: (item.data ?? {}) as Record<string, unknown>,
+    data: plainNumbers(item.data ?? {}) as Record<string, unknown>,
     publishAttempts: Number(item.publishAttempts ?? 0),
     publishedAt: optional('publishedAt'),
     lastError: optional('lastError'),
     nextAttemptAt: optional('nextAttemptAt'),
     deadLetteredAt: optional('deadLetteredAt'),
   };
+}
+
+/**
+ * Event data as written: the document client wraps numbers (`wrapNumbers`, for exact amounts),
+ * while event data holds only small numbers (tiers, versions) and amounts as strings.
+ */
+function plainNumbers(value: unknown): unknown {
+  if (value instanceof NumberValue) return Number(value.toString());
+  if (Array.isArray(value)) return value.map(plainNumbers);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [key, plainNumbers(inner)]),
+    );
+  }
+  return value;
 }
 
 const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);

@@ -40,9 +40,16 @@ describe('the events API on DynamoDB Local', () => {
     await api.call('PUT', `/customers/${customerId}/kyc`, {
       body: { status: 'VERIFIED', tier: 3 },
     });
-    await api.call('PUT', `/customers/${customerId}`, {
-      body: { email: 'grace@example.org' },
+    const replaced = await api.call('PUT', `/customers/${customerId}`, {
+      body: {
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        email: 'grace@example.org',
+        phone: '+15551234567',
+        nationalId: 'NAT-998877',
+      },
     });
+    expect(replaced.status).toBe(200);
     const opened = await api.call('POST', '/accounts', {
       body: { customerId, productType: 'SAVINGS', currency: 'USD', name: 'Savings' },
     });
