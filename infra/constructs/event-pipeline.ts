@@ -98,6 +98,30 @@ export class EventPipeline extends Construct {
       ],
     });
     this.streamFailures.grantSendMessages(this.publisher);
+    for (const deadLetterQueue of [this.deadLetters, this.streamFailures]) {
+      NagSuppressions.addResourceSuppressions(deadLetterQueue, [
+        {
+          id: 'AwsSolutions-SQS3',
+          reason:
+            'This queue is a dead-letter destination itself: of the publisher (entries EventBridge ' +
+            'kept refusing) or of the stream mapping (on-failure records); nothing consumes it.',
+        },
+      ]);
+    }
+    NagSuppressions.addResourceSuppressions(
+      this.publisher.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "The table's stream ARN ends in its creation label, and stream reads (ListStreams, " +
+            'DescribeStream, GetRecords, GetShardIterator) are scoped to <table ARN>/stream/*: the ' +
+            'streams of this one table.',
+          appliesTo: [{ regex: '/^Resource::.*MainTable.*/stream/\\*$/g' }],
+        },
+      ],
+      true,
+    );
 
     if (props.kafka !== undefined) {
       const kafka = props.kafka;

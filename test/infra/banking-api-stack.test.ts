@@ -397,11 +397,12 @@ describe('BankingApiStack (demo tenant)', () => {
       );
 
       expect(watched.filter((metric) => metric === 'AWS/ApiGateway:5XXError')).toHaveLength(1);
+      // Every group, the seed and the outbox publisher.
       expect(watched.filter((metric) => metric === 'AWS/Lambda:Errors')).toHaveLength(
-        endpointGroups.length + 1,
+        endpointGroups.length + 2,
       );
       expect(watched.filter((metric) => metric === 'AWS/Lambda:Throttles')).toHaveLength(
-        endpointGroups.length + 1,
+        endpointGroups.length + 2,
       );
       for (const alarm of alarms) {
         expect(alarm.Properties?.AlarmActions).toEqual([

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { DataKeys } from '../../infra/constructs/data-keys';
 import { DomainEventBus } from '../../infra/constructs/domain-event-bus';
 import { EventPipeline, type KafkaConnection } from '../../infra/constructs/event-pipeline';
@@ -18,7 +19,11 @@ const kafka: KafkaConnection = {
 };
 
 /** The pipeline in a stack of its own, beside the data constructs it reads. */
-function synthesize(withKafka: boolean): { template: Template; pipeline: EventPipeline } {
+function synthesize(withKafka: boolean): {
+  template: Template;
+  pipeline: EventPipeline;
+  stack: Stack;
+} {
   const stack = new Stack(new App(), 'Events', {
     env: { account: '123456789012', region: 'eu-west-1' },
   });
@@ -44,12 +49,13 @@ function synthesize(withKafka: boolean): { template: Template; pipeline: EventPi
     bus,
     kafka: withKafka ? kafka : undefined,
   });
-  return { template: Template.fromStack(stack), pipeline };
+  Aspects.of(stack).add(new AwsSolutionsChecks());
+  return { template: Template.fromStack(stack), pipeline, stack };
 }
 
 describe('the event pipeline (CDK)', () => {
-  let plain: { template: Template; pipeline: EventPipeline };
-  let bridged: { template: Template; pipeline: EventPipeline };
+  let plain: ReturnType<typeof synthesize>;
+  let bridged: ReturnType<typeof synthesize>;
   beforeAll(() => {
     plain = synthesize(false);
     bridged = synthesize(true);
@@ -111,6 +117,16 @@ describe('the event pipeline (CDK)', () => {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
     });
+  });
+
+  it('passes cdk-nag AwsSolutions with and without the bridge', () => {
+    for (const { stack } of [plain, bridged]) {
+      const findings = [
+        ...Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+        ...Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ].filter((finding) => finding.id.includes('/Pipeline/'));
+      expect(findings.map((f) => `${f.id}: ${JSON.stringify(f.entry.data)}`)).toEqual([]);
+    }
   });
 
   it('has no Kafka bridge without MSK settings', () => {
