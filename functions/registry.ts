@@ -16,4 +16,5 @@ export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandle
   rbac: async () => (await import('./rbac/handler')).handler,
   loans: async () => (await import('./loans/handler')).handler,
   admin: async () => (await import('./admin/handler')).handler,
+  events: async () => (await import('./events/handler')).handler,
 };

@@ -63,6 +63,10 @@ const KafkaSettingsSchema = z.strictObject({
   subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/)).min(1),
   securityGroupId: z.string().regex(/^sg-[0-9a-f]+$/),
   topicPrefix: z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/),
+  /** The cluster's SASL/IAM bootstrap string (`b-1.<cluster>…:9098,b-2…:9098`). */
+  bootstrapBrokers: z
+    .string()
+    .regex(/^[a-zA-Z0-9.-]+:\d{2,5}(,[a-zA-Z0-9.-]+:\d{2,5})*$/, 'host:port[,host:port…]'),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -30,6 +31,13 @@ export interface BankingFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Shell commands run after esbuild, e.g. to copy static files beside the bundle. */
   readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
+  /** Runs the function in these subnets with this security group (e.g. to reach MSK). */
+  readonly network?: {
+    readonly vpc: ec2.IVpc;
+    readonly subnets: readonly ec2.ISubnet[];
+    readonly securityGroup: ec2.ISecurityGroup;
+  };
+  readonly timeout?: Duration;
 }
 
 /**
@@ -71,7 +79,14 @@ export class BankingFunction extends Construct implements iam.IGrantable {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.network === undefined
+        ? {}
+        : {
+            vpc: props.network.vpc,
+            vpcSubnets: { subnets: [...props.network.subnets] },
+            securityGroups: [props.network.securityGroup],
+          }),
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

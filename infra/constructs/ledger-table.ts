@@ -153,6 +153,36 @@ export class LedgerTable extends Construct {
     });
   }
 
+  /**
+   * The outbox publisher: reads the change stream and records publishing state on outbox items
+   * only (`OUTBOX#…` partitions, UpdateItem).
+   */
+  grantOutboxPublishing(grantee: iam.IGrantable): void {
+    this.grantKeyUse(grantee, [
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+    ]);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['OUTBOX#*'] } },
+    });
+    // The stream, named rather than `*` (grantStreamRead would add ListStreams on `*`).
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+      ],
+      resourceArns: [`${this.table.tableArn}/stream/*`],
+    });
+  }
+
   private get indexArns(): string[] {
     return this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`);
   }

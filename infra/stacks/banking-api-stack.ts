@@ -8,6 +8,7 @@ import { endpointGroups, type EndpointGroup } from '../../shared/contracts/group
 import { routeList } from '../../shared/contracts/routes/index';
 import { BankingApi } from '../constructs/banking-api';
 import { BankingFunction, type FunctionSettings } from '../constructs/banking-function';
+import { EventPipeline } from '../constructs/event-pipeline';
 import { problemJson, rateLimitedByFirewall } from '../constructs/gateway-problems';
 import { retentionOf } from '../constructs/log-retention';
 import type { DataKeys } from '../constructs/data-keys';
@@ -45,6 +46,7 @@ export class BankingApiStack extends Stack {
   readonly seedFunction: BankingFunction;
   readonly adminSecret: secretsmanager.Secret;
   readonly api: BankingApi;
+  readonly events: EventPipeline;
 
   constructor(scope: Construct, id: string, props: BankingApiStackProps) {
     super(scope, id, props);
@@ -73,6 +75,22 @@ export class BankingApiStack extends Stack {
       wiring.grant(fn, props);
       this.functions.set(group, fn);
     }
+
+    this.events = new EventPipeline(this, 'Events', {
+      tenant: settings.name,
+      settings: functionSettings,
+      code: props.code,
+      ledger: props.ledger,
+      bus: props.events,
+      kafka: settings.kafka,
+    });
+    // GET /events/status reports the publisher's dead-letter queue depth.
+    const eventsFunction = this.functionOf('events');
+    eventsFunction.function.addEnvironment(
+      'NEXUM_EVENTS_DLQ_URL',
+      this.events.deadLetters.queueUrl,
+    );
+    this.events.deadLetters.grant(eventsFunction, 'sqs:GetQueueAttributes');
 
     this.seedFunction = new BankingFunction(this, 'SeedFunction', {
       entry: props.code.handlerEntry('seed'),
@@ -136,6 +154,8 @@ export class BankingApiStack extends Stack {
       [...this.functions].map(([group, fn]) => [group, fn.function]),
     );
     watched.set('seed', this.seedFunction.function);
+    watched.set('event-publisher', this.events.publisher.function);
+    if (this.events.bridge !== undefined) watched.set('kafka-bridge', this.events.bridge.function);
     new OperationalAlarms(this, 'Alarms', {
       tenant: settings.name,
       alarmEmail: settings.alarmEmail,

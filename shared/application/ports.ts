@@ -8,6 +8,7 @@ import type { LockoutPolicy } from '../domain/identity/user';
 import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { LedgerStore } from './ledger/ledger-store';
 import type { InterestStore } from './interest/ports';
+import type { DeadLetterPort, OutboxStore } from './events/ports';
 
 /** The current instant; injected so every rule can be tested at a fixed time. */
 export interface Clock {
@@ -90,4 +91,8 @@ export interface Dependencies {
   readonly locks: KeyedMutex;
   /** Business date, interest accrual state and end-of-day runs. */
   readonly interest: InterestStore;
+  /** The outbox of domain events and their publishing state (events module). */
+  readonly outbox: OutboxStore;
+  /** The publisher's dead-letter queue, when this function may look at it (its depth). */
+  readonly eventDeadLetters?: Pick<DeadLetterPort, 'depth'> | undefined;
 }

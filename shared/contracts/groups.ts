@@ -13,6 +13,7 @@ export const endpointGroups = [
   'rbac',
   'loans',
   'admin',
+  'events',
 ] as const;
 
 export type EndpointGroup = (typeof endpointGroups)[number];

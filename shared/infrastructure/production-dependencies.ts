@@ -28,6 +28,7 @@ import { createDocumentClient } from './dynamodb/document-client';
 import { DynamoDbLedgerStore, type StoreMetrics } from './dynamodb/dynamodb-ledger-store';
 import { DynamoDbSystemStore } from './dynamodb/dynamodb-system-store';
 import { DynamoDbInterestStore } from './dynamodb/dynamodb-interest-store';
+import { DynamoDbOutboxStore } from './dynamodb/dynamodb-outbox-store';
 import { parseEnvironment, type Environment } from './environment';
 import { systemClock } from './system-clock';
 import { ulidGenerator } from './ulid-generator';
@@ -82,6 +83,7 @@ export function createRuntime(
       retry: retryPolicy(environment.conflictBudgetMs),
       locks: new KeyedMutex(),
       interest: new DynamoDbInterestStore(client, environment.tableName, options.metrics),
+      outbox: new DynamoDbOutboxStore(client, environment.tableName),
     },
   };
 }

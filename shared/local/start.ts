@@ -15,6 +15,7 @@ import { parseEnvironment } from '../infrastructure/environment';
 import { createRuntime } from '../infrastructure/production-dependencies';
 import { killGroup, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { SlidingWindowRateLimiter } from './rate-limiter';
+import { startLocalEvents } from './events';
 import { createLocalServer } from './server';
 
 const LocalSettingsSchema = z.object({
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
   const local = parsed.data;
   const dataDir = resolve(local.NEXUM_DATA_DIR);
   let dynamo: DynamoDbLocal | undefined;
+  let events: ReturnType<typeof startLocalEvents> | undefined;
   const stopAll = async (): Promise<void> => {
+    await events?.stop();
     await dynamo?.stop();
   };
   // Whatever ends this process, the JVM must not outlive it.
@@ -74,6 +77,8 @@ async function main(): Promise<void> {
   const { dependencies } = createRuntime(environment);
   const seeded = await seedSystem(dependencies);
   const admin = await ensureAdministrator(dependencies, process.env.NEXUM_ADMIN_PASSWORD);
+  // The outbox → in-process bus dispatcher (EventBridge's stand-in), and Kafka if configured.
+  events = startLocalEvents(dependencies);
 
   const server = createLocalServer({
     handlers: groupHandlers,
@@ -101,6 +106,7 @@ async function main(): Promise<void> {
       `  Health    ${url}/health`,
       `  Limit     ${local.NEXUM_RATE_LIMIT_PER_MINUTE === 0 ? 'no rate limit' : `${local.NEXUM_RATE_LIMIT_PER_MINUTE} requests/minute per client (NEXUM_RATE_LIMIT_PER_MINUTE)`}`,
       `  Data      ${local.NEXUM_DYNAMODB_ENDPOINT === undefined ? dataDir : '(external DynamoDB)'} (${dataState}; table ${tableName} ${table})`,
+      `  Events    outbox dispatcher every 500 ms → in-process bus${events.kafka === undefined ? '' : ` + Kafka ${events.kafka}`} (GET ${url}/events)`,
       `  DynamoDB  ${endpoint}${dynamo === undefined ? '' : ` (DynamoDB Local, pid ${dynamo.pid})`}`,
       `  Log in    POST ${url}/auth/login {"username":"admin","password":…} (${adminNote(admin)})`,
       '            then send "Authorization: Bearer <accessToken>"',

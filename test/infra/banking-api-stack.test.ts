@@ -83,10 +83,10 @@ describe('BankingApiStack (demo tenant)', () => {
   });
 
   describe('functions', () => {
-    it('deploys one function per endpoint group, plus the seed', () => {
+    it('deploys one function per endpoint group, plus the seed and the outbox publisher', () => {
       expect([...tenant.api.functions.keys()]).toEqual([...endpointGroups]);
-      // The provider framework of the seed is the third function.
-      tenant.apiTemplate.resourceCountIs('AWS::Lambda::Function', endpointGroups.length + 2);
+      // The provider framework of the seed is one more; no Kafka settings, so no bridge.
+      tenant.apiTemplate.resourceCountIs('AWS::Lambda::Function', endpointGroups.length + 3);
     });
 
     const functionNames: ReadonlyArray<EndpointGroup | 'seed'> = [...endpointGroups, 'seed'];
@@ -397,11 +397,12 @@ describe('BankingApiStack (demo tenant)', () => {
       );
 
       expect(watched.filter((metric) => metric === 'AWS/ApiGateway:5XXError')).toHaveLength(1);
+      // Every group, the seed and the outbox publisher.
       expect(watched.filter((metric) => metric === 'AWS/Lambda:Errors')).toHaveLength(
-        endpointGroups.length + 1,
+        endpointGroups.length + 2,
       );
       expect(watched.filter((metric) => metric === 'AWS/Lambda:Throttles')).toHaveLength(
-        endpointGroups.length + 1,
+        endpointGroups.length + 2,
       );
       for (const alarm of alarms) {
         expect(alarm.Properties?.AlarmActions).toEqual([

@@ -192,6 +192,7 @@ describe('tenant settings', () => {
       subnetIds: ['subnet-0abc', 'subnet-0def'],
       securityGroupId: 'sg-0abc',
       topicPrefix: 'nexum.test-bank',
+      bootstrapBrokers: 'b-1.ledger.abc.kafka.eu-west-1.amazonaws.com:9098',
     };
 
     expect(parseTenantSettings(validSettings({ kafka })).kafka).toEqual(kafka);

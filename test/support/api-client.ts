@@ -3,6 +3,7 @@ import { accountRoutes } from '../../functions/accounts/routes';
 import { adminRoutes } from '../../functions/admin/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
+import { eventRoutes } from '../../functions/events/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
 import { loanRoutes } from '../../functions/loans/routes';
 import { rbacRoutes } from '../../functions/rbac/routes';
@@ -112,6 +113,7 @@ export async function createTestApi(
       implementations: loanRoutes(deps, options.loanToday),
     }),
     admin: httpHandler({ group: 'admin', settings, implementations: adminRoutes(deps) }),
+    events: httpHandler({ group: 'events', settings, implementations: eventRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {

@@ -4,6 +4,7 @@ import { accountRoutes } from './accounts';
 import { adminRoutes } from './admin';
 import { authRoutes } from './auth';
 import { customerRoutes } from './customers';
+import { eventRoutes } from './events';
 import { ledgerRoutes } from './ledger';
 import { loanRoutes } from './loans';
 import { rbacRoutes } from './rbac';
@@ -25,6 +26,7 @@ export const routeTable = {
   ...rbacRoutes,
   ...loanRoutes,
   ...adminRoutes,
+  ...eventRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;

@@ -39,6 +39,16 @@ export const keys = {
     sk: chainId,
   }),
   outbox: (eventId: string) => ({ pk: `OUTBOX#${eventId}`, sk: 'EVENT' }),
+  /** GSI2 of an outbox event until it is published (sparse: removed on publish). */
+  outboxPending: (eventId: string) => ({
+    gsi2pk: `OUTBOXPENDING#${shardOf(eventId, OUTBOX_SHARDS)}`,
+    gsi2sk: eventId,
+  }),
+  /** GSI2 of an outbox event the publisher gave up on (dead-lettered). */
+  outboxDead: (eventId: string) => ({
+    gsi2pk: `OUTBOXDEAD#${shardOf(eventId, OUTBOX_SHARDS)}`,
+    gsi2sk: eventId,
+  }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   document: (collection: string, id: string) => ({ pk: `DOC#${collection}#${id}`, sk: 'DOC' }),
   fxRate: (base: string, quote: string) => ({ pk: 'FXRATES', sk: `${base}#${quote}` }),

@@ -364,6 +364,9 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
             eventType,
             gsi3pk: `OUTBOX#${shardOf(op.event.id, OUTBOX_SHARDS)}`,
             gsi3sk: op.event.id,
+            // Sparse index of unpublished events: the publisher removes it (events module).
+            ...keys.outboxPending(op.event.id),
+            publishAttempts: 0,
             expiresAt: now + OUTBOX_TTL_SECONDS,
           },
           ConditionExpression: createOnce,
