@@ -5,6 +5,7 @@ import type { CustomerStore } from './customer-store';
 import type { BackgroundJobs, BlindIndex, FieldCipher, PiiVault } from './field-cipher';
 import type { PasswordHasher, PrincipalResolver, TokenService } from './identity/ports';
 import type { LockoutPolicy } from '../domain/identity/user';
+import type { FraudScorer } from './fraud/fraud-scoring';
 import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { LedgerStore } from './ledger/ledger-store';
 
@@ -87,4 +88,6 @@ export interface Dependencies {
   readonly lockout: LockoutPolicy;
   readonly retry: RetryPolicy;
   readonly locks: KeyedMutex;
+  /** Bastion fraud scoring of money movements (always answers: fallback when down). */
+  readonly fraud: FraudScorer;
 }

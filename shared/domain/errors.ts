@@ -42,6 +42,7 @@ export type DomainError =
       readonly quote: CurrencyCode;
     }
   | { readonly code: 'SAME_CURRENCY_FX'; readonly currency: CurrencyCode }
+  | { readonly code: 'FRAUD_BLOCKED'; readonly reasons: readonly string[] }
   | { readonly code: 'IDEMPOTENCY_KEY_REUSED'; readonly key: string }
   | { readonly code: 'INVALID_CREDENTIALS' }
   | { readonly code: 'INVALID_REFRESH_TOKEN' }
@@ -125,6 +126,11 @@ export function describeDomainError(error: DomainError): string {
       return `No FX rate from ${error.base} to ${error.quote}`;
     case 'SAME_CURRENCY_FX':
       return `Both sides are in ${error.currency}; use a transfer`;
+    case 'FRAUD_BLOCKED':
+      // The reasons are Bastion's rule names, never customer data.
+      return error.reasons.length === 0
+        ? 'Refused by fraud screening'
+        : `Refused by fraud screening: ${error.reasons.join(', ')}`;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 'This Idempotency-Key was used with a different request';
     case 'INVALID_CREDENTIALS':

@@ -29,6 +29,8 @@ import { DynamoDbLedgerStore, type StoreMetrics } from './dynamodb/dynamodb-ledg
 import { DynamoDbSystemStore } from './dynamodb/dynamodb-system-store';
 import { parseEnvironment, type Environment } from './environment';
 import { systemClock } from './system-clock';
+import { disabledFraudScorer, type FraudScorer } from '../application/fraud/fraud-scoring';
+import { BastionFraudScorer } from './fraud/bastion-client';
 import { ulidGenerator } from './ulid-generator';
 
 /** The dependencies of a function, plus the settings its HTTP edge needs. */
@@ -80,8 +82,17 @@ export function createRuntime(
       lockout: environment.lockout,
       retry: retryPolicy(environment.conflictBudgetMs),
       locks: new KeyedMutex(),
+      fraud: fraudScorer(environment, logger),
     },
   };
+}
+
+/** Bastion when a URL is configured; otherwise scoring is off and every movement approved. */
+export function fraudScorer(environment: Environment, logger: Logger): FraudScorer {
+  const { url, ...settings } = environment.bastion;
+  return url === undefined
+    ? disabledFraudScorer
+    : new BastionFraudScorer({ url, ...settings }, logger);
 }
 
 /**

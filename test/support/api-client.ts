@@ -62,6 +62,8 @@ export async function createTestApi(
     logger?: Logger;
     /** Tests that change users or roles and look at the next request set 0 (no cache). */
     principalCacheTtlSeconds?: number;
+    /** Adapters to use instead of the environment's (e.g. a scorer aimed at a local Bastion). */
+    overrides?: Partial<Dependencies>;
   } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
@@ -82,7 +84,7 @@ export async function createTestApi(
           ? (line) => process.stderr.write(`${line}\n`)
           : () => undefined,
     });
-  const deps: Dependencies = { ...runtime.dependencies, logger };
+  const deps: Dependencies = { ...runtime.dependencies, logger, ...options.overrides };
   await seedSystem(deps);
   await ensureAdministrator(deps, TEST_ADMIN_PASSWORD);
   const adminLogin = await login(deps, { username: 'admin', password: TEST_ADMIN_PASSWORD });

@@ -19,10 +19,11 @@ import { expireHolds } from './accounts';
 import { buildPosting, type PostingRequest } from './build-posting';
 import type { CommitFailure, StoredCustomer, TransactionRecord, WriteOp } from './records';
 import { runCommand, type CommandOutcome } from './run-command';
+import { screenMovement, fraudOps, recordBlocked, type Screened } from '../fraud/screen-movement';
 
 type Deps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud'
 >;
 type Outcome = Promise<Result<CommandOutcome<TransactionRecord>, DomainError>>;
 
@@ -227,7 +228,9 @@ async function postAgainst(
   decide: Decide,
 ): Outcome {
   let last: Loaded | undefined;
-  return runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
+  // Scored once per command, after validation and before posting; retries reuse the decision.
+  let screened: Screened | undefined;
+  const outcome = await runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
     const loaded = (last =
       refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
@@ -235,9 +238,20 @@ async function postAgainst(
     if (!decided.ok) return decided;
     const limits = await kycLimitOps(deps, decided.value, loaded.customers);
     if (!limits.ok) return limits;
-    const posting = buildPosting(deps, decided.value);
-    return ok({ ops: [...posting.ops, ...limits.value], value: posting.transaction });
+    screened ??= await screenMovement(deps, decided.value);
+    if (screened.decision.action === 'BLOCK') {
+      return err({ code: 'FRAUD_BLOCKED', reasons: screened.decision.reasons });
+    }
+    const posting = buildPosting(deps, { ...decided.value, ...screened.posting });
+    return ok({
+      ops: [...posting.ops, ...limits.value, ...fraudOps(deps, screened)],
+      value: posting.transaction,
+    });
   });
+  if (!outcome.ok && outcome.error.code === 'FRAUD_BLOCKED' && screened !== undefined) {
+    await recordBlocked(deps, screened);
+  }
+  return outcome;
 }
 
 type Loaded = Awaited<ReturnType<Deps['ledger']['loadAccounts']>>;
