@@ -14,4 +14,5 @@ export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandle
   transactions: async () => (await import('./transactions/handler')).handler,
   ledger: async () => (await import('./ledger/handler')).handler,
   rbac: async () => (await import('./rbac/handler')).handler,
+  notifications: async () => (await import('./notifications/handler')).handler,
 };

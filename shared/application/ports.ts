@@ -6,6 +6,7 @@ import type { BackgroundJobs, BlindIndex, FieldCipher, PiiVault } from './field-
 import type { PasswordHasher, PrincipalResolver, TokenService } from './identity/ports';
 import type { LockoutPolicy } from '../domain/identity/user';
 import type { FraudScorer } from './fraud/fraud-scoring';
+import type { NotificationServices } from './notifications/ports';
 import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { LedgerStore } from './ledger/ledger-store';
 
@@ -90,4 +91,6 @@ export interface Dependencies {
   readonly locks: KeyedMutex;
   /** Bastion fraud scoring of money movements (always answers: fallback when down). */
   readonly fraud: FraudScorer;
+  /** Notification state, message channels and webhook transport. */
+  readonly notifications: NotificationServices;
 }

@@ -11,6 +11,7 @@ export const endpointGroups = [
   'transactions',
   'ledger',
   'rbac',
+  'notifications',
 ] as const;
 
 export type EndpointGroup = (typeof endpointGroups)[number];

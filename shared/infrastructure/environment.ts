@@ -52,6 +52,8 @@ const EnvironmentSchema = z.object({
   NEXUM_NOTIFICATION_SINK_PATH: z.string().min(1).optional(),
   /** The SES sender identity for email notifications (AWS). */
   NEXUM_NOTIFICATION_EMAIL_FROM: z.string().min(3).optional(),
+  /** The SNS topic push notifications are published to (AWS; the app backend fans out). */
+  NEXUM_NOTIFICATION_PUSH_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   /** Lets webhooks target http://localhost (local runtime and tests only). */
   NEXUM_WEBHOOK_ALLOW_LOCALHOST: booleanFlag.default(false),
 });
@@ -94,6 +96,7 @@ export interface Environment {
     /** Local file sink for email, SMS and push; undefined in AWS (SES and SNS). */
     readonly sinkPath: string | undefined;
     readonly emailFrom: string | undefined;
+    readonly pushTopicArn: string | undefined;
     readonly allowLocalhostWebhooks: boolean;
   };
 }
@@ -152,6 +155,7 @@ export function parseEnvironment(
     notifications: {
       sinkPath: env.NEXUM_NOTIFICATION_SINK_PATH,
       emailFrom: env.NEXUM_NOTIFICATION_EMAIL_FROM,
+      pushTopicArn: env.NEXUM_NOTIFICATION_PUSH_TOPIC_ARN,
       allowLocalhostWebhooks: env.NEXUM_WEBHOOK_ALLOW_LOCALHOST,
     },
   };

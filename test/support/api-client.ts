@@ -3,6 +3,7 @@ import { accountRoutes } from '../../functions/accounts/routes';
 import { authRoutes } from '../../functions/auth/routes';
 import { customerRoutes } from '../../functions/customers/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
+import { notificationRoutes } from '../../functions/notifications/routes';
 import { rbacRoutes } from '../../functions/rbac/routes';
 import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
@@ -103,6 +104,11 @@ export async function createTestApi(
     }),
     ledger: httpHandler({ group: 'ledger', settings, implementations: ledgerRoutes(deps) }),
     rbac: httpHandler({ group: 'rbac', settings, implementations: rbacRoutes(deps) }),
+    notifications: httpHandler({
+      group: 'notifications',
+      settings,
+      implementations: notificationRoutes(deps),
+    }),
   };
   const match = createRouteMatcher(routeList());
   return {

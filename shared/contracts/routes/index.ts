@@ -4,6 +4,7 @@ import { accountRoutes } from './accounts';
 import { authRoutes } from './auth';
 import { customerRoutes } from './customers';
 import { ledgerRoutes } from './ledger';
+import { notificationRoutes } from './notifications';
 import { rbacRoutes } from './rbac';
 import { systemRoutes } from './system';
 import { transactionRoutes } from './transactions';
@@ -21,6 +22,7 @@ export const routeTable = {
   ...transactionRoutes,
   ...ledgerRoutes,
   ...rbacRoutes,
+  ...notificationRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;
