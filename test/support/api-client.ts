@@ -64,7 +64,7 @@ export async function createTestApi(
     /** Tests that change users or roles and look at the next request set 0 (no cache). */
     principalCacheTtlSeconds?: number;
     /** Adapters to use instead of the environment's (e.g. a scorer aimed at a local Bastion). */
-    overrides?: Partial<Dependencies>;
+    overrides?: Partial<Dependencies> | ((base: Dependencies) => Partial<Dependencies>);
   } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
@@ -85,7 +85,10 @@ export async function createTestApi(
           ? (line) => process.stderr.write(`${line}\n`)
           : () => undefined,
     });
-  const deps: Dependencies = { ...runtime.dependencies, logger, ...options.overrides };
+  const base: Dependencies = { ...runtime.dependencies, logger };
+  const overrides =
+    typeof options.overrides === 'function' ? options.overrides(base) : options.overrides;
+  const deps: Dependencies = { ...base, ...overrides };
   await seedSystem(deps);
   await ensureAdministrator(deps, TEST_ADMIN_PASSWORD);
   const adminLogin = await login(deps, { username: 'admin', password: TEST_ADMIN_PASSWORD });

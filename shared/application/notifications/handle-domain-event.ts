@@ -13,6 +13,16 @@ export const triggeredTypes = {
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
 
+/** An integer field as text: a JSON number, a numeric string, or a DynamoDB-wrapped number. */
+const intText = (value: unknown): string => {
+  const raw =
+    value !== null && typeof value === 'object' && 'value' in value
+      ? (value as { value: unknown }).value
+      : value;
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw : '';
+  return /^\d{1,9}$/.test(text) ? text : '';
+};
+
 /**
  * The notification engine's consumer of domain events (wired to the event dispatcher): sends the
  * event to subscribed webhooks and turns the events above into customer notifications. Safe to
@@ -77,7 +87,7 @@ async function notifyFor(deps: NotifyDeps, event: CloudEvent): Promise<void> {
         eventId: event.id,
         data: {
           kycStatus: str(data.kycStatus) ?? '',
-          kycTier: typeof data.kycTier === 'number' ? String(data.kycTier) : '',
+          kycTier: intText(data.kycTier),
         },
       });
       return;
@@ -98,8 +108,7 @@ async function notifyFor(deps: NotifyDeps, event: CloudEvent): Promise<void> {
           currency,
           dueDate: str(data.dueDate) ?? '',
           loanId: str(data.loanId) ?? '',
-          installmentNumber:
-            typeof data.installmentNumber === 'number' ? String(data.installmentNumber) : '',
+          installmentNumber: intText(data.installmentNumber),
         },
       });
       return;
