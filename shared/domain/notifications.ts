@@ -67,26 +67,23 @@ const minutesOf = (hhmm: string): number => {
 };
 
 /**
- * When a notification may go out: `now` outside the quiet window (or for CRITICAL), otherwise the
- * window's end. Deferred, never dropped.
+ * How long a notification waits: 0 outside the quiet window (or for CRITICAL), otherwise the
+ * milliseconds until the window ends. Deferred, never dropped. `nowIso` is an ISO instant in UTC.
  */
-export function deliverableAt(
+export function quietDelayMs(
   nowIso: string,
   quietHours: NotificationPreferences['quietHours'],
   priority: NotificationPriority,
-): string {
-  if (quietHours === undefined || priority === 'CRITICAL') return nowIso;
-  const now = new Date(nowIso);
-  const minute = now.getUTCHours() * 60 + now.getUTCMinutes();
+): number {
+  if (quietHours === undefined || priority === 'CRITICAL') return 0;
+  const minute = minutesOf(nowIso.slice(11, 16));
   const start = minutesOf(quietHours.start);
   const end = minutesOf(quietHours.end);
-  if (start === end) return nowIso;
+  if (start === end) return 0;
   const inside = start < end ? minute >= start && minute < end : minute >= start || minute < end;
-  if (!inside) return nowIso;
-  const endsAt = new Date(now);
-  endsAt.setUTCHours(Math.floor(end / 60), end % 60, 0, 0);
-  if (endsAt.getTime() <= now.getTime()) endsAt.setUTCDate(endsAt.getUTCDate() + 1);
-  return endsAt.toISOString();
+  if (!inside) return 0;
+  const intoMinuteMs = Number(nowIso.slice(17, 19)) * 1000 + Number(nowIso.slice(20, 23) || '0');
+  return ((end - minute + 1440) % 1440) * 60_000 - intoMinuteMs;
 }
 
 /** Tries before DEAD_LETTER, and the exponential backoff between them (30 s, 1 min, 2 min…). */

@@ -15,10 +15,7 @@ const str = (value: unknown): string | undefined =>
 
 /** An integer field as text: a JSON number, a numeric string, or a DynamoDB-wrapped number. */
 const intText = (value: unknown): string => {
-  const raw =
-    value !== null && typeof value === 'object' && 'value' in value
-      ? (value as { value: unknown }).value
-      : value;
+  const raw = value !== null && typeof value === 'object' && 'value' in value ? value.value : value;
   const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw : '';
   return /^\d{1,9}$/.test(text) ? text : '';
 };

@@ -2,7 +2,7 @@ import type { DomainError } from '../../domain/errors';
 import {
   backoffMs,
   channelsFor,
-  deliverableAt,
+  quietDelayMs,
   MAX_DELIVERY_ATTEMPTS,
   renderTemplate,
   type NotificationChannel,
@@ -61,7 +61,8 @@ export async function sendNotification(
   for (const channel of channels) {
     const language = command.language ?? preferences?.language ?? 'en';
     const rendered = await render(deps, command.type, channel, language, command.data);
-    const notBefore = deliverableAt(now, preferences?.quietHours, priority);
+    const delayMs = quietDelayMs(now, preferences?.quietHours, priority);
+    const notBefore = new Date(Date.parse(now) + delayMs).toISOString();
     const record: NotificationRecord = {
       id:
         command.eventId === undefined

@@ -300,7 +300,7 @@ export class DynamoDbNotificationStore implements NotificationStore {
     const output = await this.client.send(
       new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
     );
-    const doc = output.Item?.doc;
+    const doc: unknown = output.Item?.doc;
     return typeof doc === 'string' ? (JSON.parse(doc) as T) : undefined;
   }
 

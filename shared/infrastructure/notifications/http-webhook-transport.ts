@@ -98,7 +98,9 @@ export class HttpWebhookTransport implements WebhookTransport {
       await response.arrayBuffer().catch(() => undefined); // Drain; the body is not kept.
       return { status: response.status, error: undefined, latencyMs: Date.now() - startedAt };
     } catch (error) {
-      const name = error instanceof Error ? error.name : 'Error';
+      // Duck-typed: the abort reason is a DOMException, not always an Error of this realm.
+      const name =
+        error !== null && typeof error === 'object' && 'name' in error ? String(error.name) : '';
       return {
         status: undefined,
         error: name === 'TimeoutError' ? 'timeout' : 'connection failed',
