@@ -158,7 +158,7 @@ describe('Bastion fraud scoring in the posting path', () => {
   });
 
   it.each([
-    ['a timeout', { kind: 'slow', delayMs: 1_000 } as const],
+    ['a timeout', { kind: 'slow', delayMs: 3_000 } as const],
     ['HTTP 500', { kind: 'status', status: 500 } as const],
     ['malformed JSON', { kind: 'garbage', body: '{"risk_score": 0.2, "act' } as const],
     ['an unexpected shape', { kind: 'garbage', body: '{"risk_score": "high"}' } as const],
@@ -171,7 +171,7 @@ describe('Bastion fraud scoring in the posting path', () => {
 
     expect(response.status).toBe(201);
     expect(response.body.fraud).toEqual({ action: 'REVIEW', reasons: ['bastion_unavailable'] });
-    expect(Date.now() - startedAt).toBeLessThan(900); // The 300 ms timeout, not Bastion's 1 s.
+    expect(Date.now() - startedAt).toBeLessThan(2_500); // The 300 ms timeout, not Bastion's 3 s.
     expect(scorer.status().fallbacks).toBe(1);
   });
 
@@ -188,6 +188,8 @@ describe('Bastion fraud scoring in the posting path', () => {
   });
 
   it('opens the circuit after consecutive failures, calls nothing while open, then half-opens', async () => {
+    // Open long enough that a slow, shared machine cannot reach half-open mid-test.
+    scorer = scorerWith({ breakerOpenMs: 2_000 });
     const accountId = await anAccount(api, { deposit: '100.00' });
     bastion.mode = { kind: 'status', status: 500 };
     const before = bastion.calls.length;
@@ -201,7 +203,7 @@ describe('Bastion fraud scoring in the posting path', () => {
     expect(whileOpen.body.fraud?.reasons).toEqual(['circuit_open']);
     expect(bastion.calls).toHaveLength(before + 3); // No call while open.
 
-    await new Promise((wake) => setTimeout(wake, 450));
+    await new Promise((wake) => setTimeout(wake, 2_050));
     expect(scorer.status().circuit).toBe('HALF_OPEN');
     bastion.mode = { kind: 'answer', action: 'APPROVE', score: 0.05, reasons: [] };
     const trial = await withdraw(accountId, '1.00');
@@ -213,12 +215,12 @@ describe('Bastion fraud scoring in the posting path', () => {
   });
 
   it('a failed half-open trial opens the circuit again', async () => {
-    scorer = scorerWith({ breakerFailures: 1, breakerOpenMs: 200 });
+    scorer = scorerWith({ breakerFailures: 1, breakerOpenMs: 1_500 });
     const accountId = await anAccount(api, { deposit: '100.00' });
     bastion.mode = { kind: 'status', status: 500 };
     await withdraw(accountId, '1.00');
     expect(scorer.status().circuit).toBe('OPEN');
-    await new Promise((wake) => setTimeout(wake, 250));
+    await new Promise((wake) => setTimeout(wake, 1_550));
 
     const before = bastion.calls.length;
     await withdraw(accountId, '1.00'); // The trial, which fails.
