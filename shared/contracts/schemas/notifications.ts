@@ -105,13 +105,16 @@ export const TemplateSchema = z
   })
   .meta({ id: 'NotificationTemplate' });
 
-export const PreferencesBodySchema = z.strictObject({
-  channels: z.record(NotificationTypeSchema, z.array(ChannelSchema).max(5)).default({}),
-  optOutChannels: z.array(ChannelSchema).max(5).default([]),
-  optOutTypes: z.array(NotificationTypeSchema).max(50).default([]),
-  quietHours: z.strictObject({ start: HhMmSchema, end: HhMmSchema }).optional(),
-  language: LanguageSchema.optional(),
-});
+/** The whole preference set (PUT replaces it); an empty or absent body resets to the defaults. */
+export const PreferencesBodySchema = z
+  .strictObject({
+    channels: z.record(NotificationTypeSchema, z.array(ChannelSchema).max(5)).default({}),
+    optOutChannels: z.array(ChannelSchema).max(5).default([]),
+    optOutTypes: z.array(NotificationTypeSchema).max(50).default([]),
+    quietHours: z.strictObject({ start: HhMmSchema, end: HhMmSchema }).optional(),
+    language: LanguageSchema.optional(),
+  })
+  .default({ channels: {}, optOutChannels: [], optOutTypes: [] });
 
 export const PreferencesSchema = z
   .object({
