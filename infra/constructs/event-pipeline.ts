@@ -91,10 +91,13 @@ export class EventPipeline extends Construct {
       maxRecordAge: Duration.days(1),
       onFailure: new SqsDlq(this.streamFailures),
       filters: [
+        // FilterRule's helpers are typed `any` in aws-cdk-lib.
+        /* eslint-disable @typescript-eslint/no-unsafe-assignment */
         lambda.FilterCriteria.filter({
           eventName: lambda.FilterRule.isEqual('INSERT'),
           dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('OutboxEvent') } } },
         }),
+        /* eslint-enable @typescript-eslint/no-unsafe-assignment */
       ],
     });
     this.streamFailures.grantSendMessages(this.publisher);

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   const local = parsed.data;
   const dataDir = resolve(local.NEXUM_DATA_DIR);
   let dynamo: DynamoDbLocal | undefined;
+  // Assigned once the runtime is up; the exit paths above may run before that.
+  // eslint-disable-next-line prefer-const
   let events: ReturnType<typeof startLocalEvents> | undefined;
   const stopAll = async (): Promise<void> => {
     await events?.stop();

@@ -161,7 +161,7 @@ export function catalogueJsonSchemas(): Array<{
       type,
       aggregate: definition.aggregate,
       description: definition.description,
-      dataSchema: z.toJSONSchema(definition.data, { io: 'input' }) as Record<string, unknown>,
+      dataSchema: z.toJSONSchema(definition.data, { io: 'input' }),
     };
   });
 }
