@@ -14,7 +14,6 @@ export const endpointGroups = [
   'loans',
   'admin',
   'events',
-  'notifications',
 ] as const;
 
 export type EndpointGroup = (typeof endpointGroups)[number];

@@ -22,7 +22,6 @@ const debitErrors = [
   'ACCOUNT_CLOSED',
   'CURRENCY_MISMATCH',
   'INSUFFICIENT_FUNDS',
-  'FRAUD_BLOCKED',
   'CONFLICT',
 ];
 
@@ -42,7 +41,6 @@ export const transactionRoutes = {
       'ACCOUNT_NOT_FOUND',
       'ACCOUNT_CLOSED',
       'CURRENCY_MISMATCH',
-      'FRAUD_BLOCKED',
       'CONFLICT',
     ],
   }),
