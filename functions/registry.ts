@@ -17,4 +17,5 @@ export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandle
   loans: async () => (await import('./loans/handler')).handler,
   admin: async () => (await import('./admin/handler')).handler,
   events: async () => (await import('./events/handler')).handler,
+  notifications: async () => (await import('./notifications/handler')).handler,
 };

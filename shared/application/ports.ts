@@ -5,6 +5,8 @@ import type { CustomerStore } from './customer-store';
 import type { BackgroundJobs, BlindIndex, FieldCipher, PiiVault } from './field-cipher';
 import type { PasswordHasher, PrincipalResolver, TokenService } from './identity/ports';
 import type { LockoutPolicy } from '../domain/identity/user';
+import type { FraudScorer } from './fraud/fraud-scoring';
+import type { NotificationServices } from './notifications/ports';
 import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { LedgerStore } from './ledger/ledger-store';
 import type { InterestStore } from './interest/ports';
@@ -95,4 +97,8 @@ export interface Dependencies {
   readonly outbox: OutboxStore;
   /** The publisher's dead-letter queue, when this function may look at it (its depth). */
   readonly eventDeadLetters?: Pick<DeadLetterPort, 'depth'> | undefined;
+  /** Bastion fraud scoring of money movements (always answers: fallback when down). */
+  readonly fraud: FraudScorer;
+  /** Notification state, message channels and webhook transport. */
+  readonly notifications: NotificationServices;
 }

@@ -14,6 +14,7 @@ export const endpointGroups = [
   'loans',
   'admin',
   'events',
+  'notifications',
 ] as const;
 
 export type EndpointGroup = (typeof endpointGroups)[number];

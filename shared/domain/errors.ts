@@ -43,6 +43,8 @@ export type DomainError =
       readonly quote: CurrencyCode;
     }
   | { readonly code: 'SAME_CURRENCY_FX'; readonly currency: CurrencyCode }
+  | { readonly code: 'FRAUD_BLOCKED'; readonly reasons: readonly string[] }
+  | { readonly code: 'WEBHOOK_URL_NOT_ALLOWED'; readonly reason: string }
   | { readonly code: 'IDEMPOTENCY_KEY_REUSED'; readonly key: string }
   | { readonly code: 'INVALID_CREDENTIALS' }
   | { readonly code: 'INVALID_REFRESH_TOKEN' }
@@ -138,6 +140,13 @@ export function describeDomainError(error: DomainError): string {
       return `No FX rate from ${error.base} to ${error.quote}`;
     case 'SAME_CURRENCY_FX':
       return `Both sides are in ${error.currency}; use a transfer`;
+    case 'WEBHOOK_URL_NOT_ALLOWED':
+      return `The webhook URL is not allowed: ${error.reason}`;
+    case 'FRAUD_BLOCKED':
+      // The reasons are Bastion's rule names, never customer data.
+      return error.reasons.length === 0
+        ? 'Refused by fraud screening'
+        : `Refused by fraud screening: ${error.reasons.join(', ')}`;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 'This Idempotency-Key was used with a different request';
     case 'INVALID_CREDENTIALS':

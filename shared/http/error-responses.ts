@@ -57,6 +57,8 @@ export const problemByCode = {
   TRANSACTION_NOT_REVERSIBLE: { status: 422, title: 'Transaction not reversible' },
   FX_RATE_NOT_FOUND: { status: 422, title: 'FX rate not found' },
   SAME_CURRENCY_FX: { status: 422, title: 'Same currency on both sides' },
+  FRAUD_BLOCKED: { status: 422, title: 'Blocked by fraud screening' },
+  WEBHOOK_URL_NOT_ALLOWED: { status: 422, title: 'Webhook URL not allowed' },
   INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },
   INVALID_REFRESH_TOKEN: { status: 401, title: 'Invalid refresh token' },
   PASSWORD_POLICY_VIOLATION: { status: 422, title: 'Password policy not met' },

@@ -72,6 +72,17 @@ export function transactionWire(transaction: TransactionRecord) {
             rounding: transaction.fx.rounding,
           },
         }),
+    ...(transaction.fraud === undefined
+      ? {}
+      : {
+          fraud: {
+            ...(transaction.fraud.score === undefined
+              ? {}
+              : { score: Number(transaction.fraud.score) }),
+            action: transaction.fraud.action,
+            reasons: [...transaction.fraud.reasons],
+          },
+        }),
   };
 }
 

@@ -37,6 +37,25 @@ const EnvironmentSchema = z.object({
   /** The Secrets Manager secret holding the first administrator's password (seed only, AWS). */
   NEXUM_ADMIN_SECRET_ARN: z.string().startsWith('arn:').optional(),
   NEXUM_PRINCIPAL_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** Bastion fraud scoring; unset or empty disables it. */
+  NEXUM_BASTION_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  NEXUM_BASTION_API_KEY: z.string().min(1).optional(),
+  NEXUM_BASTION_TIMEOUT: z.coerce.number().min(0.05).max(30).default(2),
+  NEXUM_BASTION_FALLBACK: z
+    .string()
+    .transform((value) => value.toUpperCase())
+    .pipe(z.enum(['APPROVE', 'REVIEW', 'BLOCK']))
+    .default('REVIEW'),
+  NEXUM_BASTION_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(5),
+  NEXUM_BASTION_BREAKER_OPEN_SECONDS: z.coerce.number().min(0.1).max(3_600).default(30),
+  /** Where local email, SMS and push notifications are written (JSON lines); AWS uses SES/SNS. */
+  NEXUM_NOTIFICATION_SINK_PATH: z.string().min(1).optional(),
+  /** The SES sender identity for email notifications (AWS). */
+  NEXUM_NOTIFICATION_EMAIL_FROM: z.string().min(3).optional(),
+  /** The SNS topic push notifications are published to (AWS; the app backend fans out). */
+  NEXUM_NOTIFICATION_PUSH_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  /** Lets webhooks target http://localhost (local runtime and tests only). */
+  NEXUM_WEBHOOK_ALLOW_LOCALHOST: booleanFlag.default(false),
 });
 
 export interface Environment {
@@ -65,6 +84,21 @@ export interface Environment {
   readonly lockout: { readonly maxFailedAttempts: number; readonly lockoutMinutes: number };
   /** How long a container trusts a resolved caller (roles, active, locked); 0 reads every time. */
   readonly principalCacheTtlSeconds: number;
+  readonly bastion: {
+    readonly url: string | undefined;
+    readonly apiKey: string | undefined;
+    readonly timeoutMs: number;
+    readonly fallback: 'APPROVE' | 'REVIEW' | 'BLOCK';
+    readonly breakerFailures: number;
+    readonly breakerOpenMs: number;
+  };
+  readonly notifications: {
+    /** Local file sink for email, SMS and push; undefined in AWS (SES and SNS). */
+    readonly sinkPath: string | undefined;
+    readonly emailFrom: string | undefined;
+    readonly pushTopicArn: string | undefined;
+    readonly allowLocalhostWebhooks: boolean;
+  };
 }
 
 /** Thrown when the environment is incomplete; its message lists every bad variable. */
@@ -110,5 +144,19 @@ export function parseEnvironment(
       lockoutMinutes: env.NEXUM_LOCKOUT_MINUTES,
     },
     principalCacheTtlSeconds: env.NEXUM_PRINCIPAL_CACHE_TTL_SECONDS,
+    bastion: {
+      url: env.NEXUM_BASTION_URL,
+      apiKey: env.NEXUM_BASTION_API_KEY,
+      timeoutMs: Math.round(env.NEXUM_BASTION_TIMEOUT * 1000),
+      fallback: env.NEXUM_BASTION_FALLBACK,
+      breakerFailures: env.NEXUM_BASTION_BREAKER_FAILURES,
+      breakerOpenMs: Math.round(env.NEXUM_BASTION_BREAKER_OPEN_SECONDS * 1000),
+    },
+    notifications: {
+      sinkPath: env.NEXUM_NOTIFICATION_SINK_PATH,
+      emailFrom: env.NEXUM_NOTIFICATION_EMAIL_FROM,
+      pushTopicArn: env.NEXUM_NOTIFICATION_PUSH_TOPIC_ARN,
+      allowLocalhostWebhooks: env.NEXUM_WEBHOOK_ALLOW_LOCALHOST,
+    },
   };
 }

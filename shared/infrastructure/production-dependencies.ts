@@ -31,6 +31,13 @@ import { DynamoDbInterestStore } from './dynamodb/dynamodb-interest-store';
 import { DynamoDbOutboxStore } from './dynamodb/dynamodb-outbox-store';
 import { parseEnvironment, type Environment } from './environment';
 import { systemClock } from './system-clock';
+import { disabledFraudScorer, type FraudScorer } from '../application/fraud/fraud-scoring';
+import { BastionFraudScorer } from './fraud/bastion-client';
+import type { NotificationServices } from '../application/notifications/ports';
+import { DynamoDbNotificationStore } from './dynamodb/dynamodb-notification-store';
+import { awsMessageChannels, FileMessageSink } from './notifications/message-channels';
+import { HttpWebhookTransport } from './notifications/http-webhook-transport';
+import { RETRY_BASE_MS } from '../domain/notifications';
 import { ulidGenerator } from './ulid-generator';
 
 /** The dependencies of a function, plus the settings its HTTP edge needs. */
@@ -84,8 +91,38 @@ export function createRuntime(
       locks: new KeyedMutex(),
       interest: new DynamoDbInterestStore(client, environment.tableName, options.metrics),
       outbox: new DynamoDbOutboxStore(client, environment.tableName),
+      fraud: fraudScorer(environment, logger),
+      notifications: notificationServices(environment, client),
     },
   };
+}
+
+/**
+ * Notification state in the tenant's table; email, SMS and push to the local file sink when one is
+ * configured (npm start sets it), else SES and SNS.
+ */
+export function notificationServices(
+  environment: Environment,
+  client: DynamoDBDocumentClient,
+): NotificationServices {
+  const { sinkPath, emailFrom, pushTopicArn, allowLocalhostWebhooks } = environment.notifications;
+  return {
+    store: new DynamoDbNotificationStore(client, environment.tableName),
+    messages:
+      sinkPath !== undefined
+        ? new FileMessageSink(sinkPath)
+        : awsMessageChannels(environment.region, { emailFrom, pushTopicArn }),
+    webhooks: new HttpWebhookTransport({ allowLocalhost: allowLocalhostWebhooks }),
+    retryBaseMs: RETRY_BASE_MS,
+  };
+}
+
+/** Bastion when a URL is configured; otherwise scoring is off and every movement approved. */
+export function fraudScorer(environment: Environment, logger: Logger): FraudScorer {
+  const { url, ...settings } = environment.bastion;
+  return url === undefined
+    ? disabledFraudScorer
+    : new BastionFraudScorer({ url, ...settings }, logger);
 }
 
 /**

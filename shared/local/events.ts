@@ -1,3 +1,4 @@
+import { handleDomainEvent } from '../application/notifications/handle-domain-event';
 import { bridgeToKafka } from '../application/events/kafka-bridge';
 import { OutboxDispatcher, defaultDispatcherOptions } from '../application/events/dispatcher';
 import type { Dependencies } from '../application/ports';
@@ -6,8 +7,8 @@ import { KafkaJsProducer } from '../infrastructure/events/kafka-producer';
 
 /**
  * The local event path of `npm start`: the outbox dispatcher (polling every 500 ms) with the
- * in-process bus's subscribers, plus a Kafka bridge subscriber when KAFKA_BROKERS is set. The
- * lead plugs the notification engine in with `dispatcher.subscribe(...)`.
+ * in-process bus's subscribers: the notification engine and webhooks (handleDomainEvent), plus a
+ * Kafka bridge subscriber when KAFKA_BROKERS is set.
  */
 export function startLocalEvents(deps: Dependencies): {
   readonly dispatcher: OutboxDispatcher;
@@ -35,6 +36,8 @@ export function startLocalEvents(deps: Dependencies): {
       if (failedItemIds.length > 0) throw new Error('Kafka did not take the event');
     });
   }
+  // Notifications and webhooks react to every event (they never throw; they dedupe by id).
+  dispatcher.subscribe((event) => handleDomainEvent(deps, event));
   dispatcher.start();
   return {
     dispatcher,

@@ -66,6 +66,10 @@ async function main(): Promise<void> {
     NEXUM_KEYRING_PATH: process.env.NEXUM_KEYRING_PATH ?? resolve(dataDir, 'keyring.json'),
     // KMS's stand-in for token signing: an ES256 key beside the data, created on first use.
     NEXUM_JWT_KEY_PATH: process.env.NEXUM_JWT_KEY_PATH ?? resolve(dataDir, 'jwt-signing-key.json'),
+    // Email, SMS and push land in one readable JSON-lines file; webhooks may target localhost.
+    NEXUM_NOTIFICATION_SINK_PATH:
+      process.env.NEXUM_NOTIFICATION_SINK_PATH ?? resolve(dataDir, 'notifications.jsonl'),
+    NEXUM_WEBHOOK_ALLOW_LOCALHOST: process.env.NEXUM_WEBHOOK_ALLOW_LOCALHOST ?? 'true',
   });
   const environment = parseEnvironment();
 

@@ -6,6 +6,7 @@ import { customerRoutes } from '../../functions/customers/routes';
 import { eventRoutes } from '../../functions/events/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
 import { loanRoutes } from '../../functions/loans/routes';
+import { notificationRoutes } from '../../functions/notifications/routes';
 import { rbacRoutes } from '../../functions/rbac/routes';
 import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
@@ -68,6 +69,8 @@ export async function createTestApi(
     principalCacheTtlSeconds?: number;
     /** "Today" for the loan routes (default: the clock's date); loan tests move it. */
     loanToday?: () => BusinessDate;
+    /** Adapters to use instead of the environment's (e.g. a scorer aimed at a local Bastion). */
+    overrides?: Partial<Dependencies> | ((base: Dependencies) => Partial<Dependencies>);
   } = {},
 ): Promise<TestApi> {
   const table = await freshTable(label);
@@ -88,7 +91,10 @@ export async function createTestApi(
           ? (line) => process.stderr.write(`${line}\n`)
           : () => undefined,
     });
-  const deps: Dependencies = { ...runtime.dependencies, logger };
+  const base: Dependencies = { ...runtime.dependencies, logger };
+  const overrides =
+    typeof options.overrides === 'function' ? options.overrides(base) : options.overrides;
+  const deps: Dependencies = { ...base, ...overrides };
   await seedSystem(deps);
   await ensureAdministrator(deps, TEST_ADMIN_PASSWORD);
   const adminLogin = await login(deps, { username: 'admin', password: TEST_ADMIN_PASSWORD });
@@ -114,6 +120,11 @@ export async function createTestApi(
     }),
     admin: httpHandler({ group: 'admin', settings, implementations: adminRoutes(deps) }),
     events: httpHandler({ group: 'events', settings, implementations: eventRoutes(deps) }),
+    notifications: httpHandler({
+      group: 'notifications',
+      settings,
+      implementations: notificationRoutes(deps),
+    }),
   };
   const match = createRouteMatcher(routeList());
   return {

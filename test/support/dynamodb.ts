@@ -68,6 +68,8 @@ export function testEnvironment(
     NEXUM_CORS_ORIGINS: 'https://console.example.com',
     NEXUM_KEYRING_PATH: join(tmpdir(), `nexum-test-keyring-${process.pid}.json`),
     NEXUM_JWT_KEY_PATH: join(tmpdir(), `nexum-test-jwt-${process.pid}.json`),
+    NEXUM_NOTIFICATION_SINK_PATH: join(tmpdir(), `nexum-test-notifications-${tableName}.jsonl`),
+    NEXUM_WEBHOOK_ALLOW_LOCALHOST: 'true',
     ...overrides,
   });
 }

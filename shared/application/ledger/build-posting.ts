@@ -25,6 +25,9 @@ export interface PostingRequest {
   readonly valueDate?: string | undefined;
   readonly reversalOf?: string | undefined;
   readonly fx?: TransactionRecord['fx'];
+  /** The id, when it was fixed before posting (fraud scoring names the transaction). */
+  readonly transactionId?: string | undefined;
+  readonly fraud?: TransactionRecord['fraud'];
   readonly actor: string;
   /** Statuses a debited account may have: ACTIVE, or also FROZEN for corrections. */
   readonly debitableStatuses?: readonly AccountStatus[];
@@ -47,7 +50,7 @@ export function buildPosting(
   assertBalanced(request.lines);
   const now = deps.clock.now().toISOString();
   const bookingDate = now.slice(0, 10);
-  const transactionId = deps.ids.next();
+  const transactionId = request.transactionId ?? deps.ids.next();
   const entry: JournalEntry = {
     id: deps.ids.next(),
     transactionId,
@@ -76,6 +79,7 @@ export function buildPosting(
     reversalOf: request.reversalOf,
     reversedBy: undefined,
     fx: request.fx,
+    ...(request.fraud === undefined ? {} : { fraud: request.fraud }),
   };
   const ops: WriteOp[] = [
     { kind: 'putTransaction', transaction },

@@ -19,10 +19,11 @@ import { expireHolds } from './accounts';
 import { buildPosting, type PostingRequest } from './build-posting';
 import type { CommitFailure, StoredCustomer, TransactionRecord, WriteOp } from './records';
 import { runCommand, type CommandOutcome } from './run-command';
+import { screenMovement, fraudOps, recordBlocked, type Screened } from '../fraud/screen-movement';
 
 type Deps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud'
 >;
 type Outcome = Promise<Result<CommandOutcome<TransactionRecord>, DomainError>>;
 
@@ -264,7 +265,9 @@ export async function postWith<T>(
   ) => Promise<Result<ExtendedPosting<T>, DomainError>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   let last: Loaded | undefined;
-  return runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
+  // Scored once per command, after validation and before posting; retries reuse the decision.
+  let screened: Screened | undefined;
+  const outcome = await runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
     const loaded = (last =
       refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
     if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
@@ -273,13 +276,32 @@ export async function postWith<T>(
     const { request: postingRequest, extraOps, value } = decided.value;
     const limits = await kycLimitOps(deps, postingRequest, loaded.customers);
     if (!limits.ok) return limits;
-    const posting = buildPosting(deps, postingRequest);
+    // Customer-initiated movements are scored; loan bookings are the bank's own.
+    const screening = scoredTypes.has(postingRequest.type)
+      ? (screened ??= await screenMovement(deps, postingRequest))
+      : undefined;
+    if (screening?.decision.action === 'BLOCK') {
+      return err({ code: 'FRAUD_BLOCKED', reasons: screening.decision.reasons });
+    }
+    const posting = buildPosting(deps, { ...postingRequest, ...screening?.posting });
     return ok({
-      ops: [...posting.ops, ...limits.value, ...extraOps(posting.transaction)],
+      ops: [
+        ...posting.ops,
+        ...limits.value,
+        ...extraOps(posting.transaction),
+        ...(screening === undefined ? [] : fraudOps(deps, screening)),
+      ],
       value: value(posting.transaction),
     });
   });
+  if (!outcome.ok && outcome.error.code === 'FRAUD_BLOCKED' && screened !== undefined) {
+    await recordBlocked(deps, screened);
+  }
+  return outcome;
 }
+
+/** The movements Bastion scores: what a customer or teller initiates, never a reversal. */
+const scoredTypes = new Set<string>(['DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'FX_TRANSFER']);
 
 type Loaded = Awaited<ReturnType<Deps['ledger']['loadAccounts']>>;
 

@@ -48,6 +48,16 @@ export interface TransactionRecord {
         readonly rounding: string;
       }
     | undefined;
+  /** Bastion's decision, kept when it flagged the movement for review (REVIEW). */
+  readonly fraud?: FraudMark | undefined;
+}
+
+/** A fraud decision as recorded on a transaction: the score as Bastion sent it, as a string. */
+export interface FraudMark {
+  readonly score: string | undefined;
+  readonly action: 'APPROVE' | 'REVIEW' | 'BLOCK';
+  readonly reasons: readonly string[];
+  readonly source: string;
 }
 
 /** One line of an account's history, with the balance it left. */

@@ -49,7 +49,7 @@ import {
 
 type Deps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers'
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud'
 >;
 type Outcome<T> = Promise<Result<CommandOutcome<T>, DomainError>>;
 

@@ -7,6 +7,7 @@ import { customerRoutes } from './customers';
 import { eventRoutes } from './events';
 import { ledgerRoutes } from './ledger';
 import { loanRoutes } from './loans';
+import { notificationRoutes } from './notifications';
 import { rbacRoutes } from './rbac';
 import { systemRoutes } from './system';
 import { transactionRoutes } from './transactions';
@@ -27,6 +28,7 @@ export const routeTable = {
   ...loanRoutes,
   ...adminRoutes,
   ...eventRoutes,
+  ...notificationRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;

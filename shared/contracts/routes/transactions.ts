@@ -22,6 +22,7 @@ const debitErrors = [
   'ACCOUNT_CLOSED',
   'CURRENCY_MISMATCH',
   'INSUFFICIENT_FUNDS',
+  'FRAUD_BLOCKED',
   'CONFLICT',
 ];
 
@@ -41,6 +42,7 @@ export const transactionRoutes = {
       'ACCOUNT_NOT_FOUND',
       'ACCOUNT_CLOSED',
       'CURRENCY_MISMATCH',
+      'FRAUD_BLOCKED',
       'CONFLICT',
     ],
   }),

@@ -55,6 +55,14 @@ export const TransactionSchema = z
         rounding: z.string(),
       })
       .optional(),
+    fraud: z
+      .object({
+        score: z.number().optional(),
+        action: z.enum(['APPROVE', 'REVIEW', 'BLOCK']),
+        reasons: z.array(z.string()),
+      })
+      .optional()
+      .describe('Present when fraud screening flagged the movement for review'),
   })
   .meta({ id: 'Transaction' });
 

@@ -111,11 +111,16 @@ export function transactionItem(transaction: TransactionRecord): Item {
       transaction.fx === undefined
         ? undefined
         : { ...transaction.fx, convertedMinor: transaction.fx.convertedMinor },
+    fraud:
+      transaction.fraud === undefined
+        ? undefined
+        : { ...transaction.fraud, reasons: [...transaction.fraud.reasons] },
   };
 }
 
 export function transactionOf(item: Item): TransactionRecord {
   const fx = item.fx as Item | undefined;
+  const fraud = item.fraud as Item | undefined;
   return {
     id: str(item.id),
     type: str(item.txnType) as TransactionRecord['type'],
@@ -144,6 +149,16 @@ export function transactionOf(item: Item): TransactionRecord {
             convertedCurrency: str(fx.convertedCurrency) as CurrencyCode,
             rounding: str(fx.rounding),
           },
+    ...(fraud === undefined
+      ? {}
+      : {
+          fraud: {
+            score: optStr(fraud.score),
+            action: str(fraud.action) as 'APPROVE' | 'REVIEW' | 'BLOCK',
+            reasons: (fraud.reasons as unknown[]).map(String),
+            source: str(fraud.source),
+          },
+        }),
   };
 }
 
