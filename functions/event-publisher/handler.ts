@@ -22,7 +22,10 @@ const client = createDocumentClient({
 
 export const handler = streamPublisher(
   {
-    bus: new EventBridgeBus(new EventBridgeClient({ region: environment.region }), settings.busName),
+    bus: new EventBridgeBus(
+      new EventBridgeClient({ region: environment.region }),
+      settings.busName,
+    ),
     deadLetters: new SqsDeadLetters(
       new SQSClient({ region: environment.region }),
       settings.deadLetterQueueUrl,

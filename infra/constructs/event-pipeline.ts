@@ -92,8 +92,9 @@ export class EventPipeline extends Construct {
       onFailure: new SqsDlq(this.streamFailures),
       filters: [
         lambda.FilterCriteria.filter({
-          eventName: lambda.FilterRule.isEqual('INSERT'),
-          dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('OutboxEvent') } } },
+          // FilterRule.isEqual(x) is [x]; written out, the pattern stays typed.
+          eventName: ['INSERT'],
+          dynamodb: { NewImage: { type: { S: ['OutboxEvent'] } } },
         }),
       ],
     });

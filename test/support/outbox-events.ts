@@ -44,8 +44,10 @@ export async function streamBatch(
       eventName: 'INSERT',
       eventSource: 'aws:dynamodb',
       dynamodb: {
-        Keys: marshall({ pk: item.Item.pk, sk: item.Item.sk }) as never,
-        NewImage: marshall(item.Item, { removeUndefinedValues: true }) as never,
+        Keys: marshall({ pk: String(item.Item.pk), sk: String(item.Item.sk) }) as never,
+        NewImage: marshall(item.Item as Record<string, unknown>, {
+          removeUndefinedValues: true,
+        }) as never,
         SequenceNumber: String(sequence),
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },

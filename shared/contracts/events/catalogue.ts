@@ -112,7 +112,8 @@ export const eventCatalogue = {
   },
   'nexum.encryption.key_rotated': {
     aggregate: 'encryption',
-    description: 'A PII key rotation started: a new key version seals new data (subject encryption_key/pii)',
+    description:
+      'A PII key rotation started: a new key version seals new data (subject encryption_key/pii)',
     data: z.strictObject({ rotationId: Id, keyVersion: z.number().int().min(1) }),
   },
 } as const satisfies Record<string, EventDefinition>;
@@ -160,7 +161,7 @@ export function catalogueJsonSchemas(): Array<{
       type,
       aggregate: definition.aggregate,
       description: definition.description,
-      dataSchema: z.toJSONSchema(definition.data, { io: 'input' }) as Record<string, unknown>,
+      dataSchema: z.toJSONSchema(definition.data, { io: 'input' }),
     };
   });
 }

@@ -10,7 +10,10 @@ const EventSettingsSchema = z.object({
   NEXUM_EVENTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   NEXUM_EVENTS_BASE_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   KAFKA_BROKERS: z.string().min(1).optional(),
-  NEXUM_KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/).default('nexum'),
+  NEXUM_KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,100}$/)
+    .default('nexum'),
   /** `iam` for MSK IAM auth (AWS), `none` for a plain broker (local). */
   NEXUM_KAFKA_AUTH: z.enum(['iam', 'none']).default('none'),
 });

@@ -161,7 +161,7 @@ describe('the events API on DynamoDB Local', () => {
   });
 
   it('reports publisher lag, then none once the dispatcher has published', async () => {
-    const before = await api.call<Record<string, unknown>>('GET', '/events/status');
+    const before = await api.call('GET', '/events/status');
     expect(before.status).toBe(200);
     const pending = (await all('limit=200')).length;
     expect(before.body).toMatchObject({
@@ -180,7 +180,7 @@ describe('the events API on DynamoDB Local', () => {
     );
     expect((await dispatcher.pollOnce()).delivered).toBe(pending);
 
-    const after = await api.call<Record<string, unknown>>('GET', '/events/status');
+    const after = await api.call('GET', '/events/status');
     expect(after.body).toMatchObject({
       unpublishedCount: 0,
       oldestUnpublishedAt: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { kafkaBridge } from '../../../../../functions/kafka-bridge/bridge';
 import { toKafkaRecord } from '../../../../../shared/application/events/kafka-bridge';
 import type { CloudEvent } from '../../../../../shared/contracts/events/cloud-event';
@@ -66,7 +66,7 @@ describe('the Kafka bridge', () => {
         sqsRecord('m1', event('01A', 'account/A')),
         sqsRecord('m2', event('01B', 'account/B')),
       ],
-    } as SQSEvent);
+    });
     expect(response.batchItemFailures).toEqual([]);
     expect(producer.records.map((r) => [r.topic, r.key, r.headers.ce_id])).toEqual([
       ['nexum.account', 'A', '01A'],
@@ -88,7 +88,7 @@ describe('the Kafka bridge', () => {
         sqsRecord('m4', { ...event('01C', 'account/C'), specversion: '0.3' }),
         sqsRecord('m5', event('01D', 'account/A')),
       ],
-    } as SQSEvent);
+    });
     expect(response.batchItemFailures).toEqual([
       { itemIdentifier: 'm1' },
       { itemIdentifier: 'm3' },
