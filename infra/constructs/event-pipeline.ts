@@ -94,8 +94,9 @@ export class EventPipeline extends Construct {
         // FilterRule's helpers are typed `any` in aws-cdk-lib.
         /* eslint-disable @typescript-eslint/no-unsafe-assignment */
         lambda.FilterCriteria.filter({
-          eventName: lambda.FilterRule.isEqual('INSERT'),
-          dynamodb: { NewImage: { type: { S: lambda.FilterRule.isEqual('OutboxEvent') } } },
+          // FilterRule.isEqual(x) is [x]; written out, the pattern stays typed.
+          eventName: ['INSERT'],
+          dynamodb: { NewImage: { type: { S: ['OutboxEvent'] } } },
         }),
         /* eslint-enable @typescript-eslint/no-unsafe-assignment */
       ],

@@ -40,11 +40,9 @@ async function main(): Promise<void> {
   const local = parsed.data;
   const dataDir = resolve(local.NEXUM_DATA_DIR);
   let dynamo: DynamoDbLocal | undefined;
-  // Assigned once the runtime is up; the exit paths above may run before that.
-  // eslint-disable-next-line prefer-const
-  let events: ReturnType<typeof startLocalEvents> | undefined;
+  const running: { events?: ReturnType<typeof startLocalEvents> } = {};
   const stopAll = async (): Promise<void> => {
-    await events?.stop();
+    await running.events?.stop();
     await dynamo?.stop();
   };
   // Whatever ends this process, the JVM must not outlive it.
@@ -84,7 +82,8 @@ async function main(): Promise<void> {
   const seeded = await seedSystem(dependencies);
   const admin = await ensureAdministrator(dependencies, process.env.NEXUM_ADMIN_PASSWORD);
   // The outbox → in-process bus dispatcher (EventBridge's stand-in), and Kafka if configured.
-  events = startLocalEvents(dependencies);
+  const events = startLocalEvents(dependencies);
+  running.events = events;
 
   const server = createLocalServer({
     handlers: groupHandlers,
