@@ -1,10 +1,14 @@
 import { MAX_BENEFICIARIES, beneficiaryShareTotal, type Beneficiary } from '../domain/customer';
 import type { DomainError } from '../domain/errors';
 import { err, ok, type Result } from '../domain/result';
-import { appendToChain } from './audit/audit-chain';
-import { openBeneficiary, openCustomer, sealBeneficiary, subjectOf } from './customer-records';
+import {
+  customerChange,
+  openBeneficiary,
+  openCustomer,
+  sealBeneficiary,
+  subjectOf,
+} from './customer-records';
 import type { CommandContext } from './ledger/accounts';
-import type { StoredCustomer } from './ledger/records';
 import { runCommand, storedReplay, type CommandOutcome } from './ledger/run-command';
 import type { Dependencies } from './ports';
 
@@ -53,39 +57,20 @@ export async function addBeneficiary(
       contactInfo: details.contactInfo,
       createdAt: at,
     };
-    const audited = appendToChain(read.audit, {
-      chainId: `CUSTOMER#${customerId}`,
+    const { ops } = customerChange(deps, read, {
+      from: stored,
+      fields: { beneficiaries: [...stored.beneficiaries, sealBeneficiary(cipher, beneficiary)] },
       at,
-      entityType: 'CUSTOMER',
-      entityId: customerId,
-      action: 'BENEFICIARY_ADDED',
       actor: context.actor,
-      data: { beneficiaryId: beneficiary.id },
+      action: 'BENEFICIARY_ADDED',
+      auditData: { beneficiaryId: beneficiary.id },
+      event: {
+        type: 'nexum.customer.beneficiary_added',
+        data: { beneficiaryId: beneficiary.id },
+      },
     });
-    const after: StoredCustomer = {
-      ...stored,
-      beneficiaries: [...stored.beneficiaries, sealBeneficiary(cipher, beneficiary)],
-      version: read.version + 1,
-      audit: audited.head,
-      updatedAt: at,
-    };
     return ok({
-      ops: [
-        { kind: 'updateCustomer', before: read, after },
-        { kind: 'appendAudit', record: audited.record },
-        {
-          kind: 'putEvent',
-          event: {
-            id: deps.ids.next(),
-            type: 'nexum.customer.beneficiary_added',
-            aggregateType: 'customer',
-            aggregateId: customerId,
-            sequence: after.version,
-            occurredAt: at,
-            data: { customerId, beneficiaryId: beneficiary.id },
-          },
-        },
-      ],
+      ops,
       value: beneficiary,
     });
   });
@@ -106,39 +91,16 @@ export async function removeBeneficiary(
       return err({ code: 'BENEFICIARY_NOT_FOUND', beneficiaryId });
     }
     const at = deps.clock.now().toISOString();
-    const audited = appendToChain(stored.audit, {
-      chainId: `CUSTOMER#${customerId}`,
+    const { ops } = customerChange(deps, stored, {
+      fields: { beneficiaries: stored.beneficiaries.filter((b) => b.id !== beneficiaryId) },
       at,
-      entityType: 'CUSTOMER',
-      entityId: customerId,
-      action: 'BENEFICIARY_REMOVED',
       actor: context.actor,
-      data: { beneficiaryId },
+      action: 'BENEFICIARY_REMOVED',
+      auditData: { beneficiaryId },
+      event: { type: 'nexum.customer.beneficiary_removed', data: { beneficiaryId } },
     });
-    const after: StoredCustomer = {
-      ...stored,
-      beneficiaries: stored.beneficiaries.filter((b) => b.id !== beneficiaryId),
-      version: stored.version + 1,
-      audit: audited.head,
-      updatedAt: at,
-    };
     return ok({
-      ops: [
-        { kind: 'updateCustomer', before: stored, after },
-        { kind: 'appendAudit', record: audited.record },
-        {
-          kind: 'putEvent',
-          event: {
-            id: deps.ids.next(),
-            type: 'nexum.customer.beneficiary_removed',
-            aggregateType: 'customer',
-            aggregateId: customerId,
-            sequence: after.version,
-            occurredAt: at,
-            data: { customerId, beneficiaryId },
-          },
-        },
-      ],
+      ops,
       value: { id: beneficiaryId },
     });
   });

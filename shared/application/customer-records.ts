@@ -8,8 +8,10 @@ import {
   type LookupField,
   type PersonalData,
 } from '../domain/customer';
+import { appendToChain } from './audit/audit-chain';
 import type { SealedFields, SubjectCipher } from './field-cipher';
 import type {
+  OutboxEvent,
   StoredBeneficiary,
   StoredCustomer,
   SubjectSealedFields,
@@ -194,4 +196,69 @@ export function lookupChanges(
     if (next !== undefined) ops.push({ kind: 'putCustomerLookup', field, value: next, customerId });
   }
   return ops;
+}
+
+/** An outbox event of a customer, sequenced by the customer's version; never personal data. */
+export function customerEvent(
+  deps: Pick<Dependencies, 'ids'>,
+  type: string,
+  customer: Pick<StoredCustomer, 'id' | 'version'>,
+  at: string,
+  data: Record<string, unknown>,
+): WriteOp {
+  const event: OutboxEvent = {
+    id: deps.ids.next(),
+    type,
+    aggregateType: 'customer',
+    aggregateId: customer.id,
+    sequence: customer.version,
+    occurredAt: at,
+    data: { customerId: customer.id, ...data },
+  };
+  return { kind: 'putEvent', event };
+}
+
+/**
+ * One change of a stored customer: `fields` applied to `from` (the customer as read, or its
+ * subject-key form when a legacy customer is migrated on the way), at the next version, with the
+ * audit record on the customer's chain, the write conditional on the version read, and the event.
+ * Callers add what else the change moves (lookup entries) to the returned ops.
+ */
+export function customerChange(
+  deps: Pick<Dependencies, 'ids'>,
+  read: StoredCustomer,
+  change: {
+    readonly from?: StoredCustomer;
+    readonly fields: Partial<StoredCustomer>;
+    readonly at: string;
+    readonly actor: string;
+    readonly action: string;
+    readonly auditData: Readonly<Record<string, string>>;
+    readonly event: { readonly type: string; readonly data: Record<string, unknown> };
+  },
+): { readonly after: StoredCustomer; readonly ops: WriteOp[] } {
+  const audited = appendToChain(read.audit, {
+    chainId: `CUSTOMER#${read.id}`,
+    at: change.at,
+    entityType: 'CUSTOMER',
+    entityId: read.id,
+    action: change.action,
+    actor: change.actor,
+    data: change.auditData,
+  });
+  const after: StoredCustomer = {
+    ...(change.from ?? read),
+    ...change.fields,
+    version: read.version + 1,
+    audit: audited.head,
+    updatedAt: change.at,
+  };
+  return {
+    after,
+    ops: [
+      { kind: 'updateCustomer', before: read, after },
+      { kind: 'appendAudit', record: audited.record },
+      customerEvent(deps, change.event.type, after, change.at, change.event.data),
+    ],
+  };
 }

@@ -11,6 +11,8 @@ import { err, ok, type Result } from '../domain/result';
 import { appendToChain, GENESIS } from './audit/audit-chain';
 import {
   CUSTOMER_SCOPE,
+  customerChange,
+  customerEvent,
   lookupChanges,
   lookupKey,
   lookupsOf,
@@ -20,7 +22,7 @@ import {
 } from './customer-records';
 import type { CommandContext } from './ledger/accounts';
 import type { Page, PageRequest } from './ledger/ledger-store';
-import type { OutboxEvent, StoredCustomer, WriteOp } from './ledger/records';
+import type { StoredCustomer } from './ledger/records';
 import { runCommand, storedReplay, type CommandOutcome } from './ledger/run-command';
 import type { Dependencies } from './ports';
 
@@ -32,25 +34,6 @@ type ReadDeps = Pick<Dependencies, 'ledger' | 'cipher' | 'vault' | 'blindIndex' 
 
 /** The personal fields a request carries, plus the (non-personal) external reference. */
 export type CustomerDetails = PersonalData & { readonly externalId?: string | undefined };
-
-function customerEvent(
-  deps: Pick<Dependencies, 'ids'>,
-  type: string,
-  customer: Pick<StoredCustomer, 'id' | 'version'>,
-  at: string,
-  data: Record<string, unknown>,
-): WriteOp {
-  const event: OutboxEvent = {
-    id: deps.ids.next(),
-    type,
-    aggregateType: 'customer',
-    aggregateId: customer.id,
-    sequence: customer.version,
-    occurredAt: at,
-    data: { customerId: customer.id, ...data },
-  };
-  return { kind: 'putEvent', event };
-}
 
 /**
  * Registers a customer. Their personal fields are sealed under a new subject key of their own
@@ -150,15 +133,6 @@ export async function updateCustomer(
     );
     const changedFields = [...changed, ...(externalId === read.externalId ? [] : ['externalId'])];
     const now = deps.clock.now().toISOString();
-    const audited = appendToChain(read.audit, {
-      chainId: `CUSTOMER#${customerId}`,
-      at: now,
-      entityType: 'CUSTOMER',
-      entityId: customerId,
-      action: 'CUSTOMER_UPDATED',
-      actor: context.actor,
-      data: { changedFields: changedFields.join(',') },
-    });
     const personal: PersonalData = {
       firstName: command.firstName,
       lastName: command.lastName,
@@ -168,23 +142,23 @@ export async function updateCustomer(
       nationalId: command.nationalId,
       address: command.address,
     };
-    const after: StoredCustomer = {
-      ...stored,
-      externalId,
-      pii: { v: '2', fields: cipher.seal(CUSTOMER_SCOPE, personalFieldsOf(personal)) },
-      lookups: await lookupsOf(deps, personal, externalId),
-      emailIndex: undefined,
-      version: read.version + 1,
-      audit: audited.head,
-      updatedAt: now,
-    };
+    const lookups = await lookupsOf(deps, personal, externalId);
+    const { after, ops } = customerChange(deps, read, {
+      from: stored,
+      fields: {
+        externalId,
+        pii: { v: '2', fields: cipher.seal(CUSTOMER_SCOPE, personalFieldsOf(personal)) },
+        lookups,
+        emailIndex: undefined,
+      },
+      at: now,
+      actor: context.actor,
+      action: 'CUSTOMER_UPDATED',
+      auditData: { changedFields: changedFields.join(',') },
+      event: { type: 'nexum.customer.updated', data: { changedFields } },
+    });
     return ok({
-      ops: [
-        { kind: 'updateCustomer', before: read, after },
-        ...lookupChanges(customerId, read.lookups, after.lookups),
-        { kind: 'appendAudit', record: audited.record },
-        customerEvent(deps, 'nexum.customer.updated', after, now, { changedFields }),
-      ],
+      ops: [...ops, ...lookupChanges(customerId, read.lookups, lookups)],
       value: await openCustomer(deps, after),
     });
   });
@@ -226,38 +200,26 @@ export async function updateKyc(
       },
       at,
     );
-    const audited = appendToChain(stored.audit, {
-      chainId: `CUSTOMER#${customerId}`,
+    const expiry = kyc.kycExpiresAt === undefined ? {} : { kycExpiresAt: kyc.kycExpiresAt };
+    const { after, ops } = customerChange(deps, stored, {
+      fields: kyc,
       at,
-      entityType: 'CUSTOMER',
-      entityId: customerId,
-      action: 'KYC_STATUS_CHANGED',
       actor: context.actor,
-      data: {
+      action: 'KYC_STATUS_CHANGED',
+      auditData: {
         fromStatus: stored.kycStatus,
         toStatus: kyc.kycStatus,
         fromTier: String(stored.kycTier),
         toTier: String(kyc.kycTier),
-        ...(kyc.kycExpiresAt === undefined ? {} : { kycExpiresAt: kyc.kycExpiresAt }),
+        ...expiry,
+      },
+      event: {
+        type: 'nexum.customer.kyc_updated',
+        data: { kycStatus: kyc.kycStatus, kycTier: kyc.kycTier, ...expiry },
       },
     });
-    const after: StoredCustomer = {
-      ...stored,
-      ...kyc,
-      version: stored.version + 1,
-      audit: audited.head,
-      updatedAt: at,
-    };
     return ok({
-      ops: [
-        { kind: 'updateCustomer', before: stored, after },
-        { kind: 'appendAudit', record: audited.record },
-        customerEvent(deps, 'nexum.customer.kyc_updated', after, at, {
-          kycStatus: kyc.kycStatus,
-          kycTier: kyc.kycTier,
-          ...(kyc.kycExpiresAt === undefined ? {} : { kycExpiresAt: kyc.kycExpiresAt }),
-        }),
-      ],
+      ops,
       value: await openCustomer(deps, after),
     });
   });
@@ -279,35 +241,24 @@ export async function eraseCustomer(
     if (stored === undefined) return err({ code: 'CUSTOMER_NOT_FOUND', customerId });
     if (stored.status === 'ERASED') return ok({ ops: [], value: await openCustomer(deps, stored) });
     const at = deps.clock.now().toISOString();
-    const audited = appendToChain(stored.audit, {
-      chainId: `CUSTOMER#${customerId}`,
+    const { after, ops } = customerChange(deps, stored, {
+      fields: {
+        status: 'ERASED',
+        pii: undefined,
+        subjectKey: undefined,
+        beneficiaries: [],
+        lookups: {},
+        emailIndex: undefined,
+        erasedAt: at,
+      },
       at,
-      entityType: 'CUSTOMER',
-      entityId: customerId,
-      action: 'CUSTOMER_ERASED',
       actor: context.actor,
-      data: { beneficiaries: String(stored.beneficiaries.length) },
+      action: 'CUSTOMER_ERASED',
+      auditData: { beneficiaries: String(stored.beneficiaries.length) },
+      event: { type: 'nexum.customer.erased', data: { erasedAt: at } },
     });
-    const after: StoredCustomer = {
-      ...stored,
-      status: 'ERASED',
-      pii: undefined,
-      subjectKey: undefined,
-      beneficiaries: [],
-      lookups: {},
-      emailIndex: undefined,
-      erasedAt: at,
-      version: stored.version + 1,
-      audit: audited.head,
-      updatedAt: at,
-    };
     return ok({
-      ops: [
-        { kind: 'updateCustomer', before: stored, after },
-        ...lookupChanges(customerId, stored.lookups, {}),
-        { kind: 'appendAudit', record: audited.record },
-        customerEvent(deps, 'nexum.customer.erased', after, at, { erasedAt: at }),
-      ],
+      ops: [...ops, ...lookupChanges(customerId, stored.lookups, {})],
       value: await openCustomer(deps, after),
     });
   });

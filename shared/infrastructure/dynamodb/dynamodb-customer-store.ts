@@ -1,5 +1,4 @@
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -15,6 +14,7 @@ import type { LookupField } from '../../domain/customer';
 import type { KeyVersionRegistry } from '../crypto/data-key-sources';
 import { decodeCursor, encodeCursor } from './cursor';
 import { PIIKEY_SHARDS, keys } from './keys';
+import { batchGetAll, queryAll } from './table-reads';
 import {
   CUSTOMER_LIST_PARTITION,
   customerOf,
@@ -257,41 +257,14 @@ export class DynamoDbCustomerStore implements CustomerStore {
     };
   }
 
-  private async queryAll(
+  private queryAll(
     input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,
   ): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const output = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
-      );
-      items.push(...(output.Items ?? []));
-      start = output.LastEvaluatedKey;
-    } while (start !== undefined);
-    return items;
+    return queryAll(this.client, this.tableName, input);
   }
 
-  private async batchGet(wanted: readonly Record<string, string>[]): Promise<Item[]> {
-    const found: Item[] = [];
-    for (let i = 0; i < wanted.length; i += 100) {
-      let pending: Record<string, string>[] = wanted.slice(i, i + 100);
-      for (let round = 0; pending.length > 0; round += 1) {
-        if (round > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
-        if (round > 0) await new Promise((wake) => setTimeout(wake, 10 * 2 ** round));
-        const output = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        found.push(...(output.Responses?.[this.tableName] ?? []));
-        pending = (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<
-          string,
-          string
-        >[];
-      }
-    }
-    return found;
+  private batchGet(wanted: readonly Record<string, string>[]): Promise<Item[]> {
+    return batchGetAll(this.client, this.tableName, wanted);
   }
 }
 

@@ -4,7 +4,6 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -70,6 +69,7 @@ import {
 import { transactItemOf, type TransactItem } from './ledger-writes';
 import { interestKeys } from './interest-items';
 import { BUSINESS_DATE_CHAIN } from '../../application/interest/business-date';
+import { batchGetAll, queryAll } from './table-reads';
 import { decodeCursor, encodeCursor } from './cursor';
 
 /** Observes the store's round trips and consumed write units (benchmarks, tests). */
@@ -617,35 +617,14 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return output.Item;
   }
 
-  private async batchGet(wanted: readonly Record<string, string>[]): Promise<Item[]> {
-    const found: Item[] = [];
-    let pending: Record<string, string>[] = [...wanted];
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (round > 0) await new Promise((wake) => setTimeout(wake, Math.min(200, 10 * 2 ** round)));
-      const output = await this.client.send(
-        new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-        }),
-      );
-      this.metrics?.onCall('BatchGetItem');
-      found.push(...(output.Responses?.[this.tableName] ?? []));
-      pending = (output.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, string>[];
-      if (round > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
-    }
-    return found;
+  private batchGet(wanted: readonly Record<string, string>[]): Promise<Item[]> {
+    return batchGetAll(this.client, this.tableName, wanted, () =>
+      this.metrics?.onCall('BatchGetItem'),
+    );
   }
 
-  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const output = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
-      );
-      items.push(...(output.Items ?? []));
-      start = output.LastEvaluatedKey;
-    } while (start !== undefined);
-    return items;
+  private queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    return queryAll(this.client, this.tableName, input);
   }
 
   /**
