@@ -8,6 +8,7 @@ import type { LockoutPolicy } from '../domain/identity/user';
 import type { FraudScorer } from './fraud/fraud-scoring';
 import type { NotificationServices } from './notifications/ports';
 import type { KeyedMutex } from './ledger/keyed-mutex';
+import type { PostingCache } from './ledger/posting-cache';
 import type { LedgerStore } from './ledger/ledger-store';
 import type { InterestStore } from './interest/ports';
 import type { DeadLetterPort, OutboxStore } from './events/ports';
@@ -91,6 +92,8 @@ export interface Dependencies {
   readonly lockout: LockoutPolicy;
   readonly retry: RetryPolicy;
   readonly locks: KeyedMutex;
+  /** The accounts this container last posted to, as it left them (ledger/posting-cache.ts). */
+  readonly postingCache: PostingCache;
   /** Business date, interest accrual state and end-of-day runs. */
   readonly interest: InterestStore;
   /** The outbox of domain events and their publishing state (events module). */

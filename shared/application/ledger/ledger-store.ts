@@ -82,13 +82,15 @@ export interface LedgerStore {
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;
   /**
-   * Takes the short lease on `key` for `owner` until `untilMs` (epoch ms) if nobody else holds
-   * an unexpired one; true when taken. Used only once a command has lost a race, so that
-   * containers contending for a hot account take turns instead of colliding.
+   * The turn queue of a contended key (a ticket lock): used only once a command has lost a race,
+   * so that containers contending for a hot account are served in arrival order instead of
+   * colliding. `takeTicket` draws the next number (one UpdateItem), `servingTurn` reads whose
+   * turn it is (0 for a key never queued on), and `passTurn` moves the turn from `ticket` to the
+   * next one, false if it had already moved. A commit passes its turns itself (WriteOp passTurn).
    */
-  tryLease(key: string, owner: string, nowMs: number, untilMs: number): Promise<boolean>;
-  /** Gives a lease back early (it lapses on its own otherwise). */
-  releaseLease(key: string, owner: string): Promise<void>;
+  takeTicket(key: string): Promise<number>;
+  servingTurn(key: string): Promise<number>;
+  passTurn(key: string, ticket: number): Promise<boolean>;
 
   getCustomer(customerId: string): Promise<StoredCustomer | undefined>;
   /** Customers whose blind index for `field` equals `index` (exact match, no decryption). */

@@ -23,7 +23,7 @@ import { screenMovement, fraudOps, recordBlocked, type Screened } from '../fraud
 
 type Deps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud'
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud' | 'postingCache'
 >;
 type Outcome = Promise<Result<CommandOutcome<TransactionRecord>, DomainError>>;
 
@@ -294,14 +294,14 @@ export async function postWith<T>(
     });
   };
   const outcome = await runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
-    if (previous !== undefined) postingCache.forget(accountIds);
-    const cached = previous === undefined ? postingCache.read(accountIds) : undefined;
+    if (previous !== undefined) deps.postingCache.forget(accountIds);
+    const cached = previous === undefined ? deps.postingCache.read(accountIds) : undefined;
     if (cached !== undefined) {
       // A plan from the state this container wrote last goes straight to the write, whose
       // conditions check it. A refusal is never believed from it: that needs a fresh read.
       const fromCache = await planFrom((last = cached));
       if (!('replay' in fromCache) && fromCache.ok) return fromCache;
-      postingCache.forget(accountIds);
+      deps.postingCache.forget(accountIds);
     }
     const loaded = (last =
       refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
@@ -312,7 +312,7 @@ export async function postWith<T>(
     await recordBlocked(deps, screened);
   }
   if (outcome.ok && !outcome.value.replayed && committed !== undefined) {
-    postingCache.remember(committed);
+    deps.postingCache.remember(committed);
   }
   return outcome;
 }
@@ -326,50 +326,6 @@ function afterPosting(loaded: Loaded, ops: readonly WriteOp[]): Loaded {
   for (const op of ops) if (op.kind === 'updateAccount') accounts.set(op.after.id, op.after);
   return { ...loaded, accounts, idempotency: undefined };
 }
-
-/**
- * The accounts (and their owners) as this container last wrote them through a posting. The next
- * posting on them plans from that state and goes straight to the write: one round trip instead
- * of two, which is what a queue of requests on one account in one process waits on. Nothing in
- * it is trusted blindly: each account write is conditional on the version planned from and each
- * owner on its KYC version, so a change made elsewhere (another container, a freeze, a hold)
- * fails the write, DynamoDB hands back the account as it is, and the command plans again from
- * that, with these entries dropped; and a refusal planned from it is confirmed by a fresh read.
- */
-const postingCache = (() => {
-  const accounts = new Map<string, Account>();
-  const customers = new Map<string, StoredCustomer>();
-  const LIMIT = 20_000;
-  return {
-    read(accountIds: readonly string[]): Loaded | undefined {
-      const found = new Map<string, Account>();
-      const owners = new Map<string, StoredCustomer>();
-      for (const id of accountIds) {
-        const account = accounts.get(id);
-        const owner = account === undefined ? undefined : customers.get(account.customerId);
-        if (account === undefined || owner === undefined) return undefined;
-        found.set(id, account);
-        owners.set(owner.id, owner);
-      }
-      return { accounts: found, customers: owners, idempotency: undefined };
-    },
-    remember(state: Loaded): void {
-      if (accounts.size >= LIMIT || customers.size >= LIMIT) {
-        accounts.clear();
-        customers.clear();
-      }
-      for (const [id, account] of state.accounts) accounts.set(id, account);
-      for (const [id, customer] of state.customers) customers.set(id, customer);
-    },
-    forget(accountIds: readonly string[]): void {
-      for (const id of accountIds) {
-        const account = accounts.get(id);
-        accounts.delete(id);
-        if (account !== undefined) customers.delete(account.customerId);
-      }
-    },
-  };
-})();
 
 type Loaded = Awaited<ReturnType<Deps['ledger']['loadAccounts']>>;
 

@@ -275,6 +275,8 @@ export type WriteOp =
   | { readonly kind: 'updateHold'; readonly before: Hold; readonly after: Hold }
   | { readonly kind: 'putEvent'; readonly event: OutboxEvent }
   | { readonly kind: 'putIdempotency'; readonly record: IdempotencyRecord }
+  /** Hands the turn on a contended key to the next ticket (run-command's turn queue). */
+  | { readonly kind: 'passTurn'; readonly key: string; readonly ticket: number }
   /** The customer is still at the version (KYC standing) the unit of work was decided on. */
   | { readonly kind: 'checkCustomer'; readonly customerId: string; readonly version: number }
   /** Adds to a customer's running volume for a KYC period, refused past the tier's limit. */
@@ -340,6 +342,8 @@ export type CommitFailure =
   | { readonly reason: 'stale'; readonly current?: readonly Account[] }
   /** DynamoDB cancelled for contention or throttling even after the SDK's retries. */
   | { readonly reason: 'contended' }
+  /** The turn this command held on a contended key was passed on (it looked stalled). */
+  | { readonly reason: 'turn-lost' }
   /** Another request with the same idempotency key committed first. */
   | { readonly reason: 'idempotency-key-taken' }
   /** The transaction was reversed by someone else first. */

@@ -54,8 +54,12 @@ export async function runCommand<T>(
 /** How long one attempt (a read and a transaction) may take; none starts closer to the deadline. */
 export const ATTEMPT_ALLOWANCE_MS = 1_500;
 
-/** How long a contention lease lasts unless given back: longer than one attempt may take. */
-export const LEASE_MS = 3_000;
+/**
+ * How long the turn on a contended key may stay on one ticket before a waiter passes it on: far
+ * longer than a turn takes (one read and one commit), so only a holder that crashed or gave up
+ * waiting is skipped.
+ */
+export const TURN_STALL_MS = 2_000;
 
 type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'ids'>;
 
@@ -64,54 +68,90 @@ async function attemptAll<T>(
   request: Parameters<typeof runCommand<T>>[1],
   plan: (previous?: CommitFailure) => Promise<Plan<T>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
-  const leases: Leases = { owner: deps.ids.next(), held: [] };
+  const turns: Turns = { held: [] };
   try {
-    return await attemptWithLeases(deps, request, plan, leases);
+    return await attemptInTurn(deps, request, plan, turns);
   } finally {
-    for (const key of leases.held) {
-      await deps.ledger.releaseLease(key, leases.owner).catch((error: unknown) => {
-        deps.logger.warn('lease release failed', { error: errorName(error) });
-      });
-    }
+    // A commit passes its turns on itself; a command that ends any other way does it here.
+    await passAll(deps, turns);
   }
 }
 
-interface Leases {
-  readonly owner: string;
-  held: string[];
+/** The turns this command holds: the keys it queued on, with its ticket on each. */
+interface Turns {
+  held: { readonly key: string; readonly ticket: number }[];
 }
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
 
+async function passAll(deps: AttemptDeps, turns: Turns): Promise<void> {
+  const held = turns.held;
+  turns.held = [];
+  await Promise.all(
+    held.map(({ key, ticket }) =>
+      deps.ledger.passTurn(key, ticket).catch((error: unknown) => {
+        // Left as is, the queue moves on by itself after TURN_STALL_MS.
+        deps.logger.warn('passing a turn failed', { error: errorName(error) });
+      }),
+    ),
+  );
+}
+
 /**
- * Takes the leases on `keys` in order (so two commands never wait on each other), polling with
- * jitter while another container holds one; false when the budget or the deadline runs out.
+ * Queues on `keys` in key order (so two commands never wait on each other) and returns once it is
+ * this command's turn on all of them, false when the budget or the deadline runs out first. A
+ * waiter sleeps about as long as the turns ahead of it take, so a long queue costs few reads; a
+ * turn that does not move for TURN_STALL_MS (its holder crashed or gave up) is passed on.
  */
-async function takeLeases(
+async function waitForTurns(
   deps: AttemptDeps,
   keys: readonly string[],
-  leases: Leases,
+  turns: Turns,
   giveUpAt: number,
 ): Promise<boolean> {
   for (const key of [...new Set(keys)].sort()) {
+    let ticket = await deps.ledger.takeTicket(key);
+    let seen = -1;
+    let seenAt = deps.clock.now().getTime();
+    let perTurnMs = 40;
     for (;;) {
+      const serving = await deps.ledger.servingTurn(key);
       const now = deps.clock.now().getTime();
-      if (await deps.ledger.tryLease(key, leases.owner, now, now + LEASE_MS)) {
-        leases.held.push(key);
+      if (serving === ticket) {
+        turns.held.push({ key, ticket });
         break;
       }
-      if (deps.clock.now().getTime() >= giveUpAt) return false;
-      await deps.retry.sleep(5 + Math.floor(deps.retry.random() * 20));
+      if (serving > ticket) {
+        // Skipped as stalled while asleep: queue again.
+        ticket = await deps.ledger.takeTicket(key);
+        continue;
+      }
+      if (serving !== seen) {
+        if (seen >= 0) perTurnMs = Math.min(1_000, Math.max(5, (now - seenAt) / (serving - seen)));
+        seen = serving;
+        seenAt = now;
+      } else if (now - seenAt >= TURN_STALL_MS) {
+        deps.logger.warn('passing on a stalled turn', { ticket: serving });
+        await deps.ledger.passTurn(key, serving);
+        continue;
+      }
+      if (now >= giveUpAt) return false;
+      const ahead = ticket - serving;
+      const sleepMs =
+        ahead <= 1
+          ? 5 + Math.floor(deps.retry.random() * 10)
+          : Math.min(1_000, Math.floor((ahead - 1) * perTurnMs));
+      await deps.retry.sleep(Math.min(sleepMs, Math.max(1, giveUpAt - now)));
     }
   }
   return true;
 }
 
-async function attemptWithLeases<T>(
+async function attemptInTurn<T>(
   deps: AttemptDeps,
   request: Parameters<typeof runCommand<T>>[1],
   plan: (previous?: CommitFailure) => Promise<Plan<T>>,
-  leases: Leases,
+  turns: Turns,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   const { retry } = deps;
   let previous: CommitFailure | undefined;
@@ -135,18 +175,23 @@ async function attemptWithLeases<T>(
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
     const { ops, value } = planned.value;
-    const result = await deps.ledger.commit(
-      request.idempotency === undefined
-        ? ops
+    const result = await deps.ledger.commit([
+      ...ops,
+      ...(request.idempotency === undefined
+        ? []
         : [
-            ...ops,
             {
               kind: 'putIdempotency',
               record: recordOf(deps, request.idempotency, request.render(value)),
-            },
-          ],
-    );
-    if (result.committed) return ok({ replayed: false, value });
+            } as const,
+          ]),
+      // Holding turns, the commit hands them to the next in line in the same transaction.
+      ...turns.held.map(({ key, ticket }) => ({ kind: 'passTurn', key, ticket }) as const),
+    ]);
+    if (result.committed) {
+      turns.held = [];
+      return ok({ replayed: false, value });
+    }
     slowestAttemptMs = Math.max(slowestAttemptMs, deps.clock.now().getTime() - attemptStartedAt);
     switch (result.reason) {
       case 'idempotency-key-taken': {
@@ -172,6 +217,10 @@ async function attemptWithLeases<T>(
           limitAmount: Money.fromMinor(result.limitMinor, result.currency).toString(),
           currency: result.currency,
         });
+      case 'turn-lost':
+        // Passed on as stalled while this command held it: give back the others, queue again.
+        await passAll(deps, turns);
+        break;
       case 'stale':
       case 'contended':
         break;
@@ -183,15 +232,15 @@ async function attemptWithLeases<T>(
       return busy;
     }
     // Lost a race: from now on this command takes turns. Containers contending for the same
-    // accounts queue on short leases (one conditional put each) instead of colliding, so the
-    // hot account serves one of them at a time; the uncontended path never pays for this.
+    // accounts queue on them (a ticket each, served in order) instead of colliding, so a hot
+    // account serves one of them at a time; the uncontended path never pays for this.
     const lockKeys = request.lockKeys ?? [];
-    if (lockKeys.length > 0 && leases.held.length === 0) {
+    if (lockKeys.length > 0 && turns.held.length === 0) {
       const giveUpAt = Math.min(
         startedAt + retry.budgetMs,
         (request.deadlineAt ?? Number.POSITIVE_INFINITY) - ATTEMPT_ALLOWANCE_MS,
       );
-      if (!(await takeLeases(deps, lockKeys, leases, giveUpAt))) {
+      if (!(await waitForTurns(deps, lockKeys, turns, giveUpAt))) {
         deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });
         return busy;
       }

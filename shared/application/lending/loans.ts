@@ -49,7 +49,7 @@ import {
 
 type Deps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud'
+  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud' | 'postingCache'
 >;
 type Outcome<T> = Promise<Result<CommandOutcome<T>, DomainError>>;
 

@@ -66,7 +66,7 @@ import {
   transactionOf,
   type Item,
 } from './ledger-items';
-import { transactItemOf, type TransactItem } from './ledger-writes';
+import { passTurnUpdate, transactItemOf, type TransactItem } from './ledger-writes';
 import { interestKeys } from './interest-items';
 import { BUSINESS_DATE_CHAIN } from '../../application/interest/business-date';
 import { batchGetAll, queryAll } from './table-reads';
@@ -115,50 +115,39 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return { accounts, idempotency, customers };
   }
 
-  async tryLease(key: string, owner: string, nowMs: number, untilMs: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keys.lease(key),
-            type: 'Lease',
-            owner,
-            leaseUntil: untilMs,
-            // Left to TTL well after it lapses; nothing reads a lapsed lease.
-            expiresAt: Math.ceil(untilMs / 1000) + 3600,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':now': nowMs, ':owner': owner },
-        }),
-      );
-      this.metrics?.onCall('PutItem');
-      return true;
-    } catch (error) {
-      this.metrics?.onCall('PutItem');
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  async takeTicket(key: string): Promise<number> {
+    const result = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.turnTickets(key),
+        UpdateExpression: 'ADD issued :one SET #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':type': 'TurnTickets' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    this.metrics?.onCall('UpdateItem');
+    // The first ticket drawn is 0, the turn a queue never used starts on.
+    return intOf(result.Attributes?.issued) - 1;
   }
 
-  async releaseLease(key: string, owner: string): Promise<void> {
+  async servingTurn(key: string): Promise<number> {
+    const item = await this.get(keys.turnServing(key));
+    return item === undefined ? 0 : intOf(item.serving);
+  }
+
+  async passTurn(key: string, ticket: number): Promise<boolean> {
     try {
       await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.lease(key),
-          UpdateExpression: 'SET leaseUntil = :zero',
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
-        }),
+        new UpdateCommand({ TableName: this.tableName, ...passTurnUpdate(key, ticket) }),
       );
       this.metrics?.onCall('UpdateItem');
+      return true;
     } catch (error) {
       this.metrics?.onCall('UpdateItem');
-      // Someone took it over after it lapsed: nothing of ours to give back.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Someone passed it on already (it looked stalled): nothing of ours to give back.
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 
@@ -747,6 +736,7 @@ function classify(
     return { committed: false, reason: 'hold-not-active', holdId: hold.before.id };
   if (failureOf('useRefreshToken') !== undefined)
     return { committed: false, reason: 'token-already-used' };
+  if (failureOf('passTurn') !== undefined) return { committed: false, reason: 'turn-lost' };
   // A customer whose KYC changed is re-read before a limit is believed.
   if (failureOf('checkCustomer') !== undefined) return { committed: false, reason: 'stale' };
   const volume = failureOf('addKycVolume')?.item?.op;

@@ -52,7 +52,9 @@ export const keys = {
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   document: (collection: string, id: string) => ({ pk: `DOC#${collection}#${id}`, sk: 'DOC' }),
   fxRate: (base: string, quote: string) => ({ pk: 'FXRATES', sk: `${base}#${quote}` }),
-  lease: (key: string) => ({ pk: `LEASE#${key}`, sk: 'LEASE' }),
+  /** A contended key's turn queue: the ticket dispenser and the ticket being served. */
+  turnTickets: (key: string) => ({ pk: `TURN#${key}`, sk: 'TICKETS' }),
+  turnServing: (key: string) => ({ pk: `TURN#${key}`, sk: 'SERVING' }),
 } as const;
 
 /** Partitions the audit log and chain registry are spread over (GSI write capacity). */

@@ -43,6 +43,21 @@ export function transactItemOf(op: WriteOp, table: string, nowEpochSeconds: numb
   return { op, request: requestOf(op, table, nowEpochSeconds) };
 }
 
+/**
+ * Moves the turn on a contended key from `ticket` to the next, only if it is still `ticket`'s
+ * (a queue never used is on ticket 0).
+ */
+export function passTurnUpdate(key: string, ticket: number) {
+  return {
+    Key: keys.turnServing(key),
+    UpdateExpression: 'SET serving = :next, #type = :type',
+    ConditionExpression:
+      ticket === 0 ? 'attribute_not_exists(serving) OR serving = :ticket' : 'serving = :ticket',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: { ':next': ticket + 1, ':ticket': ticket, ':type': 'TurnServing' },
+  };
+}
+
 function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest {
   switch (op.kind) {
     case 'createUser':
@@ -340,6 +355,8 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           },
         },
       };
+    case 'passTurn':
+      return { Update: { TableName, ...passTurnUpdate(op.key, op.ticket) } };
     case 'putHold':
       return { Put: { TableName, Item: holdItem(op.hold), ConditionExpression: createOnce } };
     case 'updateHold':
