@@ -300,7 +300,9 @@ export async function postWith<T>(
       // A plan from the state this container wrote last goes straight to the write, whose
       // conditions check it. A refusal is never believed from it: that needs a fresh read.
       const fromCache = await planFrom((last = cached));
-      if (!('replay' in fromCache) && fromCache.ok) return fromCache;
+      if (!('replay' in fromCache) && fromCache.ok) {
+        return ok({ ...fromCache.value, speculative: true });
+      }
       deps.postingCache.forget(accountIds);
     }
     const loaded = (last =

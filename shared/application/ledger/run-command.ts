@@ -24,7 +24,18 @@ export type CommandOutcome<T> =
 
 /** One attempt's plan: the writes and the value they produce, a refusal, or a replay. */
 export type Plan<T> =
-  | Result<{ readonly ops: readonly WriteOp[]; readonly value: T }, DomainError>
+  | Result<
+      {
+        readonly ops: readonly WriteOp[];
+        readonly value: T;
+        /**
+         * Planned from state this container remembered rather than read (PostingCache): if its
+         * write fails, the state was old, which says nothing about contention.
+         */
+        readonly speculative?: boolean;
+      },
+      DomainError
+    >
   | { readonly replay: IdempotencyRecord };
 
 /** How long a stored response is replayed (API.md: at least 24 hours). */
@@ -174,7 +185,7 @@ async function attemptInTurn<T>(
     const planned = await plan(previous);
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
-    const { ops, value } = planned.value;
+    const { ops, value, speculative = false } = planned.value;
     const result = await deps.ledger.commit([
       ...ops,
       ...(request.idempotency === undefined
@@ -235,7 +246,7 @@ async function attemptInTurn<T>(
     // accounts queue on them (a ticket each, served in order) instead of colliding, so a hot
     // account serves one of them at a time; the uncontended path never pays for this.
     const lockKeys = request.lockKeys ?? [];
-    if (lockKeys.length > 0 && turns.held.length === 0) {
+    if (lockKeys.length > 0 && turns.held.length === 0 && !speculative) {
       const giveUpAt = Math.min(
         startedAt + retry.budgetMs,
         (request.deadlineAt ?? Number.POSITIVE_INFINITY) - ATTEMPT_ALLOWANCE_MS,
@@ -244,7 +255,7 @@ async function attemptInTurn<T>(
         deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });
         return busy;
       }
-      previous = undefined; // The turn came after a wait: plan from a fresh read.
+      previous = { reason: 'stale' }; // The turn came after a wait: plan from a fresh read.
       continue;
     }
     // Lost to a commit that has happened: with the accounts as they now are in hand, the next
