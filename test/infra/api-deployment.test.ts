@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CfnElement} from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
