@@ -1,12 +1,10 @@
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Duration, RemovalPolicy, Size, type NestedStack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { corsPolicy } from '../../shared/contracts/cors';
-import type { EndpointGroup } from '../../shared/contracts/groups';
 import type { RouteContract } from '../../shared/contracts/route';
 import { addGatewayProblems } from './gateway-problems';
 
@@ -29,21 +27,20 @@ export interface ApiThrottling {
 
 export interface BankingApiProps {
   readonly tenant: string;
+  /** The route table: every path of it (and each prefix) becomes a resource of the API. */
   readonly routes: readonly ApiRoute[];
-  /** The function serving each endpoint group. */
-  readonly handlerOf: (group: EndpointGroup) => lambda.IFunction;
-  /** Answers every request no route matches (404/405 problem+json). */
-  readonly fallbackGroup: EndpointGroup;
   readonly corsOrigins: readonly string[];
   readonly throttling: ApiThrottling;
   readonly accessLogRetention: logs.RetentionDays;
 }
 
 /**
- * The tenant's REST API (ADR 0002): one resource per path of the route table, one method per route
- * proxied to its group's function, and an ANY method on every resource (and `/{proxy+}`) that
- * sends everything else to the fallback function, so an unknown path is a 404 and a known path
- * with the wrong method a 405 with `Allow`, both in problem+json.
+ * The tenant's REST API (ADR 0002): the API itself with its stage, access logs, request validator,
+ * usage plan and gateway responses, and one resource per path of the route table plus
+ * `/{proxy+}`. It holds no method: methods live in nested stacks (ADR 0007), added through
+ * `ApiMethods` (infra/constructs/api-methods.ts) — each route on its group's stack, integrated with
+ * the group's function, and on every path an `ANY` fallback to the system function (404/405
+ * problem+json) and the CORS preflight.
  *
  * The API has no authorizer: the function of each route verifies the bearer token and checks the
  * route's permission in its shared edge middleware (ADR 0005), so API Gateway passes every request
@@ -53,12 +50,16 @@ export class BankingApi extends Construct {
   readonly api: apigw.RestApi;
   readonly usagePlan: apigw.UsagePlan;
   readonly accessLogs: logs.LogGroup;
-  private readonly validator: apigw.RequestValidator;
-  private readonly integrations = new Map<EndpointGroup, apigw.Integration>();
+  /** Checks the path parameters each method declares required. */
+  readonly validator: apigw.RequestValidator;
+  /** The preflight answer of every path. */
+  readonly cors: apigw.CorsOptions;
+  private readonly resources = new Map<string, apigw.IResource>();
 
   constructor(scope: Construct, id: string, props: BankingApiProps) {
     super(scope, id);
     const { throttling } = props;
+    this.cors = corsPreflight(props.corsOrigins);
 
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention,
@@ -77,7 +78,8 @@ export class BankingApi extends Construct {
       // then arrive base64-encoded too, which the JSON body parser decodes.
       binaryMediaTypes: ['*/*'],
       minCompressionSize: Size.kibibytes(1),
-      defaultCorsPreflightOptions: corsPreflight(props.corsOrigins),
+      // No defaultCorsPreflightOptions: it would put an OPTIONS method on every resource in this
+      // stack. The preflights are added by ApiMethods.addPreflight in the path stacks instead.
       deployOptions: {
         stageName: apiStageName,
         tracingEnabled: true,
@@ -97,20 +99,9 @@ export class BankingApi extends Construct {
       validateRequestBody: true,
     });
 
-    this.addRoutes(props);
-
-    // One permission per function for the whole stage instead of one per method: a function's
-    // resource policy is capped at 20 KB, which per-method statements outgrow at ~60 routes.
-    for (const group of new Set([
-      ...props.routes.map((route) => route.group),
-      props.fallbackGroup,
-    ])) {
-      props.handlerOf(group).addPermission(`InvokedBy${this.node.id}`, {
-        principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-        action: 'lambda:InvokeFunction',
-        sourceArn: this.api.arnForExecuteApi('*', '/*', apiStageName),
-      });
-    }
+    this.resources.set('/', this.api.root);
+    for (const route of props.routes) this.addPath(route.path);
+    this.resources.set('/{proxy+}', this.api.root.addResource('{proxy+}'));
 
     this.usagePlan = this.api.addUsagePlan('UsagePlan', {
       name: `nexum-${props.tenant}-default`,
@@ -137,69 +128,70 @@ export class BankingApi extends Construct {
     return this.api.deploymentStage.stageArn;
   }
 
-  private addRoutes(props: BankingApiProps): void {
-    const resources = new Map<string, apigw.IResource>([['/', this.api.root]]);
-    for (const route of props.routes) {
-      const resource = this.resourceFor(route.path, resources);
-      const method = resource.addMethod(route.method, this.integrationFor(route.group, props), {
-        operationName: route.operationId,
-        requestValidator: this.validator,
-        requestParameters: requiredPathParameters(route.path),
-      });
-      suppressAuthorization(
-        method,
-        route.permission === 'public'
-          ? `${route.method} ${route.path} is public by contract (shared/contracts/routes).`
-          : protectedRouteReason,
-      );
-    }
-
-    const proxy = this.api.root.addResource('{proxy+}');
-    resources.set('/{proxy+}', proxy);
-    for (const resource of resources.values()) {
-      const fallback = resource.addMethod('ANY', this.integrationFor(props.fallbackGroup, props));
-      suppressAuthorization(
-        fallback,
-        'The fallback only answers 404/405 problem+json; it reads no data.',
-      );
-    }
-    // With `*/*` as a binary media type, API Gateway treats the preflight's mock integration as
-    // binary and fails it with a 500 unless the integration converts to text.
-    for (const method of this.api.methods) {
-      const cfn = method.node.defaultChild;
-      if (method.httpMethod !== 'OPTIONS' || !(cfn instanceof apigw.CfnMethod)) continue;
-      cfn.addPropertyOverride('Integration.ContentHandling', 'CONVERT_TO_TEXT');
-      cfn.addPropertyOverride(
-        'Integration.IntegrationResponses.0.ContentHandling',
-        'CONVERT_TO_TEXT',
-      );
-    }
+  /** Every resource path of the API: `/`, each route path and its prefixes, and `/{proxy+}`. */
+  get paths(): readonly string[] {
+    return [...this.resources.keys()];
   }
 
-  private resourceFor(path: string, resources: Map<string, apigw.IResource>): apigw.IResource {
+  /** The resource at `path`, which must be one of `paths`. */
+  resourceAt(path: string): apigw.IResource {
+    const resource = this.resources.get(path);
+    if (resource === undefined) throw new Error(`The API has no resource for ${path}`);
+    return resource;
+  }
+
+  /**
+   * Makes the stage's deployment wait for the methods of a nested stack: a deployment snapshots
+   * the methods that exist when it is created, so it must come after all of them.
+   */
+  deployAfter(stack: NestedStack): void {
+    const deployment = this.api.latestDeployment;
+    if (deployment === undefined || stack.nestedStackResource === undefined) {
+      throw new Error('The API has no deployment, or the stack is not nested');
+    }
+    deployment.node.addDependency(stack.nestedStackResource);
+  }
+
+  /**
+   * Replaces the stage's deployment whenever `fingerprint` changes. API Gateway serves a
+   * deployment's snapshot of the methods, and CloudFormation updates a deployment in place
+   * without taking a new snapshot, so a changed route must change the deployment's logical id.
+   */
+  redeployOn(fingerprint: string): void {
+    const deployment = this.api.latestDeployment;
+    if (deployment === undefined) throw new Error('The API has no deployment');
+    deployment.addToLogicalId({ routeTable: fingerprint });
+  }
+
+  private addPath(path: string): void {
     let current = this.api.root;
     let currentPath = '';
     for (const segment of path.split('/').filter((part) => part.length > 0)) {
       currentPath += `/${segment}`;
-      const existing = resources.get(currentPath);
+      const existing = this.resources.get(currentPath);
       current = existing ?? current.addResource(segment);
-      resources.set(currentPath, current);
+      this.resources.set(currentPath, current);
     }
-    return current;
   }
+}
 
-  private integrationFor(group: EndpointGroup, props: BankingApiProps): apigw.Integration {
-    const existing = this.integrations.get(group);
-    if (existing !== undefined) return existing;
-    // AwsIntegration instead of LambdaIntegration: the latter adds a permission per method.
-    const integration = new apigw.AwsIntegration({
-      proxy: true,
-      service: 'lambda',
-      path: `2015-03-31/functions/${props.handlerOf(group).functionArn}/invocations`,
-    });
-    this.integrations.set(group, integration);
-    return integration;
-  }
+/**
+ * A hash of what the deployed API serves: every route (method, path, group, operation id,
+ * permission) and the integration settings given. It changes whenever a route or its
+ * integration does, and not when the route table is only reordered.
+ */
+export function routeTableFingerprint(
+  routes: readonly ApiRoute[],
+  integration: Readonly<Record<string, unknown>>,
+): string {
+  const rows = routes
+    .map((route) =>
+      [route.method, route.path, route.group, route.operationId, route.permission].join(' '),
+    )
+    .sort();
+  return createHash('sha256')
+    .update(JSON.stringify({ routes: rows, integration }))
+    .digest('hex');
 }
 
 function corsPreflight(origins: readonly string[]): apigw.CorsOptions {
@@ -210,15 +202,6 @@ function corsPreflight(origins: readonly string[]): apigw.CorsOptions {
     maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
     allowCredentials: false,
   };
-}
-
-/** `{name}` segments as required path parameters, so the validator checks them. */
-function requiredPathParameters(path: string): Record<string, boolean> {
-  const parameters: Record<string, boolean> = {};
-  for (const match of path.matchAll(/\{([A-Za-z0-9]+)\+?\}/g)) {
-    parameters[`method.request.path.${match[1] ?? ''}`] = true;
-  }
-  return parameters;
 }
 
 function accessLogFormat(): apigw.AccessLogFormat {
@@ -244,30 +227,4 @@ function accessLogFormat(): apigw.AccessLogFormat {
       apiKeyId: field.contextIdentityApiKeyId(),
     }),
   );
-}
-
-/**
- * Why a route that requires a permission has no API Gateway authorizer: the function verifies the
- * token itself, in the middleware every function shares, before it runs any handler.
- */
-export const protectedRouteReason =
-  "JWT bearer tokens (ES256, KMS-signed) are verified and the route's permission checked by the " +
-  'shared edge middleware in the function before any handler runs ' +
-  '(shared/http/middleware/edge-response.ts); ADR 0005';
-
-/**
- * Authentication is not API Gateway's job here (ADR 0002, ADR 0005): every method is either public
- * by contract or protected by the shared edge middleware, so each gets the APIG4/COG4 suppression
- * with the reason that applies. A Lambda authorizer could be added later for defence in depth and
- * for API-key-based usage plans.
- */
-function suppressAuthorization(method: apigw.Method, reason: string): void {
-  const sentence = reason.endsWith('.') ? reason : `${reason}.`;
-  NagSuppressions.addResourceSuppressions(method, [
-    { id: 'AwsSolutions-APIG4', reason },
-    {
-      id: 'AwsSolutions-COG4',
-      reason: `${sentence} Cognito is not the identity provider: Nexum issues its own tokens.`,
-    },
-  ]);
 }

@@ -13,22 +13,23 @@ export interface OperationalAlarmsProps {
   readonly tenant: string;
   readonly alarmEmail: string;
   readonly api: apigw.RestApi;
-  /** Functions to watch, by a short name used in the alarm names. */
-  readonly functions: ReadonlyMap<string, lambda.IFunction>;
 }
 
 /**
  * Alarms that page the tenant's operators by e-mail: server errors of the API, and errors or
- * throttles of any function. An error here is an unhandled failure (expected business outcomes
- * are 4xx answers, not errors), so the threshold is a single occurrence.
+ * throttles of any function watched with `watchFunction`. An error here is an unhandled failure
+ * (expected business outcomes are 4xx answers, not errors), so the threshold is a single
+ * occurrence.
  */
 export class OperationalAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly prefix: string;
 
   constructor(scope: Construct, id: string, props: OperationalAlarmsProps) {
     super(scope, id);
     const prefix = `nexum-${props.tenant}`;
+    this.prefix = prefix;
 
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key (its policy cannot be
     // changed), so the topic has its own key that lets CloudWatch in. It protects notifications
@@ -54,35 +55,40 @@ export class OperationalAlarms extends Construct {
     this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     this.watch(
-      prefix,
+      this,
       'api-5xx',
       'The API answered with a 5xx (a function failed or timed out)',
       props.api.metricServerError({ period: Duration.minutes(1), statistic: 'Sum' }),
     );
-    for (const [name, fn] of props.functions) {
-      this.watch(
-        prefix,
-        `${name}-errors`,
-        `The ${name} function failed with an unhandled error`,
-        fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-      );
-      this.watch(
-        prefix,
-        `${name}-throttles`,
-        `The ${name} function was throttled (concurrency exhausted)`,
-        fn.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
-      );
-    }
+  }
+
+  /**
+   * Alarms on the errors and throttles of `fn`, named after `name`. They are created in `scope`,
+   * which may be a nested stack (the function's own, ADR 0007); only the topic is shared.
+   */
+  watchFunction(scope: Construct, name: string, fn: lambda.IFunction): void {
+    this.watch(
+      scope,
+      `${name}-errors`,
+      `The ${name} function failed with an unhandled error`,
+      fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+    );
+    this.watch(
+      scope,
+      `${name}-throttles`,
+      `The ${name} function was throttled (concurrency exhausted)`,
+      fn.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
+    );
   }
 
   private watch(
-    prefix: string,
+    scope: Construct,
     name: string,
     description: string,
     metric: cloudwatch.IMetric,
   ): void {
-    const alarm = new cloudwatch.Alarm(this, name, {
-      alarmName: `${prefix}-${name}`,
+    const alarm = new cloudwatch.Alarm(scope, name, {
+      alarmName: `${this.prefix}-${name}`,
       alarmDescription: description,
       metric,
       threshold: 1,

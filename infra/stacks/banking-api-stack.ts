@@ -1,12 +1,11 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { endpointGroups, type EndpointGroup } from '../../shared/contracts/groups';
 import { routeList } from '../../shared/contracts/routes/index';
-import { BankingApi } from '../constructs/banking-api';
+import { BankingApi, routeTableFingerprint } from '../constructs/banking-api';
 import { BankingFunction, type FunctionSettings } from '../constructs/banking-function';
 import { EventPipeline } from '../constructs/event-pipeline';
 import { problemJson, rateLimitedByFirewall } from '../constructs/gateway-problems';
@@ -18,7 +17,8 @@ import { OperationalAlarms } from '../constructs/operational-alarms';
 import { RateLimitFirewall } from '../constructs/rate-limit-firewall';
 import { TenantSeed } from '../constructs/tenant-seed';
 import type { TenantSettings } from '../tenant-settings';
-import { wiringOf } from './group-wiring';
+import { ApiPathsStack, pathStackCount, pathStackOf } from './api-paths-stack';
+import { EndpointGroupStack } from './endpoint-group-stack';
 
 export interface BankingApiStackProps extends StackProps {
   readonly settings: TenantSettings;
@@ -40,13 +40,23 @@ export interface BankingApiStackProps extends StackProps {
  * The stateless half of a tenant (STYLE 24): functions, the REST API with its firewall, the
  * deploy-time seed and the alarms. Nothing here holds data, so the stack can be destroyed and
  * rebuilt at any time.
+ *
+ * CloudFormation allows 500 resources per template, so the stack is split (ADR 0007). This stack
+ * keeps the API (resources, stage, deployment, validator, usage plan, gateway responses), the
+ * WAF, the event pipeline, the seed with the admin secret, and the alarm topic. Each endpoint
+ * group is a nested stack with its function and the methods of its routes
+ * (`EndpointGroupStack`), and the methods every path has (fallback, CORS preflight) are spread
+ * over `pathStackCount` nested stacks (`ApiPathsStack`).
  */
 export class BankingApiStack extends Stack {
   readonly functions = new Map<EndpointGroup, BankingFunction>();
+  readonly groupStacks = new Map<EndpointGroup, EndpointGroupStack>();
+  readonly pathStacks: ApiPathsStack[] = [];
   readonly seedFunction: BankingFunction;
   readonly adminSecret: secretsmanager.Secret;
   readonly api: BankingApi;
   readonly events: EventPipeline;
+  readonly alarms: OperationalAlarms;
 
   constructor(scope: Construct, id: string, props: BankingApiStackProps) {
     super(scope, id, props);
@@ -60,21 +70,61 @@ export class BankingApiStack extends Stack {
       baseCurrency: settings.baseCurrency,
       logRetentionDays: settings.logRetentionDays,
     };
+    const routes = routeList();
+
+    this.api = new BankingApi(this, 'Api', {
+      tenant: settings.name,
+      routes,
+      corsOrigins: settings.corsOrigins,
+      throttling: settings.rateLimit,
+      accessLogRetention: retention,
+    });
+    this.alarms = new OperationalAlarms(this, 'Alarms', {
+      tenant: settings.name,
+      alarmEmail: settings.alarmEmail,
+      api: this.api.api,
+    });
 
     for (const group of endpointGroups) {
-      const wiring = wiringOf(group);
-      const fn = new BankingFunction(this, `${pascalCase(group)}Function`, {
-        entry: props.code.handlerEntry(group),
-        projectRoot: props.code.projectRoot,
-        depsLockFilePath: props.code.depsLockFilePath,
-        description: wiring.description,
+      const stack = new EndpointGroupStack(this, `${pascalCase(group)}Group`, {
+        group,
+        routes: routes.filter((route) => route.group === group),
+        api: this.api,
+        alarms: this.alarms,
         settings: functionSettings,
-        environment: wiring.environment(props),
-        ...(wiring.afterBundling === undefined ? {} : { afterBundling: wiring.afterBundling }),
+        resources: props,
+        code: props.code,
       });
-      wiring.grant(fn, props);
-      this.functions.set(group, fn);
+      this.groupStacks.set(group, stack);
+      this.functions.set(group, stack.function);
     }
+
+    const fallback = this.functionOf(fallbackGroup).function;
+    for (let index = 0; index < pathStackCount; index += 1) {
+      this.pathStacks.push(
+        new ApiPathsStack(this, `Paths${index}`, {
+          tenant: settings.name,
+          api: this.api,
+          paths: this.api.paths.filter((path) => pathStackOf(path) === index),
+          fallback,
+        }),
+      );
+    }
+
+    // The deployment snapshots the methods, which all live in nested stacks: it waits for every
+    // one of them, and is replaced whenever a route or an integration changes.
+    for (const stack of [...this.groupStacks.values(), ...this.pathStacks]) {
+      this.api.deployAfter(stack);
+    }
+    this.api.redeployOn(
+      routeTableFingerprint(routes, {
+        integration: 'AWS_PROXY lambda, one function per group',
+        fallbackGroup,
+        pathStackCount,
+        paths: this.api.paths,
+        cors: settings.corsOrigins,
+      }),
+    );
 
     this.events = new EventPipeline(this, 'Events', {
       tenant: settings.name,
@@ -132,16 +182,6 @@ export class BankingApiStack extends Stack {
       revision: bundleHash(this.seedFunction),
     });
 
-    this.api = new BankingApi(this, 'Api', {
-      tenant: settings.name,
-      routes: routeList(),
-      handlerOf: (group) => this.functionOf(group).function,
-      fallbackGroup: 'system',
-      corsOrigins: settings.corsOrigins,
-      throttling: settings.rateLimit,
-      accessLogRetention: retention,
-    });
-
     new RateLimitFirewall(this, 'Firewall', {
       tenant: settings.name,
       requestsPerMinute: settings.rateLimit.requestsPerMinute,
@@ -150,18 +190,12 @@ export class BankingApiStack extends Stack {
       rateLimitedBody: problemJson(rateLimitedByFirewall, 'waf'),
     });
 
-    const watched = new Map<string, lambda.IFunction>(
-      [...this.functions].map(([group, fn]) => [group, fn.function]),
-    );
-    watched.set('seed', this.seedFunction.function);
-    watched.set('event-publisher', this.events.publisher.function);
-    if (this.events.bridge !== undefined) watched.set('kafka-bridge', this.events.bridge.function);
-    new OperationalAlarms(this, 'Alarms', {
-      tenant: settings.name,
-      alarmEmail: settings.alarmEmail,
-      api: this.api.api,
-      functions: watched,
-    });
+    // The groups' functions are watched in their own stacks; these are the parent's.
+    this.alarms.watchFunction(this.alarms, 'seed', this.seedFunction.function);
+    this.alarms.watchFunction(this.alarms, 'event-publisher', this.events.publisher.function);
+    if (this.events.bridge !== undefined) {
+      this.alarms.watchFunction(this.alarms, 'kafka-bridge', this.events.bridge.function);
+    }
   }
 
   /** The function of an endpoint group. */
@@ -170,7 +204,17 @@ export class BankingApiStack extends Stack {
     if (fn === undefined) throw new Error(`No function for endpoint group "${group}"`);
     return fn;
   }
+
+  /** The nested stack of an endpoint group. */
+  groupStackOf(group: EndpointGroup): EndpointGroupStack {
+    const stack = this.groupStacks.get(group);
+    if (stack === undefined) throw new Error(`No stack for endpoint group "${group}"`);
+    return stack;
+  }
 }
+
+/** The group whose function answers requests no route matches (404/405 problem+json). */
+const fallbackGroup: EndpointGroup = 'system';
 
 function pascalCase(name: string): string {
   return name

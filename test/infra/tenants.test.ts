@@ -3,6 +3,7 @@ import { App, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildTenantApp, type TenantStacks } from '../../infra/tenant-app';
 import { loadTenantSettings } from '../../infra/tenant-settings';
+import { nestedStacksOf } from './tenant-fixtures';
 
 describe('two tenants in one app', () => {
   let demo: TenantStacks;
@@ -71,11 +72,14 @@ describe('two tenants in one app', () => {
     ]);
   });
 
-  it('wires each API stack to its own tenant data stack only', () => {
+  it('wires each API stack, nested stacks included, to its own tenant data stack only', () => {
     expect(demo.api.dependencies).toEqual([demo.data]);
     expect(acme.api.dependencies).toEqual([acme.data]);
-    const acmeApi = JSON.stringify(template('Nexum-acme-credit-union-Api').toJSON());
-    expect(acmeApi).not.toContain('Nexum-demo-Data');
+    const acmeApi = [acme.api, ...nestedStacksOf(acme.api)].map((stack) =>
+      JSON.stringify(Template.fromStack(stack).toJSON()),
+    );
+    expect(acmeApi.some((json) => json.includes('Nexum-acme-credit-union-Data'))).toBe(true);
+    for (const json of acmeApi) expect(json).not.toContain('Nexum-demo-Data');
   });
 
   it('pins acme to its account and region, and leaves demo environment-agnostic', () => {
@@ -88,6 +92,9 @@ describe('two tenants in one app', () => {
   it('applies each tenant its own limits, origins and retention', () => {
     const acmeApi = template('Nexum-acme-credit-union-Api');
     const demoApi = template('Nexum-demo-Api');
+    // The business groups' functions, in their nested stacks.
+    const acmeAccounts = Template.fromStack(acme.api.groupStackOf('accounts'));
+    const demoAccounts = Template.fromStack(demo.api.groupStackOf('accounts'));
     const rateRule = (limit: number) =>
       Match.arrayWith([
         Match.objectLike({
@@ -117,7 +124,7 @@ describe('two tenants in one app', () => {
         }),
       },
     });
-    acmeApi.hasResourceProperties('AWS::Lambda::Function', {
+    acmeAccounts.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           NEXUM_TENANT: 'acme-credit-union',
@@ -127,7 +134,7 @@ describe('two tenants in one app', () => {
         }),
       },
     });
-    demoApi.hasResourceProperties('AWS::Lambda::Function', {
+    demoAccounts.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           NEXUM_TENANT: 'demo',
@@ -140,6 +147,26 @@ describe('two tenants in one app', () => {
     acmeApi.hasResourceProperties('AWS::SNS::Subscription', {
       Endpoint: 'cloud-ops@acme-cu.example',
     });
+  });
+
+  it('tags the resources of the nested stacks with their tenant too', () => {
+    for (const [stacks, tenant] of [
+      [nestedStacksOf(demo.api), 'demo'],
+      [nestedStacksOf(acme.api), 'acme-credit-union'],
+    ] as const) {
+      expect(stacks.length).toBeGreaterThan(0);
+      for (const stack of stacks) {
+        const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+        for (const fn of Object.values(functions) as Array<{ Properties: { Tags: unknown } }>) {
+          expect(fn.Properties.Tags).toEqual(
+            expect.arrayContaining([
+              { Key: 'nexum:tenant', Value: tenant },
+              { Key: 'nexum:component', Value: 'api' },
+            ]),
+          );
+        }
+      }
+    }
   });
 
   it('tags every taggable resource with its tenant', () => {
