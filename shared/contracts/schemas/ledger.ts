@@ -5,7 +5,9 @@ export const AccountSchema = z
   .object({
     id: z.string(),
     customerId: z.string(),
-    productType: z.enum(['SAVINGS', 'CHECKING', 'LOAN']),
+    productType: z.enum(['SAVINGS', 'CHECKING', 'TERM_DEPOSIT', 'LOAN']),
+    productId: z.string().optional(),
+    productVersion: z.number().int().optional(),
     currency: z.string(),
     name: z.string(),
     status: z.enum(['ACTIVE', 'FROZEN', 'CLOSED']),
