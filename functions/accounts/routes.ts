@@ -7,6 +7,8 @@ import {
   type StatusAction,
 } from '@shared/application/ledger/accounts';
 import type { Hold } from '@shared/application/ledger/records';
+import { openProductAccount } from '@shared/application/products/product-accounts';
+import { defaultProductId } from '@shared/application/products/products';
 import type { Dependencies } from '@shared/application/ports';
 import type { Account } from '@shared/domain/ledger/account';
 import { Money } from '@shared/domain/money';
@@ -45,25 +47,58 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
         jsonResponse(201, accountWire(account), {
           Location: `${request.basePath}/accounts/${account.id}`,
         });
-      const outcome = await openAccount(
+      const context = commandContext(request, 'openAccount', render);
+      const interest =
+        body.interestRate === undefined
+          ? undefined
+          : {
+              rate: body.interestRate,
+              dayCount: body.dayCount ?? 'ACTUAL_365',
+              postingFrequency: 'MONTHLY' as const,
+            };
+      const overdraftLimit =
+        body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency);
+      const productType = body.productType ?? 'SAVINGS';
+      const productId =
+        body.productId ??
+        (productType === 'TERM_DEPOSIT' ? undefined : await defaultProductId(deps, productType));
+      if (productId === undefined || productType === 'TERM_DEPOSIT') {
+        // A system seeded before products existed has no default product: the plain account.
+        const outcome = await openAccount(
+          deps,
+          {
+            customerId: body.customerId,
+            productType: productType === 'TERM_DEPOSIT' ? 'SAVINGS' : productType,
+            currency,
+            name: body.name,
+            overdraftLimit,
+            interest,
+          },
+          context,
+        );
+        return commandReply(outcome, render);
+      }
+      const outcome = await openProductAccount(
         deps,
         {
           customerId: body.customerId,
-          productType: body.productType,
+          productId,
+          viaShortcut: body.productId === undefined,
+          ...(body.productId !== undefined && body.productType !== undefined
+            ? { expectedType: body.productType }
+            : {}),
           currency,
           name: body.name,
-          overdraftLimit:
-            body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency),
-          interest:
-            body.interestRate === undefined
+          overdraftLimit,
+          interestOverride: interest,
+          funding:
+            body.amount === undefined || body.fundingAccountId === undefined
               ? undefined
-              : {
-                  rate: body.interestRate,
-                  dayCount: body.dayCount ?? 'ACTUAL_365',
-                  postingFrequency: 'MONTHLY',
-                },
+              : { amount: Money.of(body.amount, currency), fromAccountId: body.fundingAccountId },
+          termMonths: body.termMonths,
+          maturity: body.maturityInstruction,
         },
-        commandContext(request, 'openAccount', render),
+        context,
       );
       return commandReply(outcome, render);
     },

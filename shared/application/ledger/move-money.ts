@@ -237,6 +237,17 @@ async function postAgainst(
         reason: 'a loan account moves only through its loan',
       });
     }
+    // A term deposit moves only at maturity or when broken (shared/application/products).
+    const deposit = [...accounts.values()].find((account) => account.productType === 'TERM_DEPOSIT');
+    if (deposit !== undefined) {
+      const contract = await deps.ledger.getDocument('TERMDEPOSIT', deposit.id);
+      const maturityDate = contract?.data.maturityDate;
+      return err({
+        code: 'TERM_DEPOSIT_LOCKED',
+        accountId: deposit.id,
+        maturityDate: typeof maturityDate === 'string' ? maturityDate : 'maturity',
+      });
+    }
     const decided = await decide(accounts);
     return decided.ok
       ? ok({ request: decided.value, extraOps: () => [], value: (transaction) => transaction })

@@ -39,8 +39,20 @@ export const accountRoutes = {
     summary: 'Open an account for a customer',
     body: OpenAccountBodySchema,
     idempotent: true,
-    success: { status: 201, description: 'The account, at zero', schema: AccountSchema },
-    errorCodes: ['CUSTOMER_NOT_FOUND'],
+    success: {
+      status: 201,
+      description: 'The account, at zero or at its funded opening amount',
+      schema: AccountSchema,
+    },
+    errorCodes: [
+      'CUSTOMER_NOT_FOUND',
+      'PRODUCT_NOT_FOUND',
+      'PRODUCT_NOT_ACTIVE',
+      'PRODUCT_NOT_ELIGIBLE',
+      'ACCOUNT_NOT_FOUND',
+      'INSUFFICIENT_FUNDS',
+      'KYC_LIMIT_EXCEEDED',
+    ],
   }),
   getAccount: defineRoute({
     method: 'GET',

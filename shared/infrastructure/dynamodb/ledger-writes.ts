@@ -191,6 +191,11 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       return { Put: { TableName, Item: accountItem(op.account), ConditionExpression: createOnce } };
     case 'updateAccount': {
       const { before, after } = op;
+      // Planned from version 0: the account is opened by this very posting (a funded opening,
+      // shared/application/products/product-accounts.ts), so its first write creates it.
+      if (before.version === 0) {
+        return { Put: { TableName, Item: accountItem(after), ConditionExpression: createOnce } };
+      }
       const statuses = op.allowedStatuses ?? [before.status];
       const statusValues = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
       const conditions = [
@@ -427,7 +432,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           TableName,
           Item: {
             ...interestKeys.marker(op.accountId, op.marker, op.date),
-            type: op.marker === 'ACCRUAL' ? 'InterestAccrual' : 'InterestPosting',
+            type: markerTypes[op.marker],
             accountId: op.accountId,
             date: op.date,
             amountMinor: op.amountMinor,
@@ -466,3 +471,9 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       };
   }
 }
+
+const markerTypes = {
+  ACCRUAL: 'InterestAccrual',
+  POSTING: 'InterestPosting',
+  MAINTENANCE_FEE: 'MaintenanceFee',
+} as const;
