@@ -15,8 +15,37 @@ import { Money } from '@shared/domain/money';
 import { commandContext, commandReply, jsonResponse } from '@shared/http/commands';
 import { ApiError, apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
-import { accountLineWire, accountWire, holdWire } from '@shared/http/ledger-wire';
+import { accountLineWire, accountWire, holdWire, transactionWire } from '@shared/http/ledger-wire';
+import { maturityAmount } from '@shared/domain/interest/term-deposit';
+import {
+  breakTermDeposit,
+  getTermDeposit,
+  type BrokenDeposit,
+} from '@shared/application/products/term-deposits';
+import { termsOf, type TermDeposit } from '@shared/application/products/term-deposit-records';
 import type { RouteTable } from '@shared/contracts/routes';
+
+/** The wire form of a term deposit's contract. */
+export function termDepositWire(deposit: TermDeposit) {
+  return {
+    accountId: deposit.accountId,
+    productId: deposit.productId,
+    productVersion: deposit.productVersion,
+    status: deposit.status,
+    principal: deposit.principal.toJSON(),
+    rate: deposit.rate,
+    dayCount: deposit.dayCount,
+    compounding: deposit.compounding,
+    interestPayout: deposit.payout,
+    termMonths: deposit.termMonths,
+    startDate: deposit.startDate,
+    maturityDate: deposit.maturityDate,
+    term: deposit.term,
+    ...(deposit.nextEventDate === undefined ? {} : { nextEventDate: deposit.nextEventDate }),
+    maturityInstruction: { ...deposit.instruction },
+    maturityAmount: maturityAmount(termsOf(deposit)).amount.toJSON(),
+  };
+}
 
 /** The accounts group's routes. */
 export function accountRoutes(deps: Dependencies): GroupImplementations<'accounts'> {
@@ -149,6 +178,31 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
         request.params.holdId,
         'RELEASED',
         commandContext(request, 'releaseHold', render),
+      );
+      return commandReply(outcome, render);
+    },
+    getTermDeposit: async ({ params }) => {
+      const deposit = await getTermDeposit(deps, params.accountId);
+      if (deposit === undefined) {
+        throw apiErrorFrom({ code: 'NOT_FOUND', entity: 'term deposit', id: params.accountId });
+      }
+      return { body: termDepositWire(deposit) };
+    },
+    breakTermDeposit: async (request) => {
+      const render = (broken: BrokenDeposit) =>
+        jsonResponse(201, {
+          termDeposit: termDepositWire(broken.deposit),
+          transaction: transactionWire(broken.transaction),
+          earned: broken.earned.toJSON(),
+          alreadyPaid: broken.alreadyPaid.toJSON(),
+          penalty: broken.penalty.toJSON(),
+          payout: broken.payout.toJSON(),
+        });
+      const outcome = await breakTermDeposit(
+        deps,
+        request.params.accountId,
+        request.body?.toAccountId,
+        commandContext(request, 'breakTermDeposit', render),
       );
       return commandReply(outcome, render);
     },

@@ -3,7 +3,9 @@ import type { DomainError } from '../../domain/errors';
 import { err, ok, type Result } from '../../domain/result';
 import type { WriteOp } from '../ledger/records';
 import type { Dependencies } from '../ports';
+import { maintenanceFeeStep } from '../products/maintenance-fees';
 import { productRates } from '../products/product-interest';
+import { termDepositStep } from '../products/term-deposits';
 import { businessDateChange, currentBusinessDate } from './business-date';
 import { accrualGlOps, planAccrual, planPosting, type AccountAccrual } from './deposit-interest';
 import {
@@ -198,8 +200,16 @@ export const postStep: EndOfDayStep = {
   }),
 };
 
-/** The deposit side of the pipeline, in order. Loans' steps go after `post`. */
-export const depositSteps: readonly EndOfDayStep[] = [accrueStep, postStep];
+/**
+ * The deposit side of the pipeline, in order. Loans' steps go after `post`; products add the
+ * month-end maintenance fees and term deposit events (payouts, maturities, rollovers).
+ */
+export const depositSteps: readonly EndOfDayStep[] = [
+  accrueStep,
+  postStep,
+  maintenanceFeeStep,
+  termDepositStep,
+];
 
 /** Runs a step over every segment for a date, outside an EOD run (the admin accrue/post routes). */
 export async function runStepForDate(

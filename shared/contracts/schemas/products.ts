@@ -335,3 +335,35 @@ export const ProductInterestRateSchema = z
     effectiveRate: z.string().optional(),
   })
   .meta({ id: 'ProductInterestRate' });
+
+/** A term deposit's contract (GET /accounts/{id}/term-deposit). */
+export const TermDepositSchema = z
+  .object({
+    accountId: z.string(),
+    productId: z.string(),
+    productVersion: z.number().int(),
+    status: z.enum(['ACTIVE', 'MATURED', 'BROKEN']),
+    principal: MoneyValueSchema,
+    rate: z.string(),
+    dayCount: z.enum(dayCountConventions),
+    compounding: z.enum(termDepositCompoundings),
+    interestPayout: z.enum(termDepositPayouts),
+    termMonths: z.number().int(),
+    startDate: z.string(),
+    maturityDate: z.string(),
+    term: z.number().int(),
+    nextEventDate: z.string().optional(),
+    maturityInstruction: z.object({
+      type: z.enum(['PAYOUT', 'ROLLOVER']),
+      includeInterest: z.boolean().optional(),
+      accountId: z.string(),
+    }),
+    /** Principal plus interest at maturity, as the contract stands. */
+    maturityAmount: MoneyValueSchema,
+  })
+  .meta({ id: 'TermDeposit' });
+
+export const BreakTermDepositBodySchema = z
+  .strictObject({ toAccountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() })
+  .optional()
+  .meta({ id: 'BreakTermDepositRequest' });
