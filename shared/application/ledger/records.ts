@@ -309,7 +309,7 @@ export type WriteOp =
   | {
       readonly kind: 'putInterestMarker';
       readonly accountId: string;
-      readonly marker: 'ACCRUAL' | 'POSTING' | 'MAINTENANCE_FEE';
+      readonly marker: 'ACCRUAL' | 'POSTING';
       readonly date: string;
       readonly amountMinor: bigint;
       readonly currency: CurrencyCode;

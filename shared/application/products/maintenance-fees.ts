@@ -9,12 +9,14 @@ import type { WriteOp } from '../ledger/records';
 import { productFee } from './product-fees';
 
 const ACTOR = 'system:eod';
+/** Create-once markers `<accountId>#<date>` of the month ends charged (documents). */
+const MAINTENANCE_COLLECTION = 'MAINTENANCEFEE';
 const PAGE = 90;
 
 /**
  * Charges one account's MONTHLY_MAINTENANCE fees for the month ending on `date` (percentage fees
  * on the balance): debit the account, credit 4100 Fee income, with a create-once marker
- * `MAINTENANCE_FEE#<date>` in the same transaction, so a re-run charges nothing twice. An account
+ * `MAINTENANCEFEE#<accountId>#<date>` in the same transaction, so a re-run charges nothing twice. An account
  * without the funds is not charged (the marker records 0: fees never push an account into an
  * unarranged overdraft).
  */
@@ -29,15 +31,23 @@ async function chargeOne(deps: EodDeps, state: InterestState, date: BusinessDate
     if (!fee.isPositive()) return;
     const affordable = availableMinor(account) >= fee.toMinor();
     const now = deps.clock.now().toISOString();
+    const marker = `${account.id}#${date}`;
+    if ((await deps.ledger.getDocument(MAINTENANCE_COLLECTION, marker)) !== undefined) return;
     const ops: WriteOp[] = [
       {
-        kind: 'putInterestMarker',
-        accountId: account.id,
-        marker: 'MAINTENANCE_FEE',
-        date,
-        amountMinor: affordable ? fee.toMinor() : 0n,
-        currency: account.currency,
-        at: now,
+        kind: 'putDocument',
+        document: {
+          collection: MAINTENANCE_COLLECTION,
+          id: marker,
+          version: 1,
+          data: {
+            accountId: account.id,
+            date,
+            amountMinor: (affordable ? fee.toMinor() : 0n).toString(),
+            currency: account.currency,
+            at: now,
+          },
+        },
       },
     ];
     if (affordable) {
@@ -70,9 +80,8 @@ async function chargeOne(deps: EodDeps, state: InterestState, date: BusinessDate
       );
     }
     const result = await deps.ledger.commit(ops);
-    // Committed, or the marker exists already (charged by an earlier run): done either way.
+    // On a conflict the next attempt re-reads: the marker tells whether a concurrent run charged.
     if (result.committed) return;
-    if (result.reason !== 'stale' && result.reason !== 'insufficient-funds') return;
     await deps.retry.sleep(Math.min(deps.retry.maxDelayMs, deps.retry.baseDelayMs * attempt));
   }
   throw new Error(`Maintenance fee of account ${state.accountId} kept conflicting`);

@@ -432,7 +432,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           TableName,
           Item: {
             ...interestKeys.marker(op.accountId, op.marker, op.date),
-            type: markerTypes[op.marker],
+            type: op.marker === 'ACCRUAL' ? 'InterestAccrual' : 'InterestPosting',
             accountId: op.accountId,
             date: op.date,
             amountMinor: op.amountMinor,
@@ -471,9 +471,3 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       };
   }
 }
-
-const markerTypes = {
-  ACCRUAL: 'InterestAccrual',
-  POSTING: 'InterestPosting',
-  MAINTENANCE_FEE: 'MaintenanceFee',
-} as const;
