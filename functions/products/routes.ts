@@ -2,7 +2,6 @@ import type { Dependencies } from '@shared/application/ports';
 import {
   definitionOf,
   interestRateOf,
-  type ProductDefinitionData,
   type ProductVersion,
 } from '@shared/application/products/product-records';
 import {
@@ -78,7 +77,7 @@ export function productRoutes(deps: Dependencies): GroupImplementations<'product
         });
       const outcome = await createProductCommand(
         deps,
-        request.body as ProductDefinitionData,
+        request.body,
         commandContext(request, 'createProduct', render),
       );
       return commandReply(outcome, render);
@@ -95,7 +94,7 @@ export function productRoutes(deps: Dependencies): GroupImplementations<'product
       const outcome = await updateProduct(
         deps,
         request.params.productId,
-        request.body as ProductDefinitionData,
+        request.body,
         commandContext(request, 'updateProduct', render),
       );
       return commandReply(outcome, render);
@@ -143,9 +142,7 @@ export function productRoutes(deps: Dependencies): GroupImplementations<'product
       }
       const rate = interestRateOf(definitionOf(data));
       const balance =
-        query.balance === undefined
-          ? undefined
-          : amountIn(query.balance, data.currency, 'balance');
+        query.balance === undefined ? undefined : amountIn(query.balance, data.currency, 'balance');
       const applied =
         balance === undefined || rate === undefined
           ? {}
@@ -157,7 +154,8 @@ export function productRoutes(deps: Dependencies): GroupImplementations<'product
                     appliedTier: Math.max(
                       0,
                       interest.tiers.findLastIndex(
-                        (tier) => Money.of(tier.from.amount, balance.currency).compare(balance) <= 0,
+                        (tier) =>
+                          Money.of(tier.from.amount, balance.currency).compare(balance) <= 0,
                       ),
                     ),
                   }),

@@ -101,9 +101,21 @@ export type DomainError =
       readonly productId: string;
       readonly reasons: readonly string[];
     }
-  | { readonly code: 'LOAN_NOT_ELIGIBLE'; readonly productId: string; readonly reasons: readonly string[] }
-  | { readonly code: 'TERM_DEPOSIT_LOCKED'; readonly accountId: string; readonly maturityDate: string }
-  | { readonly code: 'TERM_DEPOSIT_NOT_ACTIVE'; readonly accountId: string; readonly status: string };
+  | {
+      readonly code: 'LOAN_NOT_ELIGIBLE';
+      readonly productId: string;
+      readonly reasons: readonly string[];
+    }
+  | {
+      readonly code: 'TERM_DEPOSIT_LOCKED';
+      readonly accountId: string;
+      readonly maturityDate: string;
+    }
+  | {
+      readonly code: 'TERM_DEPOSIT_NOT_ACTIVE';
+      readonly accountId: string;
+      readonly status: string;
+    };
 
 export type DomainErrorCode = DomainError['code'];
 

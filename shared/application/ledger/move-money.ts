@@ -86,10 +86,22 @@ async function postSingle(
         if (debit === undefined) throw new Error('A withdrawal without its debit line');
         const withFee: JournalLine[] = [
           debit,
-          { ...debit, account: { kind: 'gl', code: counterparty }, side: 'CREDIT', amountMinor: command.amount.toMinor() },
-          { ...debit, account: { kind: 'gl', code: '4100' }, side: 'CREDIT', amountMinor: fee.toMinor() },
+          {
+            ...debit,
+            account: { kind: 'gl', code: counterparty },
+            side: 'CREDIT',
+            amountMinor: command.amount.toMinor(),
+          },
+          {
+            ...debit,
+            account: { kind: 'gl', code: '4100' },
+            side: 'CREDIT',
+            amountMinor: fee.toMinor(),
+          },
         ];
-        return ok(request(command, type, withFee, accounts, context.actor, { fromAccountId: account.id }));
+        return ok(
+          request(command, type, withFee, accounts, context.actor, { fromAccountId: account.id }),
+        );
       }
     }
     const decide = type === 'DEPOSIT' ? decideDeposit : decideWithdrawal;
@@ -256,7 +268,9 @@ async function postAgainst(
       });
     }
     // A term deposit moves only at maturity or when broken (shared/application/products).
-    const deposit = [...accounts.values()].find((account) => account.productType === 'TERM_DEPOSIT');
+    const deposit = [...accounts.values()].find(
+      (account) => account.productType === 'TERM_DEPOSIT',
+    );
     if (deposit !== undefined) {
       const contract = await deps.ledger.getDocument('TERMDEPOSIT', deposit.id);
       const maturityDate = contract?.data.maturityDate;

@@ -54,7 +54,11 @@ export interface OpenProductAccountCommand {
   readonly termMonths?: number | undefined;
   /** TERM_DEPOSIT: what happens at maturity (the product's default instruction otherwise). */
   readonly maturity?:
-    | { readonly type: 'PAYOUT' | 'ROLLOVER'; readonly includeInterest?: boolean | undefined; readonly accountId?: string | undefined }
+    | {
+        readonly type: 'PAYOUT' | 'ROLLOVER';
+        readonly includeInterest?: boolean | undefined;
+        readonly accountId?: string | undefined;
+      }
     | undefined;
 }
 
@@ -114,7 +118,8 @@ async function prepare(
   const amount = command.funding?.amount;
   const minOpening = sameCurrency(limits.minOpeningBalance);
   if (minOpening !== undefined && minOpening.isPositive()) {
-    if (amount === undefined || amount.compare(minOpening) < 0) reasons.push('OPENING_BALANCE_BELOW_MINIMUM');
+    if (amount === undefined || amount.compare(minOpening) < 0)
+      reasons.push('OPENING_BALANCE_BELOW_MINIMUM');
   }
   const maxBalance = sameCurrency(limits.maxBalance);
   if (amount !== undefined && maxBalance !== undefined && amount.compare(maxBalance) > 0) {
@@ -161,7 +166,9 @@ export async function openProductAccount(
   command: OpenProductAccountCommand,
   context: CommandContext<Account>,
 ): Promise<Result<CommandOutcome<Account>, DomainError>> {
-  const plan = async (): Promise<Result<{ ops: WriteOp[]; account: Account; deposit?: TermDeposit }, DomainError>> => {
+  const plan = async (): Promise<
+    Result<{ ops: WriteOp[]; account: Account; deposit?: TermDeposit }, DomainError>
+  > => {
     const prepared = await prepare(deps, command);
     if (!prepared.ok) return prepared;
     const { definition, productVersion } = prepared.value;
@@ -344,7 +351,11 @@ export async function openProductAccount(
               ? 'LINKED_ACCOUNT_CURRENCY'
               : undefined;
       if (reason !== undefined) {
-        return err({ code: 'PRODUCT_NOT_ELIGIBLE', productId: command.productId, reasons: [reason] });
+        return err({
+          code: 'PRODUCT_NOT_ELIGIBLE',
+          productId: command.productId,
+          reasons: [reason],
+        });
       }
     }
     const planned = await plan();

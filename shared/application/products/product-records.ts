@@ -117,24 +117,24 @@ const optMoney = (data: Optional<MoneyData>): Money | undefined =>
 const rateOf = (rate: string) => new BankDecimal(rate);
 
 /** Leaves out undefined members (the domain types are exact about optional fields). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the exact type the object becomes
 function defined<T>(value: object): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** The domain form of a definition. */
 export function definitionOf(data: ProductDefinitionData): ProductDefinition {
-  const fees = data.fees.map(
-    (fee): ProductFee =>
-      fee.type === 'FIXED'
-        ? { type: 'FIXED', name: fee.name, trigger: fee.trigger, amount: moneyOf(fee.amount) }
-        : defined<ProductFee>({
-            type: 'PERCENTAGE',
-            name: fee.name,
-            trigger: fee.trigger,
-            rate: rateOf(fee.rate),
-            minimum: optMoney(fee.minimum),
-            maximum: optMoney(fee.maximum),
-          }),
+  const fees = data.fees.map((fee): ProductFee =>
+    fee.type === 'FIXED'
+      ? { type: 'FIXED', name: fee.name, trigger: fee.trigger, amount: moneyOf(fee.amount) }
+      : defined<ProductFee>({
+          type: 'PERCENTAGE',
+          name: fee.name,
+          trigger: fee.trigger,
+          rate: rateOf(fee.rate),
+          minimum: optMoney(fee.minimum),
+          maximum: optMoney(fee.maximum),
+        }),
   );
   const { limits } = data;
   const domainLimits = defined<ProductLimits>({

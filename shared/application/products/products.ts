@@ -289,7 +289,12 @@ export async function updateProduct(
     if (!current.ok) return current;
     const { head } = current.value;
     const edited = editProduct(
-      { id: head.id, version: head.currentVersion, status: head.status, definition: definitionOf(current.value.version.definition) },
+      {
+        id: head.id,
+        version: head.currentVersion,
+        status: head.status,
+        definition: definitionOf(current.value.version.definition),
+      },
       definitionOf(definition),
     );
     if (!edited.ok) return err(refusal(productId, edited.error));

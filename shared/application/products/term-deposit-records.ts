@@ -108,7 +108,11 @@ export function termDepositDocument(deposit: TermDeposit): StoredDocument {
 export function termDepositOf(document: StoredDocument): TermDeposit {
   const data = document.data as Record<string, unknown>;
   const currency = data.currency as CurrencyCode;
-  const penalty = data.penalty as { type: EarlyWithdrawalPenalty['type']; days?: number; rate?: string };
+  const penalty = data.penalty as {
+    type: EarlyWithdrawalPenalty['type'];
+    days?: number;
+    rate?: string;
+  };
   return {
     ...(data as unknown as TermDeposit),
     principal: Money.of(data.principal as string, currency),

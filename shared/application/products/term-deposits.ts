@@ -46,7 +46,9 @@ export async function getTermDeposit(
   return document === undefined ? undefined : termDepositOf(document);
 }
 
-const gl = (code: typeof INTEREST_EXPENSE | typeof FEE_INCOME | typeof SUSPENSE): LedgerAccountRef => ({
+const gl = (
+  code: typeof INTEREST_EXPENSE | typeof FEE_INCOME | typeof SUSPENSE,
+): LedgerAccountRef => ({
   kind: 'gl',
   code,
 });
@@ -149,7 +151,10 @@ export async function planTermDepositEvent(
       ops.push(
         ...post(
           'TERM_DEPOSIT_INTEREST',
-          [line(gl(INTEREST_EXPENSE), 'DEBIT', period.interest), line(payTo, 'CREDIT', period.interest)],
+          [
+            line(gl(INTEREST_EXPENSE), 'DEBIT', period.interest),
+            line(payTo, 'CREDIT', period.interest),
+          ],
           period.interest,
           `Term deposit interest to ${date}`,
         ),
@@ -189,16 +194,18 @@ export async function planTermDepositEvent(
     return { ops, kind: 'MATURED' };
   }
   // Rollover: a new term on the same product version, at the rate its new principal reaches.
-  const principal = instruction.includeInterest ? deposit.principal.plus(unpaid) : deposit.principal;
+  const principal = instruction.includeInterest
+    ? deposit.principal.plus(unpaid)
+    : deposit.principal;
   const version = await getProductVersion(deps, deposit.productId, deposit.productVersion);
-  const rate =
-    version === undefined
-      ? undefined
-      : interestRateOf(definitionOf(version.definition));
+  const rate = version === undefined ? undefined : interestRateOf(definitionOf(version.definition));
   const renewed: TermDeposit = {
     ...deposit,
     principal,
-    rate: rate === undefined ? deposit.rate : effectiveRate(principal, rate).toDecimalPlaces(10).toString(),
+    rate:
+      rate === undefined
+        ? deposit.rate
+        : effectiveRate(principal, rate).toDecimalPlaces(10).toString(),
     startDate: date,
     maturityDate: termDepositMaturity(date, deposit.termMonths),
     periodsPaid: 0,

@@ -89,12 +89,7 @@ export const productRoutes = {
     params: productParams,
     body: ProductDefinitionSchema,
     success: productReply,
-    errorCodes: [
-      'PRODUCT_NOT_FOUND',
-      'PRODUCT_RETIRED',
-      'PRODUCT_DEFINITION_INVALID',
-      'CONFLICT',
-    ],
+    errorCodes: ['PRODUCT_NOT_FOUND', 'PRODUCT_RETIRED', 'PRODUCT_DEFINITION_INVALID', 'CONFLICT'],
   }),
   listProductVersions: defineRoute({
     method: 'GET',
@@ -121,11 +116,7 @@ export const productRoutes = {
     'ACTIVATE_PRODUCT',
     'ACTIVE → SUSPENDED: no new accounts or loans',
   ),
-  retireProduct: lifecycle(
-    'retire',
-    'RETIRE_PRODUCT',
-    'ACTIVE or SUSPENDED → RETIRED, for good',
-  ),
+  retireProduct: lifecycle('retire', 'RETIRE_PRODUCT', 'ACTIVE or SUSPENDED → RETIRED, for good'),
   getProductFees: defineRoute({
     method: 'GET',
     path: '/products/{productId}/fees',

@@ -364,6 +364,11 @@ export const TermDepositSchema = z
   .meta({ id: 'TermDeposit' });
 
 export const BreakTermDepositBodySchema = z
-  .strictObject({ toAccountId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() })
+  .strictObject({
+    toAccountId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+  })
   .optional()
   .meta({ id: 'BreakTermDepositRequest' });

@@ -120,7 +120,7 @@ export const OpenAccountBodySchema = z
       context.addIssue({
         code: 'custom',
         path: ['interestRate'],
-        message: 'An account opened on a product earns the product version\'s interest',
+        message: "An account opened on a product earns the product version's interest",
       });
     }
     if (value.productId === undefined && value.productType === 'TERM_DEPOSIT') {

@@ -47,9 +47,8 @@ describe('accounts opened from products', () => {
   const feeIncome = async () => {
     const trial = (await api.call<TrialBalance>('GET', '/ledger/trial-balance')).body;
     return (
-      trial.currencies
-        .find((c) => c.currency === 'USD')
-        ?.accounts.find((a) => a.code === '4100')?.credits ?? '0.00'
+      trial.currencies.find((c) => c.currency === 'USD')?.accounts.find((a) => a.code === '4100')
+        ?.credits ?? '0.00'
     );
   };
 
@@ -88,7 +87,9 @@ describe('accounts opened from products', () => {
     expect(edited.status).toBe(200);
     const onV2 = (await openOn(productId, customerId)).body;
     expect(onV2.productVersion).toBe(2);
-    expect((await api.call<AccountBody>('GET', `/accounts/${onV1.id}`)).body.productVersion).toBe(1);
+    expect((await api.call<AccountBody>('GET', `/accounts/${onV1.id}`)).body.productVersion).toBe(
+      1,
+    );
     await deposit(onV1.id, '20000.00');
     await deposit(onV2.id, '20000.00');
     const date = new Date().toISOString().slice(0, 10) as BusinessDate;
@@ -115,13 +116,12 @@ describe('accounts opened from products', () => {
     expect(withdrawn.status).toBe(201);
     expect(withdrawn.body.amount.amount).toBe('2000.00');
     // 1.50 fixed + 0.1 % of 2,000 (2.00, within 0.10..5.00)
-    expect((await api.call<AccountBody>('GET', `/accounts/${account.id}`)).body.balance.amount).toBe(
-      '996.50',
-    );
-    const entry = await api.call<{ lines: { account: { code?: string }; side: string; amount: Money }[] }>(
-      'GET',
-      `/ledger/journal-entries/${withdrawn.body.journalEntryId}`,
-    );
+    expect(
+      (await api.call<AccountBody>('GET', `/accounts/${account.id}`)).body.balance.amount,
+    ).toBe('996.50');
+    const entry = await api.call<{
+      lines: { account: { code?: string }; side: string; amount: Money }[];
+    }>('GET', `/ledger/journal-entries/${withdrawn.body.journalEntryId}`);
     expect(
       entry.body.lines.map((l) => [l.account.code ?? 'customer', l.side, l.amount.amount]),
     ).toEqual([
@@ -207,9 +207,7 @@ describe('accounts opened from products', () => {
       currency: 'USD',
       loan: { amortizationMethods: ['EQUAL_INSTALLMENT'], paymentFrequencies: ['MONTHLY'] },
     });
-    expect((await openOn(loanProduct, customerId)).body.detail).toContain(
-      'NOT_AN_ACCOUNT_PRODUCT',
-    );
+    expect((await openOn(loanProduct, customerId)).body.detail).toContain('NOT_AN_ACCOUNT_PRODUCT');
     const missing = await openOn('01NOSUCHPRODUCT', customerId);
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('PRODUCT_NOT_FOUND');
@@ -242,9 +240,9 @@ describe('accounts opened from products', () => {
     });
     expect(funded.status).toBe(201);
     expect(funded.body.balance.amount).toBe('600.00');
-    expect((await api.call<AccountBody>('GET', `/accounts/${funded.body.id}`)).body.balance.amount).toBe(
-      '600.00',
-    );
+    expect(
+      (await api.call<AccountBody>('GET', `/accounts/${funded.body.id}`)).body.balance.amount,
+    ).toBe('600.00');
     expect((await api.call<AccountBody>('GET', `/accounts/${source.id}`)).body.balance.amount).toBe(
       '400.00',
     );

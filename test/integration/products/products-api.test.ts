@@ -132,8 +132,7 @@ describe('products over HTTP', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const query: string =
-        cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+      const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
       const page: { body: { items: ProductBody[]; nextCursor: string | null } } = await api.call(
         'GET',
         `/products?type=CHECKING&status=DRAFT&limit=2${query}`,
@@ -180,14 +179,31 @@ describe('products over HTTP', () => {
       { ...savingsDefinition('BAD_3'), interest: { rate: '12', dayCount: 'ACTUAL_365' } },
       { ...savingsDefinition('BAD_4'), unknown: true },
       { ...savingsDefinition('BAD_5'), type: 'LOAN' },
-      { ...savingsDefinition('BAD_6'), termDeposit: { earlyWithdrawalPenalty: { type: 'FORFEIT_DAYS', days: 30 } } },
+      {
+        ...savingsDefinition('BAD_6'),
+        termDeposit: { earlyWithdrawalPenalty: { type: 'FORFEIT_DAYS', days: 30 } },
+      },
       {
         ...savingsDefinition('BAD_7'),
-        fees: [{ type: 'FIXED', name: 'x', trigger: 'WITHDRAWAL', amount: { amount: '1.00', currency: 'EUR' } }],
+        fees: [
+          {
+            type: 'FIXED',
+            name: 'x',
+            trigger: 'WITHDRAWAL',
+            amount: { amount: '1.00', currency: 'EUR' },
+          },
+        ],
       },
       {
         ...savingsDefinition('BAD_8'),
-        fees: [{ type: 'FIXED', name: 'x', trigger: 'WITHDRAWAL', amount: { amount: '1.001', currency: 'USD' } }],
+        fees: [
+          {
+            type: 'FIXED',
+            name: 'x',
+            trigger: 'WITHDRAWAL',
+            amount: { amount: '1.001', currency: 'USD' },
+          },
+        ],
       },
       { ...savingsDefinition('bad lower'), name: 'x' },
       { ...savingsDefinition('BAD_9'), limits: { minTermMonths: 12, maxTermMonths: 6 } },
@@ -216,9 +232,9 @@ describe('products over HTTP', () => {
     expect(read.status).toBe(200);
     const { id } = (await create(savingsDefinition('PERM_1'))).body;
     const manager = await api.tokenFor(['BRANCH_MANAGER']);
-    expect(
-      (await api.call('POST', `/products/${id}/activate`, { token: manager })).status,
-    ).toBe(403);
+    expect((await api.call('POST', `/products/${id}/activate`, { token: manager })).status).toBe(
+      403,
+    );
     expect((await api.call('GET', `/products/${id}`, { token: null })).status).toBe(401);
   });
 });

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { segmentOf } from '../../../shared/application/interest/deposit-interest';
 import { termDepositStep } from '../../../shared/application/products/term-deposits';
 import type { BusinessDate } from '../../../shared/domain/interest/business-date';
-import { anAccount, aVerifiedCustomer, createTestApi, type TestApi } from '../../support/api-client';
+import {
+  anAccount,
+  aVerifiedCustomer,
+  createTestApi,
+  type TestApi,
+} from '../../support/api-client';
 
 type Money = { amount: string; currency: string };
 interface AccountBody {
@@ -113,13 +118,18 @@ describe('term deposits', () => {
     for (const [name, productId, amount, extra] of [
       ['payout', products.payout, '10000.00', {}],
       ['rollAll', products.rollover, '5000.00', {}],
-      ['rollPrincipal', products.rollover, '5000.00', { maturityInstruction: { type: 'ROLLOVER', includeInterest: false } }],
+      [
+        'rollPrincipal',
+        products.rollover,
+        '5000.00',
+        { maturityInstruction: { type: 'ROLLOVER', includeInterest: false } },
+      ],
       ['periodic', products.periodic, '12000.00', {}],
       ['breakReduced', products.payout, '10000.00', { breaker: true }],
       ['breakPercent', products.rollover, '10000.00', { breaker: true }],
       ['breakForfeit', products.periodic, '10000.00', { breaker: true }],
     ] as const) {
-      const opened = await open(productId as string, amount, extra);
+      const opened = await open(productId, amount, extra);
       if (opened.status !== 201) throw new Error(opened.raw);
       deposits[name] = opened.body.id;
     }
