@@ -392,10 +392,22 @@ export async function defaultProductId(
   deps: Pick<Deps, 'ledger'>,
   type: ProductType,
 ): Promise<string | undefined> {
+  const known = defaultIds.get(deps.ledger)?.get(type);
+  if (known !== undefined) return known;
   const document = await deps.ledger.getDocument(PRODUCT_DEFAULT_COLLECTION, type);
   const productId = document?.data.productId;
-  return typeof productId === 'string' ? productId : undefined;
+  if (typeof productId !== 'string') return undefined;
+  const ofStore = defaultIds.get(deps.ledger) ?? new Map<ProductType, string>();
+  ofStore.set(type, productId);
+  defaultIds.set(deps.ledger, ofStore);
+  return productId;
 }
+
+/**
+ * The default pointers are written once and never change: a container reads each once (per
+ * store, so processes holding several tables, like the test suite, never mix them up).
+ */
+const defaultIds = new WeakMap<object, Map<ProductType, string>>();
 
 /** The products an empty system starts with: plain SAVINGS and CHECKING, ACTIVE, no interest or fees. */
 export function defaultProductDefinitions(currency: string): ProductDefinitionData[] {

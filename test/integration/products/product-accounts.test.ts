@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { segmentOf } from '../../../shared/application/interest/deposit-interest';
-import { accrueStep } from '../../../shared/application/interest/end-of-day';
+import {
+  accrueStep,
+  runEndOfDay,
+  startEndOfDay,
+} from '../../../shared/application/interest/end-of-day';
 import { maintenanceFeeStep } from '../../../shared/application/products/maintenance-fees';
 import type { BusinessDate } from '../../../shared/domain/interest/business-date';
 import { aVerifiedCustomer, createTestApi, type TestApi } from '../../support/api-client';
@@ -178,6 +182,37 @@ describe('accounts opened from products', () => {
     expect(await balanceOf(broke.id)).toBe('3.00');
     await run('2026-07-31');
     expect(await balanceOf(account.id)).toBe('90.00');
+  });
+
+  it('runs the fees and term deposit steps in the end-of-day pipeline', async () => {
+    const set = await api.call('PUT', '/admin/business-date', { body: { date: '2026-09-30' } });
+    expect(set.status).toBe(200);
+    const productId = await newProduct({
+      code: 'MAINT_EOD',
+      name: 'Current account with a percentage fee',
+      type: 'CHECKING',
+      currency: 'USD',
+      fees: [
+        {
+          type: 'PERCENTAGE',
+          name: 'Maintenance',
+          trigger: 'MONTHLY_MAINTENANCE',
+          rate: '0.001',
+          minimum: { amount: '1.00', currency: 'USD' },
+        },
+      ],
+    });
+    const account = (await openOn(productId, await aVerifiedCustomer(api))).body;
+    await deposit(account.id, '2500.00');
+    const started = await startEndOfDay(api.deps, '2026-09-30' as BusinessDate);
+    if (!started.ok) throw new Error(JSON.stringify(started.error));
+    const run = await runEndOfDay(api.deps, started.value);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.steps).toEqual(['accrue', 'post', 'maintenance-fees', 'term-deposits']);
+    // 0.1 % of 2,500.00 = 2.50 (above the 1.00 minimum)
+    expect(
+      (await api.call<AccountBody>('GET', `/accounts/${account.id}`)).body.balance.amount,
+    ).toBe('2497.50');
   });
 
   it('refuses products that are not open for business or do not fit, with stable codes', async () => {
