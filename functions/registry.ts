@@ -18,4 +18,5 @@ export const groupHandlers: Record<EndpointGroup, () => Promise<LambdaHttpHandle
   admin: async () => (await import('./admin/handler')).handler,
   events: async () => (await import('./events/handler')).handler,
   notifications: async () => (await import('./notifications/handler')).handler,
+  products: async () => (await import('./products/handler')).handler,
 };

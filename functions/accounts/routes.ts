@@ -7,14 +7,45 @@ import {
   type StatusAction,
 } from '@shared/application/ledger/accounts';
 import type { Hold } from '@shared/application/ledger/records';
+import { openProductAccount } from '@shared/application/products/product-accounts';
+import { defaultProductId } from '@shared/application/products/products';
 import type { Dependencies } from '@shared/application/ports';
 import type { Account } from '@shared/domain/ledger/account';
 import { Money } from '@shared/domain/money';
 import { commandContext, commandReply, jsonResponse } from '@shared/http/commands';
 import { ApiError, apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
-import { accountLineWire, accountWire, holdWire } from '@shared/http/ledger-wire';
+import { accountLineWire, accountWire, holdWire, transactionWire } from '@shared/http/ledger-wire';
+import { maturityAmount } from '@shared/domain/interest/term-deposit';
+import {
+  breakTermDeposit,
+  getTermDeposit,
+  type BrokenDeposit,
+} from '@shared/application/products/term-deposits';
+import { termsOf, type TermDeposit } from '@shared/application/products/term-deposit-records';
 import type { RouteTable } from '@shared/contracts/routes';
+
+/** The wire form of a term deposit's contract. */
+export function termDepositWire(deposit: TermDeposit) {
+  return {
+    accountId: deposit.accountId,
+    productId: deposit.productId,
+    productVersion: deposit.productVersion,
+    status: deposit.status,
+    principal: deposit.principal.toJSON(),
+    rate: deposit.rate,
+    dayCount: deposit.dayCount,
+    compounding: deposit.compounding,
+    interestPayout: deposit.payout,
+    termMonths: deposit.termMonths,
+    startDate: deposit.startDate,
+    maturityDate: deposit.maturityDate,
+    term: deposit.term,
+    ...(deposit.nextEventDate === undefined ? {} : { nextEventDate: deposit.nextEventDate }),
+    maturityInstruction: { ...deposit.instruction },
+    maturityAmount: maturityAmount(termsOf(deposit)).amount.toJSON(),
+  };
+}
 
 /** The accounts group's routes. */
 export function accountRoutes(deps: Dependencies): GroupImplementations<'accounts'> {
@@ -45,25 +76,58 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
         jsonResponse(201, accountWire(account), {
           Location: `${request.basePath}/accounts/${account.id}`,
         });
-      const outcome = await openAccount(
+      const context = commandContext(request, 'openAccount', render);
+      const interest =
+        body.interestRate === undefined
+          ? undefined
+          : {
+              rate: body.interestRate,
+              dayCount: body.dayCount ?? 'ACTUAL_365',
+              postingFrequency: 'MONTHLY' as const,
+            };
+      const overdraftLimit =
+        body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency);
+      const productType = body.productType ?? 'SAVINGS';
+      const productId =
+        body.productId ??
+        (productType === 'TERM_DEPOSIT' ? undefined : await defaultProductId(deps, productType));
+      if (productId === undefined || productType === 'TERM_DEPOSIT') {
+        // A system seeded before products existed has no default product: the plain account.
+        const outcome = await openAccount(
+          deps,
+          {
+            customerId: body.customerId,
+            productType: productType === 'TERM_DEPOSIT' ? 'SAVINGS' : productType,
+            currency,
+            name: body.name,
+            overdraftLimit,
+            interest,
+          },
+          context,
+        );
+        return commandReply(outcome, render);
+      }
+      const outcome = await openProductAccount(
         deps,
         {
           customerId: body.customerId,
-          productType: body.productType,
+          productId,
+          viaShortcut: body.productId === undefined,
+          ...(body.productId !== undefined && body.productType !== undefined
+            ? { expectedType: body.productType }
+            : {}),
           currency,
           name: body.name,
-          overdraftLimit:
-            body.overdraftLimit === undefined ? undefined : Money.of(body.overdraftLimit, currency),
-          interest:
-            body.interestRate === undefined
+          overdraftLimit,
+          interestOverride: interest,
+          funding:
+            body.amount === undefined || body.fundingAccountId === undefined
               ? undefined
-              : {
-                  rate: body.interestRate,
-                  dayCount: body.dayCount ?? 'ACTUAL_365',
-                  postingFrequency: 'MONTHLY',
-                },
+              : { amount: Money.of(body.amount, currency), fromAccountId: body.fundingAccountId },
+          termMonths: body.termMonths,
+          maturity: body.maturityInstruction,
         },
-        commandContext(request, 'openAccount', render),
+        context,
       );
       return commandReply(outcome, render);
     },
@@ -114,6 +178,31 @@ export function accountRoutes(deps: Dependencies): GroupImplementations<'account
         request.params.holdId,
         'RELEASED',
         commandContext(request, 'releaseHold', render),
+      );
+      return commandReply(outcome, render);
+    },
+    getTermDeposit: async ({ params }) => {
+      const deposit = await getTermDeposit(deps, params.accountId);
+      if (deposit === undefined) {
+        throw apiErrorFrom({ code: 'NOT_FOUND', entity: 'term deposit', id: params.accountId });
+      }
+      return { body: termDepositWire(deposit) };
+    },
+    breakTermDeposit: async (request) => {
+      const render = (broken: BrokenDeposit) =>
+        jsonResponse(201, {
+          termDeposit: termDepositWire(broken.deposit),
+          transaction: transactionWire(broken.transaction),
+          earned: broken.earned.toJSON(),
+          alreadyPaid: broken.alreadyPaid.toJSON(),
+          penalty: broken.penalty.toJSON(),
+          payout: broken.payout.toJSON(),
+        });
+      const outcome = await breakTermDeposit(
+        deps,
+        request.params.accountId,
+        request.body?.toAccountId,
+        commandContext(request, 'breakTermDeposit', render),
       );
       return commandReply(outcome, render);
     },

@@ -15,6 +15,7 @@ export const endpointGroups = [
   'admin',
   'events',
   'notifications',
+  'products',
 ] as const;
 
 export type EndpointGroup = (typeof endpointGroups)[number];

@@ -83,7 +83,39 @@ export type DomainError =
     }
   | { readonly code: 'LOAN_ACCOUNT_INVALID'; readonly accountId: string; readonly reason: string }
   | { readonly code: 'LOAN_HAS_ARREARS'; readonly loanId: string; readonly overdue: string }
-  | { readonly code: 'REPAYMENT_EXCEEDS_BALANCE'; readonly loanId: string; readonly owed: string };
+  | { readonly code: 'REPAYMENT_EXCEEDS_BALANCE'; readonly loanId: string; readonly owed: string }
+  | { readonly code: 'PRODUCT_NOT_FOUND'; readonly productId: string }
+  | {
+      readonly code: 'PRODUCT_TRANSITION_NOT_ALLOWED';
+      readonly productId: string;
+      readonly from: string;
+      readonly action: string;
+    }
+  | { readonly code: 'PRODUCT_RETIRED'; readonly productId: string }
+  | { readonly code: 'PRODUCT_DEFINITION_INVALID'; readonly problems: readonly string[] }
+  | { readonly code: 'PRODUCT_CODE_TAKEN'; readonly productCode: string }
+  | { readonly code: 'PRODUCT_NOT_ACTIVE'; readonly productId: string; readonly status: string }
+  /** Rule names only (CURRENCY, KYC_TIER_TOO_LOW, AMOUNT_BELOW_MINIMUM…), never customer data. */
+  | {
+      readonly code: 'PRODUCT_NOT_ELIGIBLE';
+      readonly productId: string;
+      readonly reasons: readonly string[];
+    }
+  | {
+      readonly code: 'LOAN_NOT_ELIGIBLE';
+      readonly productId: string;
+      readonly reasons: readonly string[];
+    }
+  | {
+      readonly code: 'TERM_DEPOSIT_LOCKED';
+      readonly accountId: string;
+      readonly maturityDate: string;
+    }
+  | {
+      readonly code: 'TERM_DEPOSIT_NOT_ACTIVE';
+      readonly accountId: string;
+      readonly status: string;
+    };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -190,6 +222,26 @@ export function describeDomainError(error: DomainError): string {
       return `Loan ${error.loanId} has ${error.overdue} overdue; pay what is due first`;
     case 'REPAYMENT_EXCEEDS_BALANCE':
       return `The repayment is more than loan ${error.loanId} owes (${error.owed})`;
+    case 'PRODUCT_NOT_FOUND':
+      return `Product ${error.productId} does not exist`;
+    case 'PRODUCT_TRANSITION_NOT_ALLOWED':
+      return `Product ${error.productId} is ${error.from}: ${error.action} is not allowed`;
+    case 'PRODUCT_RETIRED':
+      return `Product ${error.productId} is retired: it can no longer change`;
+    case 'PRODUCT_DEFINITION_INVALID':
+      return `The product definition is not valid: ${error.problems.join('; ')}`;
+    case 'PRODUCT_CODE_TAKEN':
+      return `A product with code ${error.productCode} exists`;
+    case 'PRODUCT_NOT_ACTIVE':
+      return `Product ${error.productId} is ${error.status}: only ACTIVE products open accounts and loans`;
+    case 'PRODUCT_NOT_ELIGIBLE':
+      return `The request does not fit product ${error.productId}: ${error.reasons.join(', ')}`;
+    case 'LOAN_NOT_ELIGIBLE':
+      return `The loan does not fit product ${error.productId}: ${error.reasons.join(', ')}`;
+    case 'TERM_DEPOSIT_LOCKED':
+      return `Account ${error.accountId} is a term deposit maturing on ${error.maturityDate}: no deposits or withdrawals before then (break it instead)`;
+    case 'TERM_DEPOSIT_NOT_ACTIVE':
+      return `Term deposit ${error.accountId} is ${error.status}`;
   }
 }
 

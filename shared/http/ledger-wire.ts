@@ -31,6 +31,8 @@ export function accountWire(account: Account) {
     id: account.id,
     customerId: account.customerId,
     productType: account.productType,
+    ...optional('productId', account.productId),
+    ...optional('productVersion', account.productVersion),
     currency: account.currency,
     name: account.name,
     status: account.status,

@@ -7,6 +7,7 @@ import { eventRoutes } from '../../functions/events/routes';
 import { ledgerRoutes } from '../../functions/ledger/routes';
 import { loanRoutes } from '../../functions/loans/routes';
 import { notificationRoutes } from '../../functions/notifications/routes';
+import { productRoutes } from '../../functions/products/routes';
 import { rbacRoutes } from '../../functions/rbac/routes';
 import { systemRoutes } from '../../functions/system/routes';
 import { transactionRoutes } from '../../functions/transactions/routes';
@@ -125,6 +126,7 @@ export async function createTestApi(
       settings,
       implementations: notificationRoutes(deps),
     }),
+    products: httpHandler({ group: 'products', settings, implementations: productRoutes(deps) }),
   };
   const match = createRouteMatcher(routeList());
   return {

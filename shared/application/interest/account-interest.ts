@@ -23,6 +23,7 @@ export function interestOpeningOps(
   terms: AccountInterestTerms,
   actor: string,
   now: string,
+  product?: { readonly productId: string; readonly productVersion: number },
 ): WriteOp[] {
   const chainId = interestChainOf(account.id);
   const audited = appendToChain(GENESIS, {
@@ -44,6 +45,7 @@ export function interestOpeningOps(
     rate: terms.rate,
     dayCount: terms.dayCount,
     postingFrequency: terms.postingFrequency,
+    ...product,
     segment: segmentOf(account.id),
     exact: '0',
     bookedMinor: 0n,

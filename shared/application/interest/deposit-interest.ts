@@ -6,6 +6,7 @@ import {
   type AccrualState,
 } from '../../domain/interest/accrual';
 import { addDays, compareDates, type BusinessDate } from '../../domain/interest/business-date';
+import type { InterestRate } from '../../domain/interest/tiers';
 import type { Account } from '../../domain/ledger/account';
 import { BankDecimal, Money } from '../../domain/money';
 import { appendToChain } from '../audit/audit-chain';
@@ -58,6 +59,8 @@ export function planAccrual(
   date: BusinessDate,
   now: string,
   actor: string,
+  /** The product version's rate (tiers included); the state's flat rate otherwise. */
+  productRate?: InterestRate,
 ): AccountAccrual | undefined {
   if (account.status === 'CLOSED') return undefined;
   if (state.accruedThrough !== undefined && compareDates(state.accruedThrough, date) >= 0)
@@ -67,7 +70,7 @@ export function planAccrual(
   const lastDay = addDays(from, MAX_CATCH_UP_DAYS_PER_COMMIT - 1);
   const to = compareDates(lastDay, date) < 0 ? lastDay : date;
   const balance = Money.fromMinor(account.balanceMinor, account.currency);
-  const rate = { kind: 'FLAT', rate: new BankDecimal(state.rate) } as const;
+  const rate: InterestRate = productRate ?? { kind: 'FLAT', rate: new BankDecimal(state.rate) };
   let accrual = accrualStateOf(state);
   const ops: WriteOp[] = [];
   let days = 0;

@@ -3,6 +3,9 @@ import type { DomainError } from '../../domain/errors';
 import { err, ok, type Result } from '../../domain/result';
 import type { WriteOp } from '../ledger/records';
 import type { Dependencies } from '../ports';
+import { maintenanceFeeStep } from '../products/maintenance-fees';
+import { productRates } from '../products/product-interest';
+import { termDepositStep } from '../products/term-deposits';
 import { businessDateChange, currentBusinessDate } from './business-date';
 import { accrualGlOps, planAccrual, planPosting, type AccountAccrual } from './deposit-interest';
 import {
@@ -73,11 +76,12 @@ export async function accruePage(
 ): Promise<{ bookedMinor: bigint; commits: number }> {
   const { accounts } = await deps.ledger.loadAccounts(states.map((state) => state.accountId));
   const now = deps.clock.now().toISOString();
+  const rates = await productRates(deps, states);
   const plans: { state: InterestState; plan: AccountAccrual }[] = [];
   for (const state of states) {
     const account = accounts.get(state.accountId);
     if (account === undefined) continue;
-    const plan = planAccrual(state, account, date, now, ACTOR);
+    const plan = planAccrual(state, account, date, now, ACTOR, rates.get(state.accountId));
     if (plan !== undefined) plans.push({ state, plan });
   }
   let bookedMinor = 0n;
@@ -138,7 +142,8 @@ async function accrueOne(
     const state = await deps.interest.getInterestState(accountId);
     const account = (await deps.ledger.loadAccounts([accountId])).accounts.get(accountId);
     if (state === undefined || account === undefined) return { bookedMinor, commits };
-    const plan = planAccrual(state, account, date, deps.clock.now().toISOString(), ACTOR);
+    const rate = (await productRates(deps, [state])).get(accountId);
+    const plan = planAccrual(state, account, date, deps.clock.now().toISOString(), ACTOR, rate);
     if (plan === undefined) return { bookedMinor, commits };
     commits += 1;
     const result = await deps.ledger.commit([
@@ -195,8 +200,16 @@ export const postStep: EndOfDayStep = {
   }),
 };
 
-/** The deposit side of the pipeline, in order. Loans' steps go after `post`. */
-export const depositSteps: readonly EndOfDayStep[] = [accrueStep, postStep];
+/**
+ * The deposit side of the pipeline, in order. Loans' steps go after `post`; products add the
+ * month-end maintenance fees and term deposit events (payouts, maturities, rollovers).
+ */
+export const depositSteps: readonly EndOfDayStep[] = [
+  accrueStep,
+  postStep,
+  maintenanceFeeStep,
+  termDepositStep,
+];
 
 /** Runs a step over every segment for a date, outside an EOD run (the admin accrue/post routes). */
 export async function runStepForDate(

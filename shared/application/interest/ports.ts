@@ -21,6 +21,9 @@ export interface InterestState {
   readonly rate: string;
   readonly dayCount: DayCountConvention;
   readonly postingFrequency: PostingFrequency;
+  /** The product version the account was opened on: the end of day reads its rates and fees. */
+  readonly productId?: string | undefined;
+  readonly productVersion?: number | undefined;
   readonly segment: number;
   readonly exact: string;
   readonly bookedMinor: bigint;

@@ -20,6 +20,7 @@ import { buildPosting, type PostingRequest } from './build-posting';
 import type { CommitFailure, StoredCustomer, TransactionRecord, WriteOp } from './records';
 import { runCommand, type CommandOutcome, type Plan } from './run-command';
 import { screenMovement, fraudOps, recordBlocked, type Screened } from '../fraud/screen-movement';
+import { productFee } from '../products/product-fees';
 
 type Deps = Pick<
   Dependencies,
@@ -70,12 +71,41 @@ async function postSingle(
   context: CommandContext<TransactionRecord>,
   type: 'DEPOSIT' | 'WITHDRAWAL',
 ): Outcome {
-  return postAgainst(deps, [command.accountId], context, (accounts) => {
+  return postAgainst(deps, [command.accountId], context, async (accounts) => {
     const account = accounts.get(command.accountId);
     if (account === undefined)
       return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
+    const counterparty = counterpartyOf(command.channel);
+    if (type === 'WITHDRAWAL' && command.amount.currency === account.currency) {
+      // The product version's WITHDRAWAL fees go in the same entry, to 4100 Fee income.
+      const fee = await productFee(deps, account, 'WITHDRAWAL', command.amount);
+      if (fee.isPositive()) {
+        const total = decideWithdrawal(account, command.amount.plus(fee), counterparty);
+        if (!total.ok) return total;
+        const [debit] = total.value;
+        if (debit === undefined) throw new Error('A withdrawal without its debit line');
+        const withFee: JournalLine[] = [
+          debit,
+          {
+            ...debit,
+            account: { kind: 'gl', code: counterparty },
+            side: 'CREDIT',
+            amountMinor: command.amount.toMinor(),
+          },
+          {
+            ...debit,
+            account: { kind: 'gl', code: '4100' },
+            side: 'CREDIT',
+            amountMinor: fee.toMinor(),
+          },
+        ];
+        return ok(
+          request(command, type, withFee, accounts, context.actor, { fromAccountId: account.id }),
+        );
+      }
+    }
     const decide = type === 'DEPOSIT' ? decideDeposit : decideWithdrawal;
-    const lines = decide(account, command.amount, counterpartyOf(command.channel));
+    const lines = decide(account, command.amount, counterparty);
     if (!lines.ok) return lines;
     const side = type === 'DEPOSIT' ? { toAccountId: account.id } : { fromAccountId: account.id };
     return ok(request(command, type, lines.value, accounts, context.actor, side));
@@ -235,6 +265,19 @@ async function postAgainst(
         code: 'LOAN_ACCOUNT_INVALID',
         accountId: loanAccount.id,
         reason: 'a loan account moves only through its loan',
+      });
+    }
+    // A term deposit moves only at maturity or when broken (shared/application/products).
+    const deposit = [...accounts.values()].find(
+      (account) => account.productType === 'TERM_DEPOSIT',
+    );
+    if (deposit !== undefined) {
+      const contract = await deps.ledger.getDocument('TERMDEPOSIT', deposit.id);
+      const maturityDate = contract?.data.maturityDate;
+      return err({
+        code: 'TERM_DEPOSIT_LOCKED',
+        accountId: deposit.id,
+        maturityDate: typeof maturityDate === 'string' ? maturityDate : 'maturity',
       });
     }
     const decided = await decide(accounts);

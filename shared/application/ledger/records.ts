@@ -18,7 +18,12 @@ export type TransactionType =
   | 'LOAN_DISBURSEMENT'
   | 'LOAN_REPAYMENT'
   | 'LOAN_WRITE_OFF'
-  | 'INTEREST_POSTING';
+  | 'INTEREST_POSTING'
+  | 'FEE'
+  | 'TERM_DEPOSIT_OPENING'
+  | 'TERM_DEPOSIT_INTEREST'
+  | 'TERM_DEPOSIT_MATURITY'
+  | 'TERM_DEPOSIT_BREAK';
 
 /** A money movement as clients see it; its journal entry holds the lines. */
 export interface TransactionRecord {

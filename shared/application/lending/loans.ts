@@ -25,11 +25,16 @@ import {
   type PrepaymentMode,
 } from '../../domain/lending/repayment';
 import { generateSchedule } from '../../domain/lending/schedule';
+import { effectiveKycTier } from '../../domain/kyc-limits';
+import { checkLoanRequest } from '../../domain/products/eligibility';
+import type { LoanSettings } from '../../domain/products/product';
+import { productOf } from '../products/product-records';
+import { getProduct } from '../products/products';
 import type { Account } from '../../domain/ledger/account';
 import type { GlCode } from '../../domain/ledger/chart-of-accounts';
 import type { JournalLine } from '../../domain/ledger/journal-entry';
 import type { DomainError } from '../../domain/errors';
-import { BankDecimal, Money, type CurrencyCode } from '../../domain/money';
+import { BankDecimal, Money, type CurrencyCode, type RoundingMode } from '../../domain/money';
 import { err, ok, type Result } from '../../domain/result';
 import { appendToChain, GENESIS } from '../audit/audit-chain';
 import type { CommandContext } from '../ledger/accounts';
@@ -93,6 +98,59 @@ export async function listCustomerLoans(
   return { items: found.items.map(loanOf), nextCursor: found.nextCursor };
 }
 
+/**
+ * The product a loan application names, checked (ACTIVE, a LOAN product, currency, amount and
+ * term range, amortization method, frequency, the customer's KYC tier) and the settings the loan
+ * takes from its current version (grace, late fee, penalty rate, allocation order, rounding).
+ */
+async function loanProductTerms(
+  deps: Deps,
+  command: LoanApplicationCommand,
+): Promise<
+  Result<
+    | {
+        productId: string;
+        productVersion: number;
+        loan: LoanSettings;
+        rounding: RoundingMode;
+      }
+    | undefined,
+    DomainError
+  >
+> {
+  if (command.productId === undefined) return ok(undefined);
+  const found = await getProduct(deps, command.productId);
+  if (!found.ok) return found;
+  const { head, version } = found.value;
+  if (head.status !== 'ACTIVE') {
+    return err({ code: 'PRODUCT_NOT_ACTIVE', productId: head.id, status: head.status });
+  }
+  const product = productOf(head, version);
+  const { customers } = await deps.ledger.loadAccounts([], undefined, [command.customerId]);
+  const customer = customers.get(command.customerId);
+  const checked = checkLoanRequest(product, {
+    principal: command.principal,
+    termMonths: command.termMonths,
+    method: command.amortizationMethod,
+    frequency: command.paymentFrequency,
+    customerKycTier:
+      customer === undefined ? 0 : effectiveKycTier(customer, deps.clock.now().toISOString()),
+  });
+  if (!checked.ok) {
+    return err({ code: 'LOAN_NOT_ELIGIBLE', productId: head.id, reasons: checked.error.reasons });
+  }
+  const { loan, interest } = product.definition;
+  if (loan === undefined) {
+    return err({ code: 'LOAN_NOT_ELIGIBLE', productId: head.id, reasons: ['NOT_A_LOAN_PRODUCT'] });
+  }
+  return ok({
+    productId: head.id,
+    productVersion: version.version,
+    loan,
+    rounding: interest?.rounding ?? 'HALF_EVEN',
+  });
+}
+
 /** A loan application: PENDING_APPROVAL with its schedule from the expected disbursement date. */
 export async function createLoan(
   deps: Deps,
@@ -105,9 +163,9 @@ export async function createLoan(
     if (!(await deps.customers.exists(command.customerId))) {
       return err({ code: 'CUSTOMER_NOT_FOUND', customerId: command.customerId });
     }
-    if (command.productId !== undefined) {
-      return err({ code: 'NOT_FOUND', entity: 'product', id: command.productId });
-    }
+    const terms = await loanProductTerms(deps, command);
+    if (!terms.ok) return terms;
+    const fromProduct = terms.value;
     const schedule = generateSchedule({
       principal: command.principal,
       annualRate: new BankDecimal(command.annualInterestRate),
@@ -138,8 +196,8 @@ export async function createLoan(
     const loan: Loan = {
       id,
       customerId: command.customerId,
-      productId: undefined,
-      productVersion: undefined,
+      productId: fromProduct?.productId,
+      productVersion: fromProduct?.productVersion,
       status: 'PENDING_APPROVAL',
       principal: command.principal,
       annualInterestRate: command.annualInterestRate,
@@ -149,11 +207,11 @@ export async function createLoan(
       dayCountConvention: command.dayCountConvention,
       expectedDisbursementDate: command.expectedDisbursementDate,
       firstPaymentDate: command.firstPaymentDate,
-      gracePeriodDays: command.gracePeriodDays ?? 0,
-      rounding: 'HALF_EVEN',
-      allocationOrder: defaultAllocationOrder,
-      lateFee: undefined,
-      penaltyRate: '0',
+      gracePeriodDays: command.gracePeriodDays ?? fromProduct?.loan.gracePeriodDays ?? 0,
+      rounding: fromProduct?.rounding ?? 'HALF_EVEN',
+      allocationOrder: fromProduct?.loan.allocationOrder ?? defaultAllocationOrder,
+      lateFee: fromProduct?.loan.lateFee,
+      penaltyRate: fromProduct?.loan.penaltyRate.toString() ?? '0',
       installments: installmentsFromSchedule(schedule),
       accountId: undefined,
       disbursedToAccountId: undefined,

@@ -19,9 +19,11 @@ const Currency = z.string().regex(/^[A-Z]{3}$/);
 const AccountEventData = z.strictObject({
   accountId: Id,
   customerId: Id,
-  productType: z.enum(['SAVINGS', 'CHECKING']),
+  productType: z.enum(['SAVINGS', 'CHECKING', 'TERM_DEPOSIT']),
   currency: Currency,
   status: z.enum(['ACTIVE', 'FROZEN', 'CLOSED']),
+  productId: Id.optional(),
+  productVersion: z.number().int().min(1).optional(),
 });
 
 const TransactionEventData = z.strictObject({
@@ -33,6 +35,14 @@ const TransactionEventData = z.strictObject({
   fromAccountId: Id.optional(),
   toAccountId: Id.optional(),
   reversalOf: Id.optional(),
+});
+
+const ProductEventData = z.strictObject({
+  productId: Id,
+  code: z.string().max(40),
+  productType: z.enum(['SAVINGS', 'CHECKING', 'TERM_DEPOSIT', 'LOAN', 'CREDIT_LINE']),
+  status: z.enum(['DRAFT', 'ACTIVE', 'SUSPENDED', 'RETIRED']),
+  version: z.number().int().min(1),
 });
 
 const KycStatus = z.enum(['PENDING', 'VERIFIED', 'REJECTED', 'EXPIRED']);
@@ -115,6 +125,31 @@ export const eventCatalogue = {
     description:
       'A PII key rotation started: a new key version seals new data (subject encryption_key/pii)',
     data: z.strictObject({ rotationId: Id, keyVersion: z.number().int().min(1) }),
+  },
+  'nexum.product.created': {
+    aggregate: 'product',
+    description: 'A product was defined (version 1, DRAFT; the seeded defaults start ACTIVE)',
+    data: ProductEventData,
+  },
+  'nexum.product.updated': {
+    aggregate: 'product',
+    description: 'A product got a new version; accounts and loans keep the version they opened on',
+    data: ProductEventData,
+  },
+  'nexum.product.activated': {
+    aggregate: 'product',
+    description: 'A product became ACTIVE: it opens new accounts or loans',
+    data: ProductEventData,
+  },
+  'nexum.product.suspended': {
+    aggregate: 'product',
+    description: 'A product was suspended: no new accounts or loans until activated again',
+    data: ProductEventData,
+  },
+  'nexum.product.retired': {
+    aggregate: 'product',
+    description: 'A product was retired for good; existing accounts and loans run on',
+    data: ProductEventData,
   },
 } as const satisfies Record<string, EventDefinition>;
 

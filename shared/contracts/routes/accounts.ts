@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { defineRoute } from '../route';
 import { PageQuerySchema, pageOf } from '../schemas/common';
-import { AccountLineSchema, AccountSchema, HoldSchema } from '../schemas/ledger';
+import { AccountLineSchema, AccountSchema, HoldSchema, TransactionSchema } from '../schemas/ledger';
+import { MoneySchema } from '../schemas/money';
+import { BreakTermDepositBodySchema, TermDepositSchema } from '../schemas/products';
 import {
   OpenAccountBodySchema,
   PlaceHoldBodySchema,
@@ -39,8 +41,20 @@ export const accountRoutes = {
     summary: 'Open an account for a customer',
     body: OpenAccountBodySchema,
     idempotent: true,
-    success: { status: 201, description: 'The account, at zero', schema: AccountSchema },
-    errorCodes: ['CUSTOMER_NOT_FOUND'],
+    success: {
+      status: 201,
+      description: 'The account, at zero or at its funded opening amount',
+      schema: AccountSchema,
+    },
+    errorCodes: [
+      'CUSTOMER_NOT_FOUND',
+      'PRODUCT_NOT_FOUND',
+      'PRODUCT_NOT_ACTIVE',
+      'PRODUCT_NOT_ELIGIBLE',
+      'ACCOUNT_NOT_FOUND',
+      'INSUFFICIENT_FUNDS',
+      'KYC_LIMIT_EXCEEDED',
+    ],
   }),
   getAccount: defineRoute({
     method: 'GET',
@@ -108,6 +122,45 @@ export const accountRoutes = {
     params: z.strictObject({ accountId: RefSchema, holdId: RefSchema }),
     success: { status: 200, description: 'The released hold', schema: HoldSchema },
     errorCodes: ['ACCOUNT_NOT_FOUND', 'HOLD_NOT_FOUND', 'HOLD_NOT_ACTIVE'],
+  }),
+  getTermDeposit: defineRoute({
+    method: 'GET',
+    path: '/accounts/{accountId}/term-deposit',
+    group: 'accounts',
+    permission: 'VIEW_ACCOUNT',
+    summary: "A term deposit's contract: rate, dates, maturity instruction, maturity amount",
+    params: accountParams,
+    success: { status: 200, description: 'The contract', schema: TermDepositSchema },
+    errorCodes: ['NOT_FOUND'],
+  }),
+  breakTermDeposit: defineRoute({
+    method: 'POST',
+    path: '/accounts/{accountId}/break',
+    group: 'accounts',
+    permission: 'CLOSE_ACCOUNT',
+    summary: "Withdraw a term deposit before maturity with its product's penalty",
+    params: accountParams,
+    body: BreakTermDepositBodySchema,
+    idempotent: true,
+    success: {
+      status: 201,
+      description: 'The contract after, the posting, and the figures',
+      schema: z.object({
+        termDeposit: TermDepositSchema,
+        transaction: TransactionSchema,
+        earned: MoneySchema,
+        alreadyPaid: MoneySchema,
+        penalty: MoneySchema,
+        payout: MoneySchema,
+      }),
+    },
+    errorCodes: [
+      'NOT_FOUND',
+      'ACCOUNT_NOT_FOUND',
+      'TERM_DEPOSIT_NOT_ACTIVE',
+      'PRODUCT_NOT_ELIGIBLE',
+      'KYC_LIMIT_EXCEEDED',
+    ],
   }),
   freezeAccount: statusChange('freeze', 'Freeze an account: no debits until unfrozen', []),
   unfreezeAccount: statusChange('unfreeze', 'Unfreeze an account', ['ACCOUNT_NOT_FROZEN']),

@@ -8,6 +8,7 @@ import { eventRoutes } from './events';
 import { ledgerRoutes } from './ledger';
 import { loanRoutes } from './loans';
 import { notificationRoutes } from './notifications';
+import { productRoutes } from './products';
 import { rbacRoutes } from './rbac';
 import { systemRoutes } from './system';
 import { transactionRoutes } from './transactions';
@@ -29,6 +30,7 @@ export const routeTable = {
   ...adminRoutes,
   ...eventRoutes,
   ...notificationRoutes,
+  ...productRoutes,
 } as const;
 
 export type RouteTable = typeof routeTable;

@@ -65,7 +65,16 @@ export const ledgerRoutes = {
     summary: 'Audit records, newest first, optionally for one entity',
     query: PageQuerySchema.extend({
       entityType: z
-        .enum(['ACCOUNT', 'CUSTOMER', 'FX_RATE', 'USER', 'ROLE', 'ENCRYPTION_KEY'])
+        .enum([
+          'ACCOUNT',
+          'CUSTOMER',
+          'FX_RATE',
+          'USER',
+          'ROLE',
+          'ENCRYPTION_KEY',
+          'PRODUCT',
+          'TERM_DEPOSIT',
+        ])
         .optional(),
       entityId: RefSchema.optional(),
     }),

@@ -69,7 +69,13 @@ export const loanRoutes = {
     body: LoanApplicationSchema,
     idempotent: true,
     success: { status: 201, description: 'The loan', schema: LoanResponseSchema },
-    errorCodes: ['CUSTOMER_NOT_FOUND', 'NOT_FOUND'],
+    errorCodes: [
+      'CUSTOMER_NOT_FOUND',
+      'NOT_FOUND',
+      'PRODUCT_NOT_FOUND',
+      'PRODUCT_NOT_ACTIVE',
+      'LOAN_NOT_ELIGIBLE',
+    ],
   }),
   listLoans: defineRoute({
     method: 'GET',

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { dayCountConventions } from '../../domain/interest/day-count';
 import { compoundingModes, postingFrequencies } from '../../domain/interest/accrual';
-import { termDepositCompoundings } from '../../domain/interest/term-deposit';
+import { termDepositCompoundings, termDepositPayouts } from '../../domain/interest/term-deposit';
 import { tierModes } from '../../domain/interest/tiers';
 import { paymentFrequencies } from '../../domain/lending/due-dates';
 import { isAllocationOrder, repaymentComponents } from '../../domain/lending/installments';
@@ -135,6 +135,7 @@ export const TermDepositSettingsSchema = z
     compounding: z.enum(termDepositCompoundings).default('NONE'),
     earlyWithdrawalPenalty: EarlyWithdrawalPenaltySchema,
     maturityInstruction: z.enum(['PAYOUT', 'ROLLOVER']).default('PAYOUT'),
+    interestPayout: z.enum(termDepositPayouts).default('AT_MATURITY'),
   })
   .meta({ id: 'TermDepositSettings' });
 
@@ -245,8 +246,129 @@ export type ProductDefinitionBody = z.output<typeof ProductDefinitionSchema>;
 export const ProductResponseSchema = z
   .object({
     id: z.string(),
+    /** The version shown (the current one unless `?version=` asked for another). */
     version: z.number().int().min(1),
+    currentVersion: z.number().int().min(1),
     status: z.enum(productStatuses),
     definition: ProductDefinitionSchema,
+    versionCreatedAt: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
   })
   .meta({ id: 'Product' });
+
+export const ProductVersionSchema = z
+  .object({
+    version: z.number().int().min(1),
+    definition: ProductDefinitionSchema,
+    createdAt: z.string(),
+    createdBy: z.string(),
+  })
+  .meta({ id: 'ProductVersion' });
+
+export const ProductListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(1024).optional(),
+  type: z.enum(productTypes).optional(),
+  status: z.enum(productStatuses).optional(),
+});
+
+export const ProductVersionQuerySchema = z.strictObject({
+  version: z.coerce.number().int().min(1).max(1_000_000).optional(),
+});
+
+export const ProductFeesQuerySchema = z.strictObject({
+  version: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  /** A triggering amount (a withdrawal, a principal): each fee's charge on it is shown. */
+  amount: z
+    .string()
+    .regex(plainAmount, 'Amounts are decimal strings, e.g. "100.50"')
+    .max(30)
+    .optional(),
+});
+
+export const ProductFeesSchema = z
+  .object({
+    productId: z.string(),
+    version: z.number().int(),
+    currency: z.string(),
+    items: z.array(
+      z.object({
+        name: z.string(),
+        trigger: z.enum(feeTriggers),
+        type: z.enum(['FIXED', 'PERCENTAGE']),
+        amount: MoneyValueSchema.optional(),
+        rate: z.string().optional(),
+        minimum: MoneyValueSchema.optional(),
+        maximum: MoneyValueSchema.optional(),
+        charge: MoneyValueSchema.optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'ProductFees' });
+
+export const InterestRateQuerySchema = z.strictObject({
+  version: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  balance: z
+    .string()
+    .regex(plainAmount, 'Balances are decimal strings, e.g. "2500.00"')
+    .max(30)
+    .optional(),
+});
+
+export const ProductInterestRateSchema = z
+  .object({
+    productId: z.string(),
+    version: z.number().int(),
+    currency: z.string(),
+    /** The base rate; with tiers, each tier's rate applies from its `from`. */
+    rate: z.string(),
+    tiers: z.array(z.object({ from: MoneyValueSchema, rate: z.string() })),
+    tierMode: z.enum(tierModes),
+    dayCount: z.enum(dayCountConventions),
+    compounding: z.enum(compoundingModes),
+    postingFrequency: z.enum(postingFrequencies),
+    rounding: z.string(),
+    /** With `?balance=`: the balance, the tier it reaches and the effective annual rate on it. */
+    balance: MoneyValueSchema.optional(),
+    appliedTier: z.number().int().min(0).optional(),
+    effectiveRate: z.string().optional(),
+  })
+  .meta({ id: 'ProductInterestRate' });
+
+/** A term deposit's contract (GET /accounts/{id}/term-deposit). */
+export const TermDepositSchema = z
+  .object({
+    accountId: z.string(),
+    productId: z.string(),
+    productVersion: z.number().int(),
+    status: z.enum(['ACTIVE', 'MATURED', 'BROKEN']),
+    principal: MoneyValueSchema,
+    rate: z.string(),
+    dayCount: z.enum(dayCountConventions),
+    compounding: z.enum(termDepositCompoundings),
+    interestPayout: z.enum(termDepositPayouts),
+    termMonths: z.number().int(),
+    startDate: z.string(),
+    maturityDate: z.string(),
+    term: z.number().int(),
+    nextEventDate: z.string().optional(),
+    maturityInstruction: z.object({
+      type: z.enum(['PAYOUT', 'ROLLOVER']),
+      includeInterest: z.boolean().optional(),
+      accountId: z.string(),
+    }),
+    /** Principal plus interest at maturity, as the contract stands. */
+    maturityAmount: MoneyValueSchema,
+  })
+  .meta({ id: 'TermDeposit' });
+
+export const BreakTermDepositBodySchema = z
+  .strictObject({
+    toAccountId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+  })
+  .optional()
+  .meta({ id: 'BreakTermDepositRequest' });

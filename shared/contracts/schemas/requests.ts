@@ -77,16 +77,59 @@ export const StatusChangeBodySchema = z
 export const OpenAccountBodySchema = z
   .strictObject({
     customerId: RefSchema,
-    productType: z.enum(['SAVINGS', 'CHECKING']).default('SAVINGS'),
+    /** The product to open on (its current version); or the shortcut `productType`. */
+    productId: RefSchema.optional(),
+    /** Without productId: the default product of the type (SAVINGS when neither is given). */
+    productType: z.enum(['SAVINGS', 'CHECKING', 'TERM_DEPOSIT']).optional(),
     currency: CurrencySchema,
     name: TextSchema(100).optional(),
     overdraftLimit: AmountSchema.optional(),
+    /** An opening amount moved from `fundingAccountId` (the principal of a term deposit). */
+    amount: AmountSchema.optional(),
+    fundingAccountId: RefSchema.optional(),
+    /** TERM_DEPOSIT: the term in months. */
+    termMonths: z.number().int().min(1).max(600).optional(),
+    /** TERM_DEPOSIT: PAYOUT to accountId, or ROLLOVER (principal + interest unless includeInterest is false, then the interest goes to accountId); accountId defaults to the funding account. */
+    maturityInstruction: z
+      .strictObject({
+        type: z.enum(['PAYOUT', 'ROLLOVER']),
+        includeInterest: z.boolean().optional(),
+        accountId: RefSchema.optional(),
+      })
+      .optional(),
     /** Annual interest rate as a decimal fraction ("0.0365"); the account then accrues daily. */
     interestRate: RateSchema.optional(),
     /** Day count of the interest (ACTUAL_365 by default); needs interestRate. */
     dayCount: z.enum(dayCountConventions).optional(),
   })
   .superRefine((value, context) => {
+    if ((value.amount === undefined) !== (value.fundingAccountId === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: [value.amount === undefined ? 'amount' : 'fundingAccountId'],
+        message: 'amount and fundingAccountId go together',
+      });
+    }
+    if (value.amount !== undefined) {
+      refineMoney({ amount: value.amount, currency: value.currency }, context, {
+        amount: 'amount',
+        currency: 'currency',
+      });
+    }
+    if (value.productId !== undefined && value.interestRate !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['interestRate'],
+        message: "An account opened on a product earns the product version's interest",
+      });
+    }
+    if (value.productId === undefined && value.productType === 'TERM_DEPOSIT') {
+      context.addIssue({
+        code: 'custom',
+        path: ['productId'],
+        message: 'A term deposit opens on a TERM_DEPOSIT product: give its productId',
+      });
+    }
     if (value.dayCount !== undefined && value.interestRate === undefined) {
       context.addIssue({
         code: 'custom',

@@ -1,7 +1,7 @@
 import type { CurrencyCode } from '../money';
 import type { GlCode } from './chart-of-accounts';
 
-export const accountProductTypes = ['SAVINGS', 'CHECKING'] as const;
+export const accountProductTypes = ['SAVINGS', 'CHECKING', 'TERM_DEPOSIT'] as const;
 export type AccountProductType = (typeof accountProductTypes)[number];
 
 export const accountStatuses = ['ACTIVE', 'FROZEN', 'CLOSED'] as const;
@@ -30,6 +30,9 @@ export interface Account {
   readonly holdsMinor: bigint;
   readonly overdraftLimitMinor: bigint;
   readonly controlAccount: GlCode;
+  /** The product and version the account was opened on (shared/application/products); fixed for life. */
+  readonly productId?: string | undefined;
+  readonly productVersion?: number | undefined;
   readonly version: number;
   readonly audit: ChainHead;
   readonly createdAt: string;

@@ -7,7 +7,11 @@ import type { PaymentFrequency } from '../lending/due-dates';
 import type { RepaymentComponent } from '../lending/installments';
 import type { PrepaymentMode } from '../lending/repayment';
 import type { AmortizationMethod } from '../lending/schedule';
-import type { EarlyWithdrawalPenalty, TermDepositCompounding } from '../interest/term-deposit';
+import type {
+  EarlyWithdrawalPenalty,
+  TermDepositCompounding,
+  TermDepositPayout,
+} from '../interest/term-deposit';
 import type { CurrencyCode, Money, RoundingMode } from '../money';
 import { err, ok, type Result } from '../result';
 
@@ -87,6 +91,8 @@ export interface TermDepositSettings {
   readonly compounding: TermDepositCompounding;
   readonly earlyWithdrawalPenalty: EarlyWithdrawalPenalty;
   readonly maturityInstruction: 'PAYOUT' | 'ROLLOVER';
+  /** AT_MATURITY (default): interest with the principal; PERIODIC: paid out each period. */
+  readonly interestPayout?: TermDepositPayout;
 }
 
 export interface ProductDefinition {

@@ -38,6 +38,9 @@ export function interestStateItem(state: InterestState): Item {
     rate: state.rate,
     dayCount: state.dayCount,
     postingFrequency: state.postingFrequency,
+    ...(state.productId === undefined
+      ? {}
+      : { productId: state.productId, productVersion: state.productVersion }),
     segment: state.segment,
     exact: state.exact,
     bookedMinor: state.bookedMinor,
@@ -61,6 +64,9 @@ export function interestStateOf(item: Item): InterestState {
     rate: String(item.rate),
     dayCount: String(item.dayCount) as InterestState['dayCount'],
     postingFrequency: String(item.postingFrequency) as InterestState['postingFrequency'],
+    ...(typeof item.productId === 'string'
+      ? { productId: item.productId, productVersion: intOf(item.productVersion) }
+      : {}),
     segment: intOf(item.segment),
     exact: String(item.exact),
     bookedMinor: bigintOf(item.bookedMinor),

@@ -51,6 +51,9 @@ export function accountItem(account: Account): Item {
     id: account.id,
     customerId: account.customerId,
     productType: account.productType,
+    ...(account.productId === undefined
+      ? {}
+      : { productId: account.productId, productVersion: account.productVersion }),
     currency: account.currency,
     name: account.name,
     status: account.status,
@@ -74,6 +77,9 @@ export function accountOf(item: Item): Account {
     id: str(item.id),
     customerId: str(item.customerId),
     productType: str(item.productType) as Account['productType'],
+    ...(typeof item.productId === 'string'
+      ? { productId: item.productId, productVersion: intOf(item.productVersion) }
+      : {}),
     currency: str(item.currency) as CurrencyCode,
     name: str(item.name),
     status: str(item.status) as Account['status'],

@@ -206,6 +206,11 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       return { Put: { TableName, Item: accountItem(op.account), ConditionExpression: createOnce } };
     case 'updateAccount': {
       const { before, after } = op;
+      // Planned from version 0: the account is opened by this very posting (a funded opening,
+      // shared/application/products/product-accounts.ts), so its first write creates it.
+      if (before.version === 0) {
+        return { Put: { TableName, Item: accountItem(after), ConditionExpression: createOnce } };
+      }
       const statuses = op.allowedStatuses ?? [before.status];
       const statusValues = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
       const conditions = [
