@@ -2,6 +2,7 @@ import { addDays, compareDates, type BusinessDate } from '../../domain/interest/
 import type { DomainError } from '../../domain/errors';
 import { err, ok, type Result } from '../../domain/result';
 import type { WriteOp } from '../ledger/records';
+import { loanStep } from '../lending/loan-end-of-day';
 import type { Dependencies } from '../ports';
 import { businessDateChange, currentBusinessDate } from './business-date';
 import { accrualGlOps, planAccrual, planPosting, type AccountAccrual } from './deposit-interest';
@@ -195,8 +196,11 @@ export const postStep: EndOfDayStep = {
   }),
 };
 
-/** The deposit side of the pipeline, in order. Loans' steps go after `post`. */
+/** The deposit side of the pipeline, in order. */
 export const depositSteps: readonly EndOfDayStep[] = [accrueStep, postStep];
+
+/** The whole pipeline, in order: deposits accrue and post, then every active loan's day. */
+export const endOfDaySteps: readonly EndOfDayStep[] = [...depositSteps, loanStep];
 
 /** Runs a step over every segment for a date, outside an EOD run (the admin accrue/post routes). */
 export async function runStepForDate(
@@ -222,7 +226,7 @@ export async function runStepForDate(
 export async function startEndOfDay(
   deps: EodDeps,
   date: BusinessDate,
-  steps: readonly EndOfDayStep[] = depositSteps,
+  steps: readonly EndOfDayStep[] = endOfDaySteps,
 ): Promise<Result<EodRun, DomainError>> {
   const business = await currentBusinessDate(deps);
   if (date !== business.date) {
@@ -255,7 +259,7 @@ export async function runSegment(
   deps: EodDeps,
   run: Pick<EodRun, 'id' | 'businessDate'>,
   segment: number,
-  steps: readonly EndOfDayStep[] = depositSteps,
+  steps: readonly EndOfDayStep[] = endOfDaySteps,
 ): Promise<EodCheckpoint> {
   let checkpoint: EodCheckpoint = (await deps.interest.getCheckpoint(run.id, segment)) ?? {
     runId: run.id,
@@ -375,7 +379,7 @@ export async function runEndOfDay(
   run: EodRun,
   options: RunOptions = {},
 ): Promise<EodRun> {
-  const steps = options.steps ?? depositSteps;
+  const steps = options.steps ?? endOfDaySteps;
   const maxAttempts = options.maxAttempts ?? 3;
   const queue = Array.from({ length: INTEREST_SEGMENTS }, (_, segment) => segment);
   const worker = async () => {
