@@ -250,6 +250,21 @@ export async function startEndOfDay(
   return ok(run);
 }
 
+export interface SegmentOptions {
+  /**
+   * Asked after every page and between steps: true stops the segment there (before a Lambda's
+   * deadline), its checkpoint left PENDING, and `runSegment` returns it for the caller to call
+   * again (the state machine loops on it).
+   */
+  readonly shouldPause?: () => boolean;
+}
+
+class SegmentPaused extends Error {
+  constructor() {
+    super('segment paused at a checkpoint');
+  }
+}
+
 /**
  * One segment of a run, resumed from its checkpoint: each step not yet done runs from the last
  * account the checkpoint names; the checkpoint moves after every page. One attempt: a failure is
@@ -260,6 +275,7 @@ export async function runSegment(
   run: Pick<EodRun, 'id' | 'businessDate'>,
   segment: number,
   steps: readonly EndOfDayStep[] = endOfDaySteps,
+  options: SegmentOptions = {},
 ): Promise<EodCheckpoint> {
   let checkpoint: EodCheckpoint = (await deps.interest.getCheckpoint(run.id, segment)) ?? {
     runId: run.id,
@@ -288,6 +304,7 @@ export async function runSegment(
           accounts: base + accounts,
         };
         await deps.interest.putCheckpoint(checkpoint);
+        if (options.shouldPause?.() === true) throw new SegmentPaused();
       });
       checkpoint = {
         ...checkpoint,
@@ -296,11 +313,15 @@ export async function runSegment(
         afterAccountId: undefined,
       };
       await deps.interest.putCheckpoint(checkpoint);
+      const more = steps.some((next) => !checkpoint.stepsDone.includes(next.name));
+      if (more && options.shouldPause?.() === true) return checkpoint;
     }
     checkpoint = { ...checkpoint, status: 'DONE', error: undefined };
     await deps.interest.putCheckpoint(checkpoint);
     return checkpoint;
   } catch (error) {
+    // Out of time: the checkpoint already names the last page done; the caller comes back.
+    if (error instanceof SegmentPaused) return checkpoint;
     const message = error instanceof Error ? error.message : String(error);
     checkpoint = { ...checkpoint, status: 'FAILED', error: message.slice(0, 500) };
     await deps.interest.putCheckpoint(checkpoint);
