@@ -1,6 +1,7 @@
 import { App, Tags, type Environment } from 'aws-cdk-lib';
 import { handlerEntry, lockFilePath, packageVersion, projectRoot } from './project';
 import { BankingApiStack } from './stacks/banking-api-stack';
+import { EndOfDayStack } from './stacks/end-of-day-stack';
 import { LedgerDataStack } from './stacks/ledger-data-stack';
 import type { TenantSettings } from './tenant-settings';
 
@@ -10,6 +11,7 @@ export interface TenantStacks {
   readonly app: App;
   readonly data: LedgerDataStack;
   readonly api: BankingApiStack;
+  readonly endOfDay: EndOfDayStack;
 }
 
 /**
@@ -51,12 +53,22 @@ export function buildTenantApp(settings: TenantSettings, app: App = new App()): 
     events: data.events,
   });
 
+  const endOfDay = new EndOfDayStack(app, `${prefix}-EndOfDay`, {
+    ...(env === undefined ? {} : { env }),
+    description: `Nexum ${settings.displayName}: end-of-day schedule, state machine and function`,
+    settings,
+    version: packageVersion(),
+    code: { projectRoot, depsLockFilePath: lockFilePath, handlerEntry },
+    ledger: data.ledger,
+  });
+
   for (const [stack, component] of [
     [data, 'data'],
     [api, 'api'],
+    [endOfDay, 'batch'],
   ] as const) {
     Tags.of(stack).add('nexum:tenant', settings.name);
     Tags.of(stack).add('nexum:component', component);
   }
-  return { app, data, api };
+  return { app, data, api, endOfDay };
 }

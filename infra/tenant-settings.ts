@@ -57,6 +57,29 @@ export const SecuritySettingsSchema = z.strictObject({
   lockoutMinutes: z.number().int().min(1).max(10_080).default(30),
 });
 
+/**
+ * When and how wide the end of day runs (infra/constructs/end-of-day.ts): daily at `schedule`
+ * ("HH:MM", the bank's cut-off) in `timezone` (IANA), with up to `segments` of the
+ * INTEREST_SEGMENTS (8) segments worked on at once.
+ */
+/** The segments of the end-of-day indexes (INTEREST_SEGMENTS in shared/application; a test pins it). */
+export const endOfDaySegments = 8;
+
+export const EndOfDaySettingsSchema = z.strictObject({
+  schedule: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day such as "22:00"')
+    .default('22:00'),
+  timezone: z
+    .string()
+    .refine(
+      (zone) => zone === 'UTC' || Intl.supportedValuesOf('timeZone').includes(zone),
+      'an IANA time zone such as "Europe/Berlin"',
+    )
+    .default('UTC'),
+  segments: z.number().int().min(1).max(endOfDaySegments).default(endOfDaySegments),
+});
+
 const KafkaSettingsSchema = z.strictObject({
   clusterArn: z.string().regex(/^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/.+$/),
   vpcId: z.string().regex(/^vpc-[0-9a-f]+$/),
@@ -125,6 +148,8 @@ export const TenantSettingsSchema = z.strictObject({
     }),
   /** Optional; every field has its default. */
   security: SecuritySettingsSchema.prefault({}),
+  /** Optional; every field has its default. */
+  endOfDay: EndOfDaySettingsSchema.prefault({}),
   kafka: KafkaSettingsSchema.optional(),
 });
 

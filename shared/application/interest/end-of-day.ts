@@ -2,6 +2,7 @@ import { addDays, compareDates, type BusinessDate } from '../../domain/interest/
 import type { DomainError } from '../../domain/errors';
 import { err, ok, type Result } from '../../domain/result';
 import type { WriteOp } from '../ledger/records';
+import { loanStep } from '../lending/loan-end-of-day';
 import type { Dependencies } from '../ports';
 import { maintenanceFeeStep } from '../products/maintenance-fees';
 import { productRates } from '../products/product-interest';
@@ -211,6 +212,12 @@ export const depositSteps: readonly EndOfDayStep[] = [
   termDepositStep,
 ];
 
+/**
+ * The whole pipeline, in order: deposits accrue and post, maintenance fees and term deposits, then
+ * every active loan's day.
+ */
+export const endOfDaySteps: readonly EndOfDayStep[] = [...depositSteps, loanStep];
+
 /** Runs a step over every segment for a date, outside an EOD run (the admin accrue/post routes). */
 export async function runStepForDate(
   deps: EodDeps,
@@ -235,7 +242,7 @@ export async function runStepForDate(
 export async function startEndOfDay(
   deps: EodDeps,
   date: BusinessDate,
-  steps: readonly EndOfDayStep[] = depositSteps,
+  steps: readonly EndOfDayStep[] = endOfDaySteps,
 ): Promise<Result<EodRun, DomainError>> {
   const business = await currentBusinessDate(deps);
   if (date !== business.date) {
@@ -259,6 +266,21 @@ export async function startEndOfDay(
   return ok(run);
 }
 
+export interface SegmentOptions {
+  /**
+   * Asked after every page and between steps: true stops the segment there (before a Lambda's
+   * deadline), its checkpoint left PENDING, and `runSegment` returns it for the caller to call
+   * again (the state machine loops on it).
+   */
+  readonly shouldPause?: () => boolean;
+}
+
+class SegmentPaused extends Error {
+  constructor() {
+    super('segment paused at a checkpoint');
+  }
+}
+
 /**
  * One segment of a run, resumed from its checkpoint: each step not yet done runs from the last
  * account the checkpoint names; the checkpoint moves after every page. One attempt: a failure is
@@ -268,7 +290,8 @@ export async function runSegment(
   deps: EodDeps,
   run: Pick<EodRun, 'id' | 'businessDate'>,
   segment: number,
-  steps: readonly EndOfDayStep[] = depositSteps,
+  steps: readonly EndOfDayStep[] = endOfDaySteps,
+  options: SegmentOptions = {},
 ): Promise<EodCheckpoint> {
   let checkpoint: EodCheckpoint = (await deps.interest.getCheckpoint(run.id, segment)) ?? {
     runId: run.id,
@@ -297,6 +320,7 @@ export async function runSegment(
           accounts: base + accounts,
         };
         await deps.interest.putCheckpoint(checkpoint);
+        if (options.shouldPause?.() === true) throw new SegmentPaused();
       });
       checkpoint = {
         ...checkpoint,
@@ -305,11 +329,15 @@ export async function runSegment(
         afterAccountId: undefined,
       };
       await deps.interest.putCheckpoint(checkpoint);
+      const more = steps.some((next) => !checkpoint.stepsDone.includes(next.name));
+      if (more && options.shouldPause?.() === true) return checkpoint;
     }
     checkpoint = { ...checkpoint, status: 'DONE', error: undefined };
     await deps.interest.putCheckpoint(checkpoint);
     return checkpoint;
   } catch (error) {
+    // Out of time: the checkpoint already names the last page done; the caller comes back.
+    if (error instanceof SegmentPaused) return checkpoint;
     const message = error instanceof Error ? error.message : String(error);
     checkpoint = { ...checkpoint, status: 'FAILED', error: message.slice(0, 500) };
     await deps.interest.putCheckpoint(checkpoint);
@@ -388,7 +416,7 @@ export async function runEndOfDay(
   run: EodRun,
   options: RunOptions = {},
 ): Promise<EodRun> {
-  const steps = options.steps ?? depositSteps;
+  const steps = options.steps ?? endOfDaySteps;
   const maxAttempts = options.maxAttempts ?? 3;
   const queue = Array.from({ length: INTEREST_SEGMENTS }, (_, segment) => segment);
   const worker = async () => {

@@ -3,6 +3,7 @@ import type { BusinessDate } from '../../domain/interest/business-date';
 import type { DayCountConvention } from '../../domain/interest/day-count';
 import type { PostingFrequency } from '../../domain/interest/accrual';
 import type { CurrencyCode } from '../../domain/money';
+import type { StoredDocument } from '../ledger/records';
 
 /** Segments the sparse index of interest-bearing accounts is split into (EOD fan-out width). */
 export const INTEREST_SEGMENTS = 8;
@@ -89,6 +90,12 @@ export interface EodCheckpoint {
   readonly error: string | undefined;
 }
 
+/** A page of the sparse index of active loans of one segment (GSI3 `LOANEOD#<segment>`). */
+export interface LoanSegmentPage {
+  readonly items: readonly StoredDocument[];
+  readonly lastLoanId: string | undefined;
+}
+
 export interface InterestPage {
   readonly items: readonly InterestState[];
   readonly lastAccountId: string | undefined;
@@ -105,6 +112,12 @@ export interface InterestStore {
     afterAccountId: string | undefined,
     limit: number,
   ): Promise<InterestPage>;
+  /** One page of a segment of the sparse index of ACTIVE loans, in loan id order. */
+  listLoanSegment(
+    segment: number,
+    afterLoanId: string | undefined,
+    limit: number,
+  ): Promise<LoanSegmentPage>;
   putRun(run: EodRun): Promise<void>;
   getRun(runId: string): Promise<EodRun | undefined>;
   putCheckpoint(checkpoint: EodCheckpoint): Promise<void>;

@@ -195,6 +195,8 @@ export interface StoredDocument {
   readonly version: number;
   readonly data: Readonly<Record<string, unknown>>;
   readonly index?: { readonly partition: string; readonly sort: string } | undefined;
+  /** Optional sparse GSI3 entry (e.g. active loans by end-of-day segment); absent = not indexed. */
+  readonly sparseIndex?: { readonly partition: string; readonly sort: string } | undefined;
 }
 
 /** A GL balance movement in one currency (debits and credits in minor units). */

@@ -1,7 +1,7 @@
 import { BankDecimal, Money, type CurrencyCode, type RoundingMode } from '../../domain/money';
 import type { BusinessDate } from '../../domain/interest/business-date';
 import type { DayCountConvention } from '../../domain/interest/day-count';
-import type { LateFeeRule } from '../../domain/lending/delinquency';
+import type { ArrearsBucket, LateFeeRule } from '../../domain/lending/delinquency';
 import type { PaymentFrequency } from '../../domain/lending/due-dates';
 import type {
   Components,
@@ -14,11 +14,14 @@ import type { AmortizationMethod } from '../../domain/lending/schedule';
 import type { ChainHead } from '../../domain/ledger/account';
 import type { Clock } from '../ports';
 import type { StoredDocument } from '../ledger/records';
+import { segmentOf } from '../interest/deposit-interest';
 
 /** The collection loans are stored in (shared/infrastructure/dynamodb keys.document). */
 export const LOAN_COLLECTION = 'LOAN';
 /** GSI1 partition listing a customer's loans. */
 export const loansOfCustomer = (customerId: string): string => `LOANS#${customerId}`;
+/** GSI3 partition of the sparse index of ACTIVE loans, per end-of-day segment. */
+export const loanSegmentKey = (segment: number): string => `LOANEOD#${segment}`;
 
 /**
  * A loan as stored: its terms fixed at origination, its installments (what is due and what was
@@ -52,6 +55,13 @@ export interface Loan {
   readonly disbursementDate: BusinessDate | undefined;
   /** The last business date the end-of-day run was applied for (idempotency). */
   readonly lastEndOfDay: BusinessDate | undefined;
+  /**
+   * Interest (and penalty interest) accrued by the end of day to GL 1210 Interest receivable and
+   * not yet settled by a repayment (zero on loans that never went through an end of day).
+   */
+  readonly interestReceivable: Money;
+  /** The arrears bucket the last end of day recorded (CURRENT before any). */
+  readonly arrearsBucket: ArrearsBucket;
   readonly version: number;
   readonly audit: ChainHead;
   readonly createdAt: string;
@@ -111,6 +121,7 @@ export function loanDocument(loan: Loan): StoredDocument {
     ...loan,
     principal: loan.principal.toString(),
     currency: loan.principal.currency,
+    interestReceivable: loan.interestReceivable.toString(),
     lateFee: lateFeeJson(loan.lateFee),
     audit: { ...loan.audit },
     installments: loan.installments.map((i) => ({
@@ -131,6 +142,10 @@ export function loanDocument(loan: Loan): StoredDocument {
     version: loan.version,
     data: defined,
     index: { partition: loansOfCustomer(loan.customerId), sort: loan.id },
+    // Only ACTIVE loans are in the end-of-day index: any other status drops out with the put.
+    ...(loan.status === 'ACTIVE'
+      ? { sparseIndex: { partition: loanSegmentKey(segmentOf(loan.id)), sort: loan.id } }
+      : {}),
   };
 }
 
@@ -175,6 +190,8 @@ export function loanOf(document: StoredDocument): Loan {
     disbursedToAccountId: optionalString(data.disbursedToAccountId),
     disbursementDate: optionalString(data.disbursementDate) as BusinessDate | undefined,
     lastEndOfDay: optionalString(data.lastEndOfDay) as BusinessDate | undefined,
+    interestReceivable: Money.of(optionalString(data.interestReceivable) ?? '0', currency),
+    arrearsBucket: (optionalString(data.arrearsBucket) ?? 'CURRENT') as ArrearsBucket,
     version: document.version,
     audit: data.audit as ChainHead,
     createdAt: data.createdAt as string,

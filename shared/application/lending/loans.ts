@@ -18,6 +18,7 @@ import {
 } from '../../domain/lending/installments';
 import { transitionLoan, type LoanAction } from '../../domain/lending/loan-status';
 import {
+  accruedInterest,
   allocateRepayment,
   payoffQuote,
   prepay,
@@ -61,6 +62,7 @@ type Outcome<T> = Promise<Result<CommandOutcome<T>, DomainError>>;
 /** GL accounts a loan posts to (docs/lending.md: HTTP and ledger mapping). */
 export const loanGl = {
   receivableControl: '1200',
+  interestReceivable: '1210',
   interestIncome: '4000',
   feeIncome: '4100',
   lossExpense: '5100',
@@ -217,6 +219,8 @@ export async function createLoan(
       disbursedToAccountId: undefined,
       disbursementDate: undefined,
       lastEndOfDay: undefined,
+      interestReceivable: Money.zero(command.principal.currency),
+      arrearsBucket: 'CURRENT',
       version: 1,
       audit: audited.head,
       createdAt: now,
@@ -496,8 +500,9 @@ export async function repayLoan(
         principal: allocated.principal.plus(prepaid.value.principalPaid),
       };
     }
-    const lines = repaymentLines(loanAccountId, command, allocated);
     const paidOff = installments.every(isSettled);
+    const receivable = settleReceivable(loan, allocated, paidOff);
+    const lines = repaymentLines(loanAccountId, command, allocated, receivable);
     const to = paidOff ? transitionLoan(loan.status, 'PAY_OFF') : undefined;
     const now = deps.clock.now().toISOString();
     return ok({
@@ -515,7 +520,11 @@ export async function repayLoan(
         actor: context.actor,
       },
       ...withLoanChange(deps, loan, now, {
-        changes: { installments, ...(to?.ok === true ? { status: to.value } : {}) },
+        changes: {
+          installments,
+          interestReceivable: receivable.after,
+          ...(to?.ok === true ? { status: to.value } : {}),
+        },
         action: 'LOAN_REPAID',
         actor: context.actor,
         data: {
@@ -560,6 +569,8 @@ export async function writeOffLoan(
     const currency = loan.principal.currency;
     const principal = outstandingTotal(loan.installments, currency).principal;
     const now = deps.clock.now().toISOString();
+    // Interest accrued and never collected is reversed out of income (debit 4000, credit 1210).
+    const receivableMinor = loan.interestReceivable.toMinor();
     return ok({
       request: {
         type: 'LOAN_WRITE_OFF',
@@ -571,6 +582,7 @@ export async function writeOffLoan(
             amountMinor: principal.toMinor(),
           },
           customerLine(loanAccountId, 'CREDIT', principal.toMinor(), currency),
+          ...receivableReversal(receivableMinor, currency),
         ],
         accounts,
         amountMinor: principal.toMinor(),
@@ -581,10 +593,16 @@ export async function writeOffLoan(
         actor: context.actor,
       },
       ...withLoanChange(deps, loan, now, {
-        changes: { status: to.value },
+        changes: { status: to.value, interestReceivable: Money.zero(currency) },
         action: 'LOAN_WRITE_OFF',
         actor: context.actor,
-        data: { from: loan.status, to: to.value, reason, principal: principal.toString() },
+        data: {
+          from: loan.status,
+          to: to.value,
+          reason,
+          principal: principal.toString(),
+          interestReversed: loan.interestReceivable.toString(),
+        },
         events: ['nexum.loan.written_off'],
         allocated: undefined,
       }),
@@ -606,18 +624,207 @@ export interface LoanEndOfDayResult {
   readonly penalties: Money;
   readonly daysPastDue: number;
   readonly arrearsBucket: ArrearsBucket;
+  /** Change of the interest receivable booked (debit 1210, credit 4000; negative reverses). */
+  readonly interestAccrued: Money;
+  /** Installments a `nexum.loan.installment_due` reminder was emitted for. */
+  readonly reminders: readonly number[];
+}
+
+/** Days before a due date the `nexum.loan.installment_due` reminder goes out. */
+export const INSTALLMENT_REMINDER_DAYS = 3;
+
+/** A loan's end of day for a date: its writes (without the GL movement) and what it did. */
+export interface LoanEndOfDayPlan {
+  readonly ops: WriteOp[];
+  /** The receivable's change in minor units: debit 1210 / credit 4000 when positive. */
+  readonly accruedMinor: bigint;
+  readonly loan: Loan;
+  readonly result: LoanEndOfDayResult;
 }
 
 /**
- * The end-of-day step of one loan for `businessDate`: late fees for installments unpaid past
- * their grace period (once each) and penalty interest on overdue principal for the days since the
- * last run up to and including `businessDate`, then days past due and the arrears bucket.
- * Idempotent per loan and date: a date at or before the last one applied changes nothing.
- * Installment statuses (DUE, OVERDUE) are derived from the date and the payments, so marking them
- * is recording the run. Fees and penalties become income when paid (cash basis).
+ * What the loan's interest receivable should be on `asOf`: unpaid interest and penalty interest
+ * of the installments due by then, plus the interest accrued since the current period started on
+ * the principal not yet due (by the loan's convention, as a payoff quote counts it). A function
+ * of the loan's state, not of its history: the accrual books the difference from what is booked.
+ */
+export function receivableTarget(
+  loan: Loan,
+  installments: readonly Installment[],
+  asOf: BusinessDate,
+): Money {
+  const due = outstandingTotal(
+    installments.filter((installment) => compareDates(installment.dueDate, asOf) <= 0),
+    loan.principal.currency,
+  );
+  const accrued = accruedInterest(installments, asOf, interestTermsOf(loan));
+  return due.interest.plus(due.penalties).plus(accrued);
+}
+
+/**
+ * The end of day of one loan for `businessDate`, catching up every day since the last one in
+ * order (or since disbursement): late fees for installments unpaid past their grace period (once
+ * each), penalty interest on overdue principal for the days after grace, the accrual of interest
+ * to the receivable (GL 1210 against 4000 Interest income, by difference from what is booked —
+ * none added at 90+ days past due: non-accrual), installment reminders
+ * `INSTALLMENT_REMINDER_DAYS` before a due date, days past due and the arrears bucket, with one
+ * audit record. Undefined when there is nothing to do: a loan not ACTIVE, or a date at or before
+ * the last one applied (idempotent per loan and date; the write is version-conditioned).
+ * Installment statuses (DUE, OVERDUE) follow from the date and the payments.
+ */
+export function planLoanEndOfDay(
+  deps: Pick<Deps, 'ids'>,
+  loan: Loan,
+  businessDate: BusinessDate,
+  now: string,
+): LoanEndOfDayPlan | undefined {
+  if (loan.status !== 'ACTIVE') return undefined;
+  if (loan.lastEndOfDay !== undefined && compareDates(businessDate, loan.lastEndOfDay) <= 0) {
+    return undefined;
+  }
+  const started = loan.disbursementDate ?? loan.expectedDisbursementDate;
+  if (compareDates(businessDate, started) < 0) return undefined;
+  const from = loan.lastEndOfDay === undefined ? started : addDays(loan.lastEndOfDay, 1);
+  const currency = loan.principal.currency;
+  const zero = Money.zero(currency);
+  let installments: readonly Installment[] = loan.installments;
+  let lateFees = zero;
+  if (loan.lateFee !== undefined) {
+    // Charged once per installment, so the last day of a catch-up charges what each day would.
+    const charged = chargeLateFees(
+      installments,
+      businessDate,
+      loan.gracePeriodDays,
+      loan.lateFee,
+      loan.rounding,
+    );
+    installments = charged.installments;
+    lateFees = charged.charges.reduce((sum, c) => sum.plus(c.fee), zero);
+  }
+  let penalties = zero;
+  const penaltyRate = new BankDecimal(loan.penaltyRate);
+  if (penaltyRate.isPositive()) {
+    // One day at a time, in order, so a catch-up charges to the cent what nightly runs would.
+    for (let day = from; compareDates(day, businessDate) <= 0; day = addDays(day, 1)) {
+      const charged = chargePenaltyInterest(installments, day, addDays(day, 1), {
+        graceDays: loan.gracePeriodDays,
+        penaltyRate,
+        dayCount: loan.dayCountConvention,
+        rounding: loan.rounding,
+      });
+      installments = charged.installments;
+      penalties = charged.charges.reduce((sum, c) => sum.plus(c.penalty), penalties);
+    }
+  }
+  const days = daysPastDue(installments, businessDate);
+  const bucket = arrearsBucket(days);
+  let target = receivableTarget(loan, installments, businessDate);
+  if (bucket === 'DPD_90_PLUS' && target.compare(loan.interestReceivable) > 0) {
+    target = loan.interestReceivable; // Non-accrual: collected interest is income when paid.
+  }
+  const accrued = target.minus(loan.interestReceivable);
+  // Reminders for installments falling due in INSTALLMENT_REMINDER_DAYS, once: the reminder day
+  // lies in this run's days and the due date is not past.
+  const reminded = installments.filter((installment) => {
+    if (isSettled(installment)) return false;
+    const day = addDays(installment.dueDate, -INSTALLMENT_REMINDER_DAYS);
+    return (
+      compareDates(day, from) >= 0 &&
+      compareDates(day, businessDate) <= 0 &&
+      compareDates(installment.dueDate, businessDate) >= 0
+    );
+  });
+  const dueToday = installments.filter((i) => i.dueDate === businessDate && !isSettled(i));
+  const overdue = installments.filter(
+    (i) => compareDates(i.dueDate, businessDate) < 0 && !isSettled(i),
+  );
+  const updated = advance(
+    loan,
+    {
+      installments,
+      lastEndOfDay: businessDate,
+      interestReceivable: loan.interestReceivable.plus(accrued),
+      arrearsBucket: bucket,
+    },
+    now,
+    {
+      action: 'LOAN_END_OF_DAY',
+      actor: 'system:eod',
+      data: {
+        from,
+        businessDate,
+        lateFees: lateFees.toString(),
+        penalties: penalties.toString(),
+        interestAccrued: accrued.toString(),
+        daysPastDue: String(days),
+        arrearsBucket: bucket,
+        ...(bucket === loan.arrearsBucket ? {} : { previousBucket: loan.arrearsBucket }),
+        dueToday: dueToday.map((i) => i.number).join(','),
+        overdue: overdue.map((i) => i.number).join(','),
+      },
+    },
+  );
+  const charged = lateFees.isPositive() || penalties.isPositive();
+  const ops: WriteOp[] = [
+    ...updated.ops,
+    ...(charged
+      ? [
+          loanEvent(deps, updated.loan, 'nexum.loan.charged', now, {
+            businessDate,
+            lateFees: lateFees.toString(),
+            penalties: penalties.toString(),
+          }),
+        ]
+      : []),
+    ...reminded.map((installment) => installmentDueEvent(deps, updated.loan, installment, now)),
+  ];
+  return {
+    ops,
+    accruedMinor: accrued.toMinor(),
+    loan: updated.loan,
+    result: {
+      loanId: loan.id,
+      businessDate,
+      applied: true,
+      lateFees,
+      penalties,
+      daysPastDue: days,
+      arrearsBucket: bucket,
+      interestAccrued: accrued,
+      reminders: reminded.map((installment) => installment.number),
+    },
+  };
+}
+
+/** The GL side of loan accruals: debit 1210 Interest receivable, credit 4000 Interest income. */
+export function loanAccrualGlOps(
+  accruedMinorByCurrency: ReadonlyMap<CurrencyCode, bigint>,
+): WriteOp[] {
+  const ops: WriteOp[] = [];
+  for (const [currency, amount] of accruedMinorByCurrency) {
+    if (amount === 0n) continue;
+    const up = amount > 0n ? amount : 0n;
+    const down = amount > 0n ? 0n : -amount;
+    ops.push(
+      {
+        kind: 'moveGl',
+        movement: { code: loanGl.interestReceivable, currency, debitMinor: up, creditMinor: down },
+      },
+      {
+        kind: 'moveGl',
+        movement: { code: loanGl.interestIncome, currency, debitMinor: down, creditMinor: up },
+      },
+    );
+  }
+  return ops;
+}
+
+/**
+ * The end-of-day step of one loan for `businessDate` on its own (strongly consistent read,
+ * retried on conflicts): `planLoanEndOfDay` and its GL movement in one transaction.
  */
 export async function applyLoanEndOfDay(
-  deps: Deps,
+  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks'>,
   loanId: string,
   businessDate: BusinessDate,
 ): Promise<Result<LoanEndOfDayResult, DomainError>> {
@@ -627,86 +834,67 @@ export async function applyLoanEndOfDay(
     async () => {
       const loan = await getLoan(deps, loanId);
       if (loan === undefined) return err({ code: 'LOAN_NOT_FOUND', loanId });
-      const currency = loan.principal.currency;
-      const zero = Money.zero(currency);
-      const days = daysPastDue(loan.installments, businessDate);
-      const unchanged = {
-        loanId,
-        businessDate,
-        applied: false,
-        lateFees: zero,
-        penalties: zero,
-        daysPastDue: days,
-        arrearsBucket: arrearsBucket(days),
-      };
-      if (
-        loan.status !== 'ACTIVE' ||
-        (loan.lastEndOfDay !== undefined && compareDates(businessDate, loan.lastEndOfDay) <= 0)
-      ) {
-        return ok({ ops: [], value: unchanged });
-      }
-      let installments: readonly Installment[] = loan.installments;
-      let lateFees = zero;
-      if (loan.lateFee !== undefined) {
-        const charged = chargeLateFees(
-          installments,
-          businessDate,
-          loan.gracePeriodDays,
-          loan.lateFee,
-          loan.rounding,
-        );
-        installments = charged.installments;
-        lateFees = charged.charges.reduce((sum, c) => sum.plus(c.fee), zero);
-      }
-      let penalties = zero;
-      const penaltyRate = new BankDecimal(loan.penaltyRate);
-      if (penaltyRate.isPositive()) {
-        // Catch-up: every day since the last run (or since disbursement) up to this one.
-        const from =
-          loan.lastEndOfDay === undefined
-            ? (loan.disbursementDate ?? loan.expectedDisbursementDate)
-            : addDays(loan.lastEndOfDay, 1);
-        const charged = chargePenaltyInterest(installments, from, addDays(businessDate, 1), {
-          graceDays: loan.gracePeriodDays,
-          penaltyRate,
-          dayCount: loan.dayCountConvention,
-          rounding: loan.rounding,
+      const plan = planLoanEndOfDay(deps, loan, businessDate, deps.clock.now().toISOString());
+      if (plan === undefined) {
+        const zero = Money.zero(loan.principal.currency);
+        const days = loan.status === 'ACTIVE' ? daysPastDue(loan.installments, businessDate) : 0;
+        return ok({
+          ops: [],
+          value: {
+            loanId,
+            businessDate,
+            applied: false,
+            lateFees: zero,
+            penalties: zero,
+            daysPastDue: days,
+            arrearsBucket: arrearsBucket(days),
+            interestAccrued: zero,
+            reminders: [],
+          },
         });
-        installments = charged.installments;
-        penalties = charged.charges.reduce((sum, c) => sum.plus(c.penalty), zero);
       }
-      const now = deps.clock.now().toISOString();
-      const updated = advance(loan, { installments, lastEndOfDay: businessDate }, now, {
-        action: 'LOAN_END_OF_DAY',
-        actor: 'system:eod',
-        data: {
-          businessDate,
-          lateFees: lateFees.toString(),
-          penalties: penalties.toString(),
-          daysPastDue: String(days),
-        },
-      });
-      const charged = lateFees.isPositive() || penalties.isPositive();
       return ok({
         ops: [
-          ...updated.ops,
-          ...(charged
-            ? [
-                loanEvent(deps, updated.loan, 'nexum.loan.charged', now, {
-                  businessDate,
-                  lateFees: lateFees.toString(),
-                  penalties: penalties.toString(),
-                }),
-              ]
-            : []),
+          ...plan.ops,
+          ...loanAccrualGlOps(new Map([[loan.principal.currency, plan.accruedMinor]])),
         ],
-        value: { ...unchanged, applied: true, lateFees, penalties },
+        value: plan.result,
       });
     },
   );
   if (!outcome.ok) return outcome;
   if (outcome.value.replayed) throw new Error('The end-of-day step has no idempotency key');
   return ok(outcome.value.value);
+}
+
+/**
+ * `nexum.loan.installment_due`, as the notification trigger reads it: the installment's amount
+ * still to pay in minor units, its due date and number.
+ */
+function installmentDueEvent(
+  deps: Pick<Deps, 'ids'>,
+  loan: Loan,
+  installment: Installment,
+  now: string,
+): WriteOp {
+  const owed = totalOf(installment.due).minus(totalOf(installment.paid));
+  const event: OutboxEvent = {
+    id: deps.ids.next(),
+    type: 'nexum.loan.installment_due',
+    aggregateType: 'loan',
+    aggregateId: loan.id,
+    sequence: loan.version,
+    occurredAt: now,
+    data: {
+      loanId: loan.id,
+      customerId: loan.customerId,
+      amount: owed.toMinor().toString(),
+      currency: loan.principal.currency,
+      dueDate: installment.dueDate,
+      installmentNumber: String(installment.number),
+    },
+  };
+  return { kind: 'putEvent', event };
 }
 
 /** Days past due, arrears bucket and what is outstanding (due or not) on `asOf`. */
@@ -795,10 +983,54 @@ function depositAccount(
   return ok(account);
 }
 
+/**
+ * How a repayment's interest and penalty interest meet the accrued receivable: what was accrued
+ * (GL 1210) is settled first, the rest is income now (GL 4000). A loan paid off with receivable
+ * left (accrued beyond what the payoff charged) has the rest reversed out of income.
+ */
+export interface ReceivableSettlement {
+  readonly settled: Money;
+  readonly income: Money;
+  readonly reversed: Money;
+  readonly after: Money;
+}
+
+export function settleReceivable(
+  loan: Loan,
+  allocated: Components,
+  paidOff: boolean,
+): ReceivableSettlement {
+  const interest = allocated.interest.plus(allocated.penalties);
+  const receivable = loan.interestReceivable;
+  const settled = interest.compare(receivable) <= 0 ? interest : receivable;
+  const left = receivable.minus(settled);
+  const zero = Money.zero(receivable.currency);
+  return {
+    settled,
+    income: interest.minus(settled),
+    reversed: paidOff ? left : zero,
+    after: paidOff ? zero : left,
+  };
+}
+
+function receivableReversal(amountMinor: bigint, currency: CurrencyCode): JournalLine[] {
+  if (amountMinor <= 0n) return [];
+  return [
+    { account: { kind: 'gl', code: loanGl.interestIncome }, side: 'DEBIT', currency, amountMinor },
+    {
+      account: { kind: 'gl', code: loanGl.interestReceivable },
+      side: 'CREDIT',
+      currency,
+      amountMinor,
+    },
+  ];
+}
+
 function repaymentLines(
   loanAccountId: string,
   command: RepaymentCommand,
   allocated: Components,
+  receivable: ReceivableSettlement,
 ): JournalLine[] {
   const currency = command.amount.currency;
   const credits: JournalLine[] = [];
@@ -808,8 +1040,10 @@ function repaymentLines(
     }
   };
   credit({ kind: 'customer', accountId: loanAccountId }, allocated.principal);
-  credit({ kind: 'gl', code: loanGl.interestIncome }, allocated.interest.plus(allocated.penalties));
+  credit({ kind: 'gl', code: loanGl.interestReceivable }, receivable.settled);
+  credit({ kind: 'gl', code: loanGl.interestIncome }, receivable.income);
   credit({ kind: 'gl', code: loanGl.feeIncome }, allocated.fees);
+  credits.push(...receivableReversal(receivable.reversed.toMinor(), currency));
   const debit: JournalLine =
     command.fromAccountId === undefined
       ? {

@@ -10,9 +10,11 @@ import type {
   InterestPage,
   InterestState,
   InterestStore,
+  LoanSegmentPage,
   StoredBusinessDate,
 } from '../../application/interest/ports';
-import type { StoreMetrics } from './dynamodb-ledger-store';
+import { loanSegmentKey } from '../../application/lending/loan-records';
+import { documentOf, type StoreMetrics } from './dynamodb-ledger-store';
 import {
   businessDateOf,
   checkpointItem,
@@ -70,6 +72,32 @@ export class DynamoDbInterestStore implements InterestStore {
     return {
       items,
       lastAccountId: output.LastEvaluatedKey === undefined ? undefined : items.at(-1)?.accountId,
+    };
+  }
+
+  async listLoanSegment(
+    segment: number,
+    afterLoanId: string | undefined,
+    limit: number,
+  ): Promise<LoanSegmentPage> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression:
+          afterLoanId === undefined ? 'gsi3pk = :pk' : 'gsi3pk = :pk AND gsi3sk > :after',
+        ExpressionAttributeValues: {
+          ':pk': loanSegmentKey(segment),
+          ...(afterLoanId === undefined ? {} : { ':after': afterLoanId }),
+        },
+        Limit: limit,
+      }),
+    );
+    this.metrics?.onCall('Query');
+    const items = (output.Items ?? []).map(documentOf);
+    return {
+      items,
+      lastLoanId: output.LastEvaluatedKey === undefined ? undefined : items.at(-1)?.id,
     };
   }
 

@@ -702,7 +702,7 @@ function isThrottle(error: unknown): boolean {
  * everything, then a reversal race, a hold, a stale version), while TransactionConflict or
  * throttling means another transaction held an item: retry.
  */
-function documentOf(item: Item): StoredDocument {
+export function documentOf(item: Item): StoredDocument {
   const index =
     typeof item.gsi1pk === 'string' && typeof item.gsi1sk === 'string'
       ? { partition: item.gsi1pk, sort: item.gsi1sk }

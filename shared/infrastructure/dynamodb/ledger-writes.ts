@@ -420,6 +420,9 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
             ...(document.index === undefined
               ? {}
               : { gsi1pk: document.index.partition, gsi1sk: document.index.sort }),
+            ...(document.sparseIndex === undefined
+              ? {}
+              : { gsi3pk: document.sparseIndex.partition, gsi3sk: document.sparseIndex.sort }),
           },
           ...(op.expectedVersion === undefined
             ? { ConditionExpression: createOnce }

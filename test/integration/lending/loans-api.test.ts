@@ -235,7 +235,7 @@ describe('loans over HTTP and the ledger', () => {
     // Unpaid principal 488.49 at 36 % a year, 30E/360: days after the grace period (Feb 7 on).
     expect(first.value).toMatchObject({ applied: true, daysPastDue: 10 });
     expect(first.value.lateFees.toString()).toBe('25.00');
-    expect(first.value.penalties.toString()).toBe('2.44'); // Feb 7..11: 5 days
+    expect(first.value.penalties.toString()).toBe('2.45'); // Feb 7..11: 5 days of 0.49 (each day rounded)
     expect(again.value.applied).toBe(false);
     expect(again.value.lateFees.toString()).toBe('0.00');
     expect(next.value.lateFees.toString()).toBe('0.00');
@@ -243,14 +243,14 @@ describe('loans over HTTP and the ledger', () => {
 
     const item = (await schedule(loanId))[0];
     expect(item?.fees.amount).toBe('25.00');
-    expect(item?.penalties.amount).toBe('2.93');
-    // Fees first, then penalties, then principal: 25.00 + 2.93 + 488.49.
+    expect(item?.penalties.amount).toBe('2.94');
+    // Fees first, then penalties, then principal: 25.00 + 2.94 + 488.49.
     setToday('2027-02-12');
-    const settled = await repay(loanId, { amount: '516.42', fromAccountId: accountId });
+    const settled = await repay(loanId, { amount: '516.43', fromAccountId: accountId });
     expect(settled.status).toBe(201);
     expect(settled.body.allocated).toMatchObject({
       fees: { amount: '25.00' },
-      penalties: { amount: '2.93' },
+      penalties: { amount: '2.94' },
       principal: { amount: '488.49' },
       interest: { amount: '0.00' },
     });
