@@ -11,6 +11,7 @@ import {
   defaultAllocationOrder,
   installmentsFromSchedule,
   isSettled,
+  outstandingOf,
   outstandingTotal,
   totalOf,
   type Components,
@@ -636,11 +637,18 @@ export async function applyLoanEndOfDay(
             ? [
                 loanEvent(deps, updated.loan, 'nexum.loan.charged', now, {
                   businessDate,
-                  lateFees: lateFees.toString(),
-                  penalties: penalties.toString(),
+                  lateFeesMinor: lateFees.toMinor().toString(),
+                  penaltiesMinor: penalties.toMinor().toString(),
                 }),
               ]
             : []),
+          ...dueSoon(installments, loan.lastEndOfDay, businessDate).map((installment) =>
+            loanEvent(deps, updated.loan, 'nexum.loan.installment_due', now, {
+              installmentNumber: installment.number,
+              dueDate: installment.dueDate,
+              amountMinor: totalOf(outstandingOf(installment)).toMinor().toString(),
+            }),
+          ),
         ],
         value: { ...unchanged, applied: true, lateFees, penalties },
       });
@@ -649,6 +657,32 @@ export async function applyLoanEndOfDay(
   if (!outcome.ok) return outcome;
   if (outcome.value.replayed) throw new Error('The end-of-day step has no idempotency key');
   return ok(outcome.value.value);
+}
+
+/** How many days before its due date an unpaid installment is announced (the reminder). */
+export const INSTALLMENT_REMINDER_DAYS = 3;
+
+/**
+ * The unpaid installments whose reminder falls on this run: due within the reminder window of
+ * `businessDate` and not within that of the last run, so a skipped day is caught up and no
+ * installment is announced twice.
+ */
+function dueSoon(
+  installments: readonly Installment[],
+  lastRun: BusinessDate | undefined,
+  businessDate: BusinessDate,
+): Installment[] {
+  const after = addDays(
+    lastRun ?? businessDate,
+    lastRun === undefined ? 0 : INSTALLMENT_REMINDER_DAYS,
+  );
+  const until = addDays(businessDate, INSTALLMENT_REMINDER_DAYS);
+  return installments.filter(
+    (installment) =>
+      !isSettled(installment) &&
+      compareDates(installment.dueDate, after) > 0 &&
+      compareDates(installment.dueDate, until) <= 0,
+  );
 }
 
 /** Days past due, arrears bucket and what is outstanding (due or not) on `asOf`. */
@@ -849,7 +883,7 @@ function loanEvent(
   loan: Loan,
   type: string,
   now: string,
-  data: Readonly<Record<string, string>>,
+  data: Readonly<Record<string, string | number>>,
 ): WriteOp {
   const event: OutboxEvent = {
     id: deps.ids.next(),
@@ -861,8 +895,9 @@ function loanEvent(
     data: {
       loanId: loan.id,
       customerId: loan.customerId,
-      principal: loan.principal.toString(),
+      principalMinor: loan.principal.toMinor().toString(),
       currency: loan.principal.currency,
+      status: loan.status,
       ...data,
     },
   };
