@@ -243,7 +243,10 @@ export const eventCatalogue = {
     aggregate: 'encryption',
     description:
       'A PII key rotation started: a new key version seals new data (subject encryption_key/pii)',
-    data: z.strictObject({ rotationId: Id, keyVersion: z.number().int().min(1) }),
+    data: z.strictObject({
+      rotationId: Id,
+      keyVersion: Id.describe('The new key version (an opaque id: a KMS data-key generation)'),
+    }),
   },
 } as const satisfies Record<string, EventDefinition>;
 
