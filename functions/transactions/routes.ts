@@ -8,20 +8,36 @@ import {
 import type { TransactionRecord } from '@shared/application/ledger/records';
 import type { Dependencies } from '@shared/application/ports';
 import { Money, type CurrencyCode } from '@shared/domain/money';
-import { checkTransactionLimit } from '@shared/application/identity/principal-limits';
 import type { Principal } from '@shared/application/identity/ports';
 import { commandContext, commandReply, jsonResponse, valueOrThrow } from '@shared/http/commands';
 import { apiErrorFrom } from '@shared/http/error-responses';
 import type { GroupImplementations, RouteRequest } from '@shared/http/http-handler';
 import type { RouteTable } from '@shared/contracts/routes';
-import { transactionWire } from '@shared/http/ledger-wire';
+import { fraudCaseWire, fraudMarkWire, transactionWire } from '@shared/http/ledger-wire';
+import {
+  approveHeldTransaction,
+  findTransaction,
+  fraudScoreOf,
+  getFraudCase,
+  listFraudCases,
+  rejectHeldTransaction,
+} from '@shared/application/fraud/review';
+import {
+  checkApprovalLimit,
+  checkTransactionLimit,
+} from '@shared/application/identity/principal-limits';
 
 /** The transactions group's routes: every money movement. */
 export function transactionRoutes(deps: Dependencies): GroupImplementations<'transactions'> {
-  const renderAt = (basePath: string) => (transaction: TransactionRecord) =>
-    jsonResponse(201, transactionWire(transaction), {
-      Location: `${basePath}/transactions/${transaction.id}`,
-    });
+  // 201 for a booked movement; 202 for one held for fraud review (nothing booked yet).
+  const renderAt =
+    (basePath: string, status = 201) =>
+    (transaction: TransactionRecord) =>
+      jsonResponse(
+        transaction.status === 'PENDING_REVIEW' ? 202 : status,
+        transactionWire(transaction),
+        { Location: `${basePath}/transactions/${transaction.id}` },
+      );
   const details = (body: {
     description?: string | undefined;
     reference?: string | undefined;
@@ -90,8 +106,68 @@ export function transactionRoutes(deps: Dependencies): GroupImplementations<'tra
       );
       return commandReply(outcome, render);
     },
+    approveTransaction: async (request) => {
+      const render = renderAt(request.basePath);
+      const { transactionId } = request.params;
+      if (request.principal === undefined)
+        throw new Error('The edge let an anonymous caller through');
+      // The approver's limit is checked before anything is written (403).
+      const held = await getFraudCase(deps, transactionId);
+      if (held !== undefined) {
+        valueOrThrow(
+          checkApprovalLimit(
+            request.principal,
+            'APPROVE_TRANSACTION',
+            Money.fromMinor(held.amountMinor, held.currency),
+          ),
+        );
+      }
+      const outcome = await approveHeldTransaction(
+        deps,
+        transactionId,
+        commandContext(request, 'approveTransaction', render),
+      );
+      return commandReply(outcome, render);
+    },
+    rejectTransaction: async (request) => {
+      const render = renderAt(request.basePath, 200);
+      const outcome = await rejectHeldTransaction(
+        deps,
+        request.params.transactionId,
+        request.body.reason,
+        commandContext(request, 'rejectTransaction', render),
+      );
+      return commandReply(outcome, render);
+    },
+    getFraudScore: async ({ params }) => {
+      const found = valueOrThrow(await fraudScoreOf(deps, params.transactionId));
+      return {
+        body: {
+          transactionId: params.transactionId,
+          ...fraudMarkWire(found.mark),
+          ...(found.case === undefined ? {} : { case: fraudCaseWire(found.case) }),
+        },
+      };
+    },
+    listFraudCases: async ({ query }) => {
+      const page = await listFraudCases(deps, query.status, {
+        limit: query.limit,
+        cursor: query.cursor,
+      });
+      return { body: { items: page.items.map(fraudCaseWire), nextCursor: page.nextCursor } };
+    },
+    getFraudStatus: async () => {
+      const pending = await listFraudCases(deps, 'PENDING_REVIEW', { limit: 200 });
+      return {
+        body: {
+          ...deps.fraud.status(),
+          scope: 'container' as const,
+          pendingReviews: pending.items.length,
+        },
+      };
+    },
     getTransaction: async ({ params }) => {
-      const transaction = await deps.ledger.getTransaction(params.transactionId);
+      const transaction = await findTransaction(deps, params.transactionId);
       if (transaction === undefined) {
         throw apiErrorFrom({ code: 'TRANSACTION_NOT_FOUND', transactionId: params.transactionId });
       }

@@ -44,6 +44,11 @@ export type DomainError =
     }
   | { readonly code: 'SAME_CURRENCY_FX'; readonly currency: CurrencyCode }
   | { readonly code: 'FRAUD_BLOCKED'; readonly reasons: readonly string[] }
+  | {
+      readonly code: 'TRANSACTION_NOT_IN_REVIEW';
+      readonly transactionId: string;
+      readonly status: string;
+    }
   | { readonly code: 'WEBHOOK_URL_NOT_ALLOWED'; readonly reason: string }
   | { readonly code: 'IDEMPOTENCY_KEY_REUSED'; readonly key: string }
   | { readonly code: 'INVALID_CREDENTIALS' }
@@ -179,6 +184,8 @@ export function describeDomainError(error: DomainError): string {
       return error.reasons.length === 0
         ? 'Refused by fraud screening'
         : `Refused by fraud screening: ${error.reasons.join(', ')}`;
+    case 'TRANSACTION_NOT_IN_REVIEW':
+      return `Transaction ${error.transactionId} is not waiting for review (${error.status})`;
     case 'IDEMPOTENCY_KEY_REUSED':
       return 'This Idempotency-Key was used with a different request';
     case 'INVALID_CREDENTIALS':

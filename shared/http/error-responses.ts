@@ -58,6 +58,7 @@ export const problemByCode = {
   FX_RATE_NOT_FOUND: { status: 422, title: 'FX rate not found' },
   SAME_CURRENCY_FX: { status: 422, title: 'Same currency on both sides' },
   FRAUD_BLOCKED: { status: 422, title: 'Blocked by fraud screening' },
+  TRANSACTION_NOT_IN_REVIEW: { status: 409, title: 'Transaction not in review' },
   WEBHOOK_URL_NOT_ALLOWED: { status: 422, title: 'Webhook URL not allowed' },
   INVALID_CREDENTIALS: { status: 401, title: 'Invalid credentials' },
   INVALID_REFRESH_TOKEN: { status: 401, title: 'Invalid refresh token' },

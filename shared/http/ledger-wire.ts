@@ -7,9 +7,11 @@ import { Money, type CurrencyCode } from '../domain/money';
 import type {
   AccountLine,
   AuditRecord,
+  FraudMark,
   Hold,
   TransactionRecord,
 } from '../application/ledger/records';
+import type { FraudCase } from '../application/fraud/review-records';
 import type { TrialBalance } from '../application/ledger/ledger-queries';
 
 /*
@@ -54,7 +56,7 @@ export function transactionWire(transaction: TransactionRecord) {
     amount: money(transaction.amountMinor, transaction.currency),
     ...optional('fromAccountId', transaction.fromAccountId),
     ...optional('toAccountId', transaction.toAccountId),
-    journalEntryId: transaction.journalEntryId,
+    ...optional('journalEntryId', transaction.journalEntryId),
     ...optional('description', transaction.description),
     ...optional('reference', transaction.reference),
     ...optional('channel', transaction.channel),
@@ -74,7 +76,8 @@ export function transactionWire(transaction: TransactionRecord) {
             rounding: transaction.fx.rounding,
           },
         }),
-    ...(transaction.fraud === undefined
+    // A plain approval is kept for GET /transactions/{id}/fraud-score, not shown here.
+    ...(transaction.fraud === undefined || transaction.fraud.action === 'APPROVE'
       ? {}
       : {
           fraud: {
@@ -201,5 +204,32 @@ export function beneficiaryWire(beneficiary: Beneficiary) {
     percentage: beneficiary.percentage,
     ...optional('contactInfo', beneficiary.contactInfo),
     createdAt: beneficiary.createdAt,
+  };
+}
+
+/** A movement stopped by fraud screening (shared/application/fraud/review-records.ts). */
+export function fraudCaseWire(fraudCase: FraudCase) {
+  return {
+    transactionId: fraudCase.transactionId,
+    status: fraudCase.status,
+    type: fraudCase.type,
+    amount: money(fraudCase.amountMinor, fraudCase.currency),
+    ...optional('fromAccountId', fraudCase.fromAccountId),
+    ...optional('toAccountId', fraudCase.toAccountId),
+    ...fraudMarkWire(fraudCase.decision),
+    ...optional('holdId', fraudCase.hold?.id),
+    createdAt: fraudCase.createdAt,
+    ...optional('resolvedAt', fraudCase.resolvedAt),
+    ...optional('resolvedBy', fraudCase.resolvedBy),
+    ...optional('journalEntryId', fraudCase.journalEntryId),
+  };
+}
+
+export function fraudMarkWire(mark: FraudMark) {
+  return {
+    action: mark.action,
+    ...optional('score', mark.score === undefined ? undefined : Number(mark.score)),
+    reasons: [...mark.reasons],
+    source: mark.source,
   };
 }

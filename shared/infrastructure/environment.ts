@@ -21,6 +21,8 @@ const EnvironmentSchema = z.object({
   NEXUM_CORS_ORIGINS: z.string().min(1).default('*'),
   NEXUM_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(6_000_000).default(65_536),
   NEXUM_VALIDATE_RESPONSES: booleanFlag.default(false),
+  /** Outbox events checked against the catalogue: `strict` refuses the commit, `log` reports it. */
+  NEXUM_EVENT_VALIDATION: z.enum(['strict', 'log']).default('log'),
   NEXUM_BASE_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/)
@@ -68,6 +70,11 @@ export interface Environment {
   readonly corsOrigins: readonly string[];
   readonly maxBodyBytes: number;
   readonly validateResponses: boolean;
+  /**
+   * What a commit does with an outbox event whose data does not match the catalogue: `strict`
+   * throws (tests: a producer bug fails loudly), `log` logs an error and commits (production).
+   */
+  readonly eventValidation: 'strict' | 'log';
   readonly baseCurrency: string;
   /** The tenant's KMS key for PII (AWS); otherwise `keyringPath` names a local keyring. */
   readonly piiKmsKeyId: string | undefined;
@@ -130,6 +137,7 @@ export function parseEnvironment(
     corsOrigins: env.NEXUM_CORS_ORIGINS.split(',').map((origin) => origin.trim()),
     maxBodyBytes: env.NEXUM_MAX_BODY_BYTES,
     validateResponses: env.NEXUM_VALIDATE_RESPONSES,
+    eventValidation: env.NEXUM_EVENT_VALIDATION,
     baseCurrency: env.NEXUM_BASE_CURRENCY,
     piiKmsKeyId: env.NEXUM_PII_KMS_KEY_ID,
     keyringPath: env.NEXUM_KEYRING_PATH,

@@ -32,6 +32,7 @@ import { DynamoDbInterestStore } from './dynamodb/dynamodb-interest-store';
 import { DynamoDbOutboxStore } from './dynamodb/dynamodb-outbox-store';
 import { parseEnvironment, type Environment } from './environment';
 import { systemClock } from './system-clock';
+import { outboxContract } from '../application/events/outbox-contract';
 import { disabledFraudScorer, type FraudScorer } from '../application/fraud/fraud-scoring';
 import { BastionFraudScorer } from './fraud/bastion-client';
 import type { NotificationServices } from '../application/notifications/ports';
@@ -60,7 +61,12 @@ export function createRuntime(
     level: environment.logLevel,
     base: { service: 'nexum', tenant: environment.tenant },
   });
-  const ledger = new DynamoDbLedgerStore(client, environment.tableName, options.metrics);
+  const ledger = new DynamoDbLedgerStore(
+    client,
+    environment.tableName,
+    options.metrics,
+    outboxContract(environment.eventValidation, logger),
+  );
   const principals = directoryPrincipalResolver(
     { ledger, clock: systemClock },
     { ttlMs: environment.principalCacheTtlSeconds * 1000 },

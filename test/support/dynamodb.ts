@@ -65,6 +65,8 @@ export function testEnvironment(
     NEXUM_DYNAMODB_ENDPOINT: testEndpoint(),
     AWS_REGION: 'us-east-1',
     NEXUM_VALIDATE_RESPONSES: 'true',
+    // Every event a test makes must match the catalogue: a producer bug fails its command.
+    NEXUM_EVENT_VALIDATION: 'strict',
     NEXUM_CORS_ORIGINS: 'https://console.example.com',
     NEXUM_KEYRING_PATH: join(tmpdir(), `nexum-test-keyring-${process.pid}.json`),
     NEXUM_JWT_KEY_PATH: join(tmpdir(), `nexum-test-jwt-${process.pid}.json`),

@@ -1,10 +1,9 @@
 import { Money } from '../../domain/money';
 import type { Dependencies } from '../ports';
 import type { PostingRequest } from '../ledger/build-posting';
-import type { FraudMark, OutboxEvent, WriteOp } from '../ledger/records';
+import type { FraudMark, TransactionRecord, WriteOp } from '../ledger/records';
 import type { FraudDecision } from './fraud-scoring';
-
-export const FRAUD_FLAGGED = 'nexum.fraud.flagged';
+import { blockedOps, reviewOps, type Decided } from './review-records';
 
 /** A movement's screening: its decision and the transaction id Bastion was told. */
 export interface Screened {
@@ -16,7 +15,12 @@ export interface Screened {
     readonly customerId: string | undefined;
   };
   readonly at: string;
-  /** What the posting takes from the screening: the id, and the mark of a REVIEW. */
+  /** The decision as recorded (on the transaction, or on the fraud case). */
+  readonly mark: FraudMark;
+  /**
+   * What an approved posting takes from the screening: the id Bastion was told, and the mark
+   * (kept for GET /transactions/{id}/fraud-score; none when scoring is off).
+   */
   readonly posting: { readonly transactionId: string; readonly fraud?: FraudMark };
 }
 
@@ -77,66 +81,51 @@ export async function screenMovement(deps: Deps, request: PostingRequest): Promi
       toAccountId: request.toAccountId,
       customerId: payer?.customerId,
     },
-    posting: { transactionId, ...(decision.action === 'REVIEW' ? { fraud: mark } : {}) },
+    mark,
+    posting: { transactionId, ...(decision.source === 'DISABLED' ? {} : { fraud: mark }) },
   };
 }
 
-/** The `nexum.fraud.flagged` event of a REVIEW, committed with the posting itself. */
-export function fraudOps(deps: Pick<Dependencies, 'ids'>, screened: Screened): WriteOp[] {
-  if (screened.decision.action !== 'REVIEW') return [];
-  // Sequence 2: the posting's own `nexum.transaction.posted` is the transaction's first event.
-  return [{ kind: 'putEvent', event: flaggedEvent(deps, screened, 2) }];
-}
-
 /**
- * A BLOCK posts nothing, so its event is committed on its own. Recording it must not change the
- * answer (422 FRAUD_BLOCKED): a failure here is logged and the refusal stands.
+ * A BLOCK posts nothing, so its case (document, audit, `nexum.fraud.flagged`) is committed on its
+ * own. Recording it must not change the answer (422 FRAUD_BLOCKED): a failure here is logged and
+ * the refusal stands.
  */
-export async function recordBlocked(deps: Deps, screened: Screened): Promise<void> {
+export async function recordBlocked(
+  deps: Deps,
+  screened: Screened,
+  request: PostingRequest,
+): Promise<void> {
   try {
-    const result = await deps.ledger.commit([
-      { kind: 'putEvent', event: flaggedEvent(deps, screened, 1) },
-    ]);
+    const result = await deps.ledger.commit(blockedOps(deps, decidedOf(screened, request)));
     if (!result.committed) {
-      deps.logger.warn('fraud block event not recorded', {
+      deps.logger.warn('fraud block not recorded', {
         transactionId: screened.transactionId,
         reason: result.reason,
       });
     }
   } catch (error) {
-    deps.logger.error('fraud block event not recorded', {
+    deps.logger.error('fraud block not recorded', {
       transactionId: screened.transactionId,
       error,
     });
   }
 }
 
-function flaggedEvent(
-  deps: Pick<Dependencies, 'ids'>,
+/** The REVIEW path of a posting: the movement held for a reviewer instead of booked. */
+export function heldForReview(
+  deps: Pick<Dependencies, 'ids' | 'clock'>,
   screened: Screened,
-  sequence: number,
-): OutboxEvent {
-  const { request, decision } = screened;
+  request: PostingRequest,
+): { readonly ops: WriteOp[]; readonly transaction: TransactionRecord } {
+  return reviewOps(deps, decidedOf(screened, request));
+}
+
+function decidedOf(screened: Screened, request: PostingRequest): Decided {
   return {
-    id: deps.ids.next(),
-    type: FRAUD_FLAGGED,
-    aggregateType: 'transaction',
-    aggregateId: screened.transactionId,
-    sequence,
-    occurredAt: screened.at,
-    data: {
-      transactionId: screened.transactionId,
-      action: decision.action,
-      ...(decision.score === undefined ? {} : { score: String(decision.score) }),
-      reasons: [...decision.reasons],
-      source: decision.source,
-      posted: decision.action !== 'BLOCK',
-      transactionType: request.type,
-      amountMinor: request.amountMinor.toString(),
-      currency: request.currency,
-      ...(request.fromAccountId === undefined ? {} : { fromAccountId: request.fromAccountId }),
-      ...(request.toAccountId === undefined ? {} : { toAccountId: request.toAccountId }),
-      ...(request.customerId === undefined ? {} : { customerId: request.customerId }),
-    },
+    transactionId: screened.transactionId,
+    mark: screened.mark,
+    request,
+    customerId: screened.request.customerId,
   };
 }

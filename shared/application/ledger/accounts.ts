@@ -293,7 +293,7 @@ export async function releaseHold(
 }
 
 /** The account with its held total moved by `deltaMinor`, and the audit record saying why. */
-function withHoldChange(
+export function withHoldChange(
   account: Account,
   hold: Hold,
   deltaMinor: bigint,

@@ -9,7 +9,7 @@ import {
 import type { CurrencyCode } from '../../domain/money';
 import { appendToAccountChain } from '../audit/audit-chain';
 import type { Dependencies } from '../ports';
-import type { GlMovement, TransactionRecord, TransactionType, WriteOp } from './records';
+import type { GlMovement, Hold, TransactionRecord, TransactionType, WriteOp } from './records';
 
 export interface PostingRequest {
   readonly type: TransactionType;
@@ -31,6 +31,11 @@ export interface PostingRequest {
   readonly actor: string;
   /** Statuses a debited account may have: ACTIVE, or also FROZEN for corrections. */
   readonly debitableStatuses?: readonly AccountStatus[];
+  /**
+   * An active hold on the paying account that this posting consumes (a movement held for fraud
+   * review, then approved): released in the same write, its funds counting towards the debit.
+   */
+  readonly capturedHold?: Hold | undefined;
 }
 
 /**
@@ -134,7 +139,9 @@ function accountOps(
 ): WriteOp[] {
   const delta = customerBalanceDelta(line);
   const balanceAfterMinor = account.balanceMinor + delta;
-  const audited = appendToAccountChain(account, {
+  const captured = capturedOn(request, account, now);
+  const base = captured === undefined ? account : captured.account;
+  const audited = appendToAccountChain(base, {
     at: now,
     action: line.side === 'CREDIT' ? 'ACCOUNT_CREDITED' : 'ACCOUNT_DEBITED',
     actor: request.actor,
@@ -148,7 +155,7 @@ function accountOps(
     },
   });
   const after: Account = {
-    ...account,
+    ...base,
     balanceMinor: balanceAfterMinor,
     version: account.version + 1,
     audit: audited.head,
@@ -163,11 +170,13 @@ function accountOps(
       after,
       ...(debit
         ? {
-            requireAvailableMinor: -delta,
+            // The captured hold's funds are already set aside for this debit.
+            requireAvailableMinor: -delta - (captured?.hold.amountMinor ?? 0n),
             allowedStatuses: request.debitableStatuses ?? ['ACTIVE'],
           }
         : { allowedStatuses: ['ACTIVE', 'FROZEN'] }),
     },
+    ...(captured === undefined ? [] : captured.ops),
     {
       kind: 'putAccountLine',
       line: {
@@ -187,6 +196,41 @@ function accountOps(
     },
     { kind: 'appendAudit', record: audited.record },
   ];
+}
+
+/**
+ * The hold a posting consumes on `account`: the account as its release leaves it (held total
+ * down, one audit record on), and the writes that release it. The account item itself is
+ * written once, by the posting.
+ */
+function capturedOn(
+  request: PostingRequest,
+  account: Account,
+  now: string,
+): { account: Account; hold: Hold; ops: WriteOp[] } | undefined {
+  const hold = request.capturedHold;
+  if (hold?.accountId !== account.id) return undefined;
+  if (hold.status !== 'ACTIVE' || hold.currency !== account.currency) {
+    throw new Error(`Hold ${hold.id} cannot be captured`);
+  }
+  const audited = appendToAccountChain(account, {
+    at: now,
+    action: 'HOLD_CAPTURED',
+    actor: request.actor,
+    data: { holdId: hold.id, amountMinor: hold.amountMinor.toString(), currency: hold.currency },
+  });
+  return {
+    account: { ...account, holdsMinor: account.holdsMinor - hold.amountMinor, audit: audited.head },
+    hold,
+    ops: [
+      {
+        kind: 'updateHold',
+        before: hold,
+        after: { ...hold, status: 'RELEASED', releasedAt: now },
+      },
+      { kind: 'appendAudit', record: audited.record },
+    ],
+  };
 }
 
 /** Sums movements per GL account and currency, since one item may be written once per transaction. */

@@ -19,7 +19,12 @@ import { expireHolds } from './accounts';
 import { buildPosting, type PostingRequest } from './build-posting';
 import type { CommitFailure, StoredCustomer, TransactionRecord, WriteOp } from './records';
 import { runCommand, type CommandOutcome, type Plan } from './run-command';
-import { screenMovement, fraudOps, recordBlocked, type Screened } from '../fraud/screen-movement';
+import {
+  heldForReview,
+  recordBlocked,
+  screenMovement,
+  type Screened,
+} from '../fraud/screen-movement';
 import { productFee } from '../products/product-fees';
 
 type Deps = Pick<
@@ -38,7 +43,7 @@ export interface MoneyMovementDetails {
 /** Channels that settle through the clearing account rather than the vault. */
 const settlementChannels = new Set(['ONLINE', 'MOBILE', 'WIRE', 'ACH', 'API', 'CARD']);
 
-function counterpartyOf(channel: string | undefined): GlCode {
+export function counterpartyOf(channel: string | undefined): GlCode {
   return channel !== undefined && settlementChannels.has(channel)
     ? glRoles.settlement
     : glRoles.cash;
@@ -203,6 +208,13 @@ export async function reverseTransaction(
     if (original.status === 'REVERSED') {
       return err({ code: 'TRANSACTION_ALREADY_REVERSED', transactionId: original.id });
     }
+    if (original.journalEntryId === undefined) {
+      return err({
+        code: 'TRANSACTION_NOT_REVERSIBLE',
+        transactionId: original.id,
+        reason: 'nothing was booked',
+      });
+    }
     const entry = await deps.ledger.getEntry(original.journalEntryId);
     if (entry === undefined)
       throw new Error(`Entry ${original.journalEntryId} of ${original.id} is missing`);
@@ -290,6 +302,8 @@ async function postAgainst(
 /** A posting decided with writes of its own (a loan's new state) and the value they make. */
 export interface ExtendedPosting<T> {
   readonly request: PostingRequest;
+  /** Already screened (a reviewer approving a movement held for review): not scored again. */
+  readonly screened?: true;
   readonly extraOps: (transaction: TransactionRecord) => readonly WriteOp[];
   readonly value: (transaction: TransactionRecord) => T;
 }
@@ -311,6 +325,7 @@ export async function postWith<T>(
   let committed: Loaded | undefined;
   // Scored once per command, after validation and before posting; retries reuse the decision.
   let screened: Screened | undefined;
+  let blocked: PostingRequest | undefined;
   const planFrom = async (loaded: Loaded): Promise<Plan<T>> => {
     const decided = await decide(loaded.accounts);
     if (!decided.ok) return decided;
@@ -318,21 +333,25 @@ export async function postWith<T>(
     const limits = await kycLimitOps(deps, postingRequest, loaded.customers);
     if (!limits.ok) return limits;
     // Customer-initiated movements are scored; loan bookings are the bank's own.
-    const screening = scoredTypes.has(postingRequest.type)
-      ? (screened ??= await screenMovement(deps, postingRequest))
-      : undefined;
+    const screening =
+      decided.value.screened !== true && scoredTypes.has(postingRequest.type)
+        ? (screened ??= await screenMovement(deps, postingRequest))
+        : undefined;
     if (screening?.decision.action === 'BLOCK') {
+      blocked = postingRequest;
       return err({ code: 'FRAUD_BLOCKED', reasons: screening.decision.reasons });
+    }
+    if (screening?.decision.action === 'REVIEW') {
+      // Nothing is booked: the amount is held until a reviewer approves or rejects it. The KYC
+      // volume counts when it is booked (the approval checks the limits again).
+      const held = heldForReview(deps, screening, postingRequest);
+      committed = afterPosting(loaded, held.ops);
+      return ok({ ops: held.ops, value: value(held.transaction) });
     }
     const posting = buildPosting(deps, { ...postingRequest, ...screening?.posting });
     committed = afterPosting(loaded, posting.ops);
     return ok({
-      ops: [
-        ...posting.ops,
-        ...limits.value,
-        ...extraOps(posting.transaction),
-        ...(screening === undefined ? [] : fraudOps(deps, screening)),
-      ],
+      ops: [...posting.ops, ...limits.value, ...extraOps(posting.transaction)],
       value: value(posting.transaction),
     });
   };
@@ -354,7 +373,7 @@ export async function postWith<T>(
     return planFrom(loaded);
   });
   if (!outcome.ok && outcome.error.code === 'FRAUD_BLOCKED' && screened !== undefined) {
-    await recordBlocked(deps, screened);
+    if (blocked !== undefined) await recordBlocked(deps, screened, blocked);
   }
   if (outcome.ok && !outcome.value.replayed && committed !== undefined) {
     deps.postingCache.remember(committed);

@@ -29,12 +29,18 @@ export type TransactionType =
 export interface TransactionRecord {
   readonly id: string;
   readonly type: TransactionType;
-  readonly status: 'POSTED' | 'REVERSED';
+  /**
+   * POSTED or REVERSED once booked. A movement held for fraud review is PENDING_REVIEW until a
+   * reviewer approves it (then POSTED) or rejects it (REJECTED, nothing booked); those two are
+   * read from its review (shared/application/fraud/review.ts), never stored as transactions.
+   */
+  readonly status: 'POSTED' | 'REVERSED' | 'PENDING_REVIEW' | 'REJECTED';
   readonly amountMinor: bigint;
   readonly currency: CurrencyCode;
   readonly fromAccountId: string | undefined;
   readonly toAccountId: string | undefined;
-  readonly journalEntryId: string;
+  /** The booked entry; absent while nothing is booked (PENDING_REVIEW, REJECTED). */
+  readonly journalEntryId: string | undefined;
   readonly description: string | undefined;
   readonly reference: string | undefined;
   readonly channel: string | undefined;

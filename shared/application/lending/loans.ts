@@ -11,6 +11,7 @@ import {
   defaultAllocationOrder,
   installmentsFromSchedule,
   isSettled,
+  outstandingOf,
   outstandingTotal,
   totalOf,
   type Components,
@@ -868,8 +869,8 @@ export async function applyLoanEndOfDay(
 }
 
 /**
- * `nexum.loan.installment_due`, as the notification trigger reads it: the installment's amount
- * still to pay in minor units, its due date and number.
+ * `nexum.loan.installment_due`, as the catalogue defines it and the notification trigger reads
+ * it: the installment's number, due date and what is still owed on it in minor units.
  */
 function installmentDueEvent(
   deps: Pick<Deps, 'ids'>,
@@ -878,23 +879,11 @@ function installmentDueEvent(
   now: string,
 ): WriteOp {
   const owed = totalOf(installment.due).minus(totalOf(installment.paid));
-  const event: OutboxEvent = {
-    id: deps.ids.next(),
-    type: 'nexum.loan.installment_due',
-    aggregateType: 'loan',
-    aggregateId: loan.id,
-    sequence: loan.version,
-    occurredAt: now,
-    data: {
-      loanId: loan.id,
-      customerId: loan.customerId,
-      amount: owed.toMinor().toString(),
-      currency: loan.principal.currency,
-      dueDate: installment.dueDate,
-      installmentNumber: String(installment.number),
-    },
-  };
-  return { kind: 'putEvent', event };
+  return loanEvent(deps, loan, 'nexum.loan.installment_due', now, {
+    installmentNumber: installment.number,
+    dueDate: installment.dueDate,
+    amountMinor: owed.toMinor().toString(),
+  });
 }
 
 /** Days past due, arrears bucket and what is outstanding (due or not) on `asOf`. */
@@ -1141,7 +1130,7 @@ function loanEvent(
   loan: Loan,
   type: string,
   now: string,
-  data: Readonly<Record<string, string>>,
+  data: Readonly<Record<string, string | number>>,
 ): WriteOp {
   const event: OutboxEvent = {
     id: deps.ids.next(),
@@ -1153,8 +1142,9 @@ function loanEvent(
     data: {
       loanId: loan.id,
       customerId: loan.customerId,
-      principal: loan.principal.toString(),
+      principalMinor: loan.principal.toMinor().toString(),
       currency: loan.principal.currency,
+      status: loan.status,
       ...data,
     },
   };

@@ -92,7 +92,7 @@ async function notifyFor(deps: NotifyDeps, event: CloudEvent): Promise<void> {
     case 'nexum.loan.installment_due': {
       const customerId = str(data.customerId);
       const currency = str(data.currency) as CurrencyCode | undefined;
-      const minor = str(data.amount);
+      const minor = str(data.amountMinor);
       if (customerId === undefined || currency === undefined || minor === undefined) return;
       if (!/^-?\d+$/.test(minor)) return;
       await sendNotification(deps, {

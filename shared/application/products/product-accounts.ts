@@ -34,7 +34,16 @@ import {
 
 type Deps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud' | 'interest'
+  | 'ledger'
+  | 'retry'
+  | 'clock'
+  | 'ids'
+  | 'logger'
+  | 'locks'
+  | 'customers'
+  | 'fraud'
+  | 'interest'
+  | 'postingCache'
 >;
 
 export interface OpenProductAccountCommand {

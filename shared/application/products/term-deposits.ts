@@ -309,7 +309,16 @@ export interface BrokenDeposit {
 export async function breakTermDeposit(
   deps: Pick<
     Dependencies,
-    'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud' | 'interest'
+    | 'ledger'
+    | 'retry'
+    | 'clock'
+    | 'ids'
+    | 'logger'
+    | 'locks'
+    | 'customers'
+    | 'fraud'
+    | 'interest'
+    | 'postingCache'
   >,
   accountId: string,
   toAccountId: string | undefined,

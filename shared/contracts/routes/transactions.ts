@@ -1,5 +1,14 @@
 import * as z from 'zod';
 import { defineRoute } from '../route';
+import {
+  ApproveHeldBodySchema,
+  FraudCaseSchema,
+  FraudCasesQuerySchema,
+  FraudScoreSchema,
+  FraudStatusSchema,
+  RejectHeldBodySchema,
+} from '../schemas/fraud';
+import { pageOf } from '../schemas/common';
 import { TransactionSchema } from '../schemas/ledger';
 import {
   DepositBodySchema,
@@ -12,9 +21,12 @@ import {
 
 const posted = {
   status: 201,
-  description: 'The posted transaction',
+  description:
+    'The posted transaction; 202 with status PENDING_REVIEW when fraud screening held it for ' +
+    'review (the amount on hold, nothing booked)',
   schema: TransactionSchema,
 } as const;
+const transactionParams = z.strictObject({ transactionId: RefSchema });
 const debitErrors = [
   'AMOUNT_LIMIT_EXCEEDED',
   'ACCOUNT_NOT_FOUND',
@@ -104,6 +116,67 @@ export const transactionRoutes = {
       'INSUFFICIENT_FUNDS',
       'ACCOUNT_CLOSED',
     ],
+  }),
+  approveTransaction: defineRoute({
+    method: 'POST',
+    path: '/transactions/{transactionId}/approve',
+    group: 'transactions',
+    permission: 'APPROVE_TRANSACTION',
+    summary: 'Approve a movement held for fraud review: it is booked and its hold released',
+    description:
+      "Decided again on the accounts as they are now (funds, status, KYC limits, today's FX " +
+      "rate), within the caller's approval limit; not scored again.",
+    params: transactionParams,
+    body: ApproveHeldBodySchema,
+    idempotent: true,
+    success: { status: 201, description: 'The posted transaction', schema: TransactionSchema },
+    errorCodes: [...debitErrors, 'TRANSACTION_NOT_FOUND', 'TRANSACTION_NOT_IN_REVIEW'],
+  }),
+  rejectTransaction: defineRoute({
+    method: 'POST',
+    path: '/transactions/{transactionId}/reject',
+    group: 'transactions',
+    permission: 'APPROVE_TRANSACTION',
+    summary: 'Reject a movement held for fraud review: nothing is booked, its hold is released',
+    params: transactionParams,
+    body: RejectHeldBodySchema,
+    idempotent: true,
+    success: {
+      status: 200,
+      description: 'The transaction, REJECTED',
+      schema: TransactionSchema,
+    },
+    errorCodes: ['TRANSACTION_NOT_FOUND', 'TRANSACTION_NOT_IN_REVIEW', 'CONFLICT'],
+  }),
+  getFraudScore: defineRoute({
+    method: 'GET',
+    path: '/transactions/{transactionId}/fraud-score',
+    group: 'transactions',
+    permission: 'VIEW_TRANSACTION',
+    summary: 'The fraud decision stored for a transaction (also for blocked ones)',
+    params: transactionParams,
+    success: { status: 200, description: 'The decision', schema: FraudScoreSchema },
+    errorCodes: ['TRANSACTION_NOT_FOUND', 'NOT_FOUND'],
+  }),
+  listFraudCases: defineRoute({
+    method: 'GET',
+    path: '/fraud/reviews',
+    group: 'transactions',
+    permission: 'VIEW_TRANSACTION',
+    summary:
+      'Movements stopped by fraud screening, by status (default PENDING_REVIEW), oldest first',
+    query: FraudCasesQuerySchema,
+    success: { status: 200, description: 'A page of cases', schema: pageOf(FraudCaseSchema) },
+    errorCodes: [],
+  }),
+  getFraudStatus: defineRoute({
+    method: 'GET',
+    path: '/fraud/status',
+    group: 'transactions',
+    permission: 'SYSTEM_CONFIG',
+    summary: "The Bastion client's health and counters (this container), and pending reviews",
+    success: { status: 200, description: 'The scorer status', schema: FraudStatusSchema },
+    errorCodes: [],
   }),
   getTransaction: defineRoute({
     method: 'GET',

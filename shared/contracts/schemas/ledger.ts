@@ -40,11 +40,16 @@ export const TransactionSchema = z
       'TERM_DEPOSIT_MATURITY',
       'TERM_DEPOSIT_BREAK',
     ]),
-    status: z.enum(['POSTED', 'REVERSED']),
+    status: z
+      .enum(['POSTED', 'REVERSED', 'PENDING_REVIEW', 'REJECTED'])
+      .describe(
+        'PENDING_REVIEW: held for fraud review (funds on hold, nothing booked) until approved ' +
+          '(POSTED) or rejected (REJECTED)',
+      ),
     amount: MoneySchema,
     fromAccountId: z.string().optional(),
     toAccountId: z.string().optional(),
-    journalEntryId: z.string(),
+    journalEntryId: z.string().optional().describe('Absent while nothing is booked'),
     description: z.string().optional(),
     reference: z.string().optional(),
     channel: z.string().optional(),
@@ -69,7 +74,7 @@ export const TransactionSchema = z
         reasons: z.array(z.string()),
       })
       .optional()
-      .describe('Present when fraud screening flagged the movement for review'),
+      .describe('Present when fraud screening flagged the movement for review (or blocked it)'),
   })
   .meta({ id: 'Transaction' });
 

@@ -83,6 +83,8 @@ export class DynamoDbLedgerStore implements LedgerStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly metrics?: StoreMetrics,
+    /** Checks a unit of work before it is written (the outbox events against the catalogue). */
+    private readonly checkOps?: (ops: readonly WriteOp[]) => void,
   ) {}
 
   async loadAccounts(
@@ -158,6 +160,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
 
   async commit(ops: readonly WriteOp[]): Promise<CommitResult> {
     if (ops.length === 0) return { committed: true };
+    this.checkOps?.(ops);
     const now = Math.floor(Date.now() / 1000);
     const items: TransactItem[] = ops.map((op) => transactItemOf(op, this.tableName, now));
     if (items.length > 100)

@@ -135,7 +135,7 @@ export function transactionOf(item: Item): TransactionRecord {
     currency: str(item.currency) as CurrencyCode,
     fromAccountId: optStr(item.fromAccountId),
     toAccountId: optStr(item.toAccountId),
-    journalEntryId: str(item.journalEntryId),
+    journalEntryId: optStr(item.journalEntryId),
     description: optStr(item.description),
     reference: optStr(item.reference),
     channel: optStr(item.channel),

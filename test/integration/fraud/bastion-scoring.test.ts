@@ -100,7 +100,7 @@ describe('Bastion fraud scoring in the posting path', () => {
     expect(await balanceOf(accountId)).toBe('459.75');
   });
 
-  it('REVIEW posts, flags the transaction and emits nexum.fraud.flagged with it', async () => {
+  it('REVIEW books nothing: the amount is held, the transaction PENDING_REVIEW, nexum.fraud.flagged emitted', async () => {
     const from = await anAccount(api, { deposit: '900.00' });
     const to = await anAccount(api);
     bastion.mode = { kind: 'answer', action: 'review', score: 0.55, reasons: ['large_amount'] };
@@ -109,19 +109,33 @@ describe('Bastion fraud scoring in the posting path', () => {
       body: { fromAccountId: from, toAccountId: to, amount: '300.00', currency: 'USD' },
     });
 
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(202);
+    expect(response.body.status).toBe('PENDING_REVIEW');
+    expect(response.body).not.toHaveProperty('journalEntryId');
     expect(response.body.fraud).toEqual({
       score: 0.55,
       action: 'REVIEW',
       reasons: ['large_amount'],
     });
     const read = await api.call<TransactionBody>('GET', `/transactions/${response.body.id}`);
-    expect(read.body.fraud?.action).toBe('REVIEW');
-    expect(await balanceOf(to)).toBe('300.00');
+    expect(read.body).toMatchObject({ status: 'PENDING_REVIEW', fraud: { action: 'REVIEW' } });
+    expect(await balanceOf(to)).toBe('0.00');
+    const payer = await api.call<{
+      balance: { amount: string };
+      availableBalance: { amount: string };
+    }>('GET', `/accounts/${from}`);
+    expect(payer.body.balance.amount).toBe('900.00');
+    expect(payer.body.availableBalance.amount).toBe('600.00');
     const events = await flaggedEvents(response.body.id);
     expect(events).toHaveLength(1);
-    expect(events[0]?.sequence).toEqual({ value: '2' }); // Numbers come back wrapped (no floats).
-    expect(events[0]?.data).toMatchObject({ action: 'REVIEW', posted: true, amountMinor: '30000' });
+    expect(events[0]?.sequence).toEqual({ value: '1' }); // Numbers come back wrapped (no floats).
+    expect(events[0]?.data).toMatchObject({
+      action: 'REVIEW',
+      outcome: 'HELD_FOR_REVIEW',
+      amountMinor: '30000',
+      score: '0.55',
+      holdId: expect.any(String),
+    });
   });
 
   it('BLOCK answers 422 FRAUD_BLOCKED, posts nothing and emits nexum.fraud.flagged', async () => {
@@ -137,7 +151,17 @@ describe('Bastion fraud scoring in the posting path', () => {
     expect((await api.call('GET', `/transactions/${blockedId}`)).status).toBe(404);
     const events = await flaggedEvents(blockedId);
     expect(events).toHaveLength(1);
-    expect(events[0]?.data).toMatchObject({ action: 'BLOCK', posted: false });
+    expect(events[0]?.data).toMatchObject({ action: 'BLOCK', outcome: 'REFUSED' });
+    const score = await api.call('GET', `/transactions/${blockedId}/fraud-score`);
+    expect(score.status).toBe(200);
+    expect(score.body).toMatchObject({
+      transactionId: blockedId,
+      action: 'BLOCK',
+      score: 0.91,
+      reasons: ['high_amount'],
+      source: 'BASTION',
+      case: { status: 'BLOCKED', amount: { amount: '450.00', currency: 'USD' } },
+    });
   });
 
   it('scores deposits but never reversals', async () => {
@@ -169,10 +193,25 @@ describe('Bastion fraud scoring in the posting path', () => {
 
     const response = await withdraw(accountId, '10.00');
 
-    expect(response.status).toBe(201);
+    // The fallback (REVIEW here) holds the movement for a reviewer.
+    expect(response.status).toBe(202);
     expect(response.body.fraud).toEqual({ action: 'REVIEW', reasons: ['bastion_unavailable'] });
     expect(Date.now() - startedAt).toBeLessThan(2_500); // The 300 ms timeout, not Bastion's 3 s.
     expect(scorer.status().fallbacks).toBe(1);
+  });
+
+  it('falls back when Bastion is down (nothing listens on its port)', async () => {
+    const accountId = await anAccount(api, { deposit: '100.00' });
+    const gone = await startFakeBastion();
+    await gone.close();
+    scorer = scorerWith({ url: gone.url });
+
+    const response = await withdraw(accountId, '10.00');
+
+    expect(response.status).toBe(202);
+    expect(response.body.fraud).toEqual({ action: 'REVIEW', reasons: ['bastion_unavailable'] });
+    expect(gone.calls).toHaveLength(0);
+    expect(scorer.status()).toMatchObject({ failures: 1, fallbacks: 1 });
   });
 
   it('a BLOCK fallback refuses while Bastion is down', async () => {
@@ -193,13 +232,13 @@ describe('Bastion fraud scoring in the posting path', () => {
     const accountId = await anAccount(api, { deposit: '100.00' });
     bastion.mode = { kind: 'status', status: 500 };
     const before = bastion.calls.length;
-    for (let i = 0; i < 3; i += 1) expect((await withdraw(accountId, '1.00')).status).toBe(201);
+    for (let i = 0; i < 3; i += 1) expect((await withdraw(accountId, '1.00')).status).toBe(202);
     expect(bastion.calls).toHaveLength(before + 3);
     expect(scorer.status().circuit).toBe('OPEN');
 
     const whileOpen = await withdraw(accountId, '1.00');
 
-    expect(whileOpen.status).toBe(201);
+    expect(whileOpen.status).toBe(202);
     expect(whileOpen.body.fraud?.reasons).toEqual(['circuit_open']);
     expect(bastion.calls).toHaveLength(before + 3); // No call while open.
 

@@ -312,13 +312,16 @@ describe('notifications engine', () => {
       id: '01JD8X3Y4Z5A6B7C8D9E0F1G2J',
       type: 'nexum.loan.installment_due',
       subject: 'loan/L1',
+      // The catalogued shape (nexum.loan.installment_due); the events tests produce a real one.
       data: {
-        customerId,
         loanId: 'L1',
-        amount: '15075',
+        customerId,
+        principalMinor: '1000000',
         currency: 'USD',
-        dueDate: '2026-12-01',
+        status: 'ACTIVE',
         installmentNumber: 3,
+        dueDate: '2026-12-01',
+        amountMinor: '15075',
       },
     });
 

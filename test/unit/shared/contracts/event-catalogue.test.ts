@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import {
   catalogueJsonSchemas,
   eventCatalogue,
+  eventDataProblems,
   eventTypes,
   isCatalogued,
   piiFieldNames,
@@ -52,10 +53,14 @@ function propertyNames(schema: unknown): string[] {
 describe('the event catalogue', () => {
   it('catalogues every event type the code emits, and emits every catalogued type', () => {
     const emitted = emittedTypes();
-    // The producers are found: the scan is not vacuous.
-    expect(emitted.get('nexum.transaction.posted')).toEqual([
+    // The producers are found: the scan is not vacuous. (The integration tier proves it at run
+    // time: every commit checks its events against the catalogue in strict mode.)
+    expect(emitted.get('nexum.transaction.posted')).toContain(
       'shared/application/ledger/build-posting.ts',
-    ]);
+    );
+    expect(emitted.get('nexum.fraud.review_approved')).toContain(
+      'shared/application/fraud/review-records.ts',
+    );
     const uncatalogued = [...emitted.keys()].filter((type) => !isCatalogued(type));
     expect(uncatalogued).toEqual([]);
     expect(eventTypes.filter((type) => !emitted.has(type))).toEqual([]);
@@ -63,7 +68,12 @@ describe('the event catalogue', () => {
 
   it('names types nexum.<aggregate>.<past-tense-verb> and matches the declared aggregate', () => {
     for (const type of eventTypes) {
-      expect(type).toMatch(/^nexum\.[a-z_]+\.[a-z_]+(ed|en)$/);
+      expect(type).toMatch(/^nexum\.[a-z_]+\.[a-z_]+$/);
+      // A past participle (`paid` and `repaid` are irregular; `installment_due`, a state reached).
+      const words = (type.split('.')[2] ?? '').split('_');
+      expect(words.some((w) => /(ed|en)$/.test(w) || ['paid', 'repaid', 'due'].includes(w))).toBe(
+        true,
+      );
       expect(type.split('.')[1]).toBe(eventCatalogue[type].aggregate);
     }
   });
@@ -92,5 +102,82 @@ describe('the event catalogue', () => {
     expect(
       created.safeParse({ customerId: 'c1', kycStatus: 'PENDING', email: 'a@b.example' }).success,
     ).toBe(false);
+  });
+
+  it('names the broken paths and rules of bad data, never its values', () => {
+    const valid = {
+      transactionId: 't1',
+      journalEntryId: 'j1',
+      type: 'INTEREST_POSTING',
+      amount: '125',
+      currency: 'USD',
+      toAccountId: 'a1',
+    };
+    expect(eventDataProblems('nexum.transaction.posted', valid)).toEqual([]);
+    expect(
+      eventDataProblems('nexum.transaction.posted', { ...valid, type: 'LOAN_REPAYMENT' }),
+    ).toEqual([]);
+
+    const problems = eventDataProblems('nexum.transaction.posted', {
+      ...valid,
+      amount: '12.50',
+      email: 'ada@example.com',
+    });
+
+    expect(problems).toEqual([
+      expect.stringMatching(/^amount: /),
+      expect.stringMatching(/^\(data\): Unrecognized key.*email/),
+    ]);
+    expect(problems.join(' ')).not.toContain('ada@example.com');
+    expect(problems.join(' ')).not.toContain('12.50');
+    expect(eventDataProblems('nexum.thing.happened', {})).toEqual([
+      'type nexum.thing.happened is not in the event catalogue',
+    ]);
+  });
+
+  it('accepts the shapes the producers write for loans and fraud cases', () => {
+    const loan = {
+      loanId: 'l1',
+      customerId: 'c1',
+      principalMinor: '1000000',
+      currency: 'USD',
+      status: 'ACTIVE',
+    };
+    expect(eventDataProblems('nexum.loan.repaid', { ...loan, transactionId: 't1' })).toEqual([]);
+    expect(eventDataProblems('nexum.loan.repaid', loan)).toEqual([
+      expect.stringMatching(/^transactionId: /),
+    ]);
+    expect(
+      eventDataProblems('nexum.loan.installment_due', {
+        ...loan,
+        installmentNumber: 2,
+        dueDate: '2026-12-01',
+        amountMinor: '88849',
+      }),
+    ).toEqual([]);
+    expect(
+      eventDataProblems('nexum.fraud.flagged', {
+        transactionId: 't1',
+        transactionType: 'WITHDRAWAL',
+        amountMinor: '45000',
+        currency: 'USD',
+        fromAccountId: 'a1',
+        action: 'BLOCK',
+        outcome: 'REFUSED',
+        score: '0.91',
+        reasons: ['high_amount'],
+        source: 'BASTION',
+      }),
+    ).toEqual([]);
+    // A reason is a rule name: free text (where personal data could hide) is refused.
+    expect(
+      eventDataProblems('nexum.fraud.review_rejected', {
+        transactionId: 't1',
+        transactionType: 'TRANSFER',
+        amountMinor: '1',
+        currency: 'USD',
+        reason: 'called Ada Lovelace',
+      }),
+    ).toHaveLength(1);
   });
 });

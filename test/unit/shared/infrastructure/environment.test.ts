@@ -24,6 +24,16 @@ describe('parseEnvironment', () => {
     });
   });
 
+  it('reads the event validation mode: log by default, strict on request, nothing else', () => {
+    expect(parseEnvironment(valid).eventValidation).toBe('log');
+    expect(parseEnvironment({ ...valid, NEXUM_EVENT_VALIDATION: 'strict' }).eventValidation).toBe(
+      'strict',
+    );
+    expect(() => parseEnvironment({ ...valid, NEXUM_EVENT_VALIDATION: 'off' })).toThrow(
+      /NEXUM_EVENT_VALIDATION/,
+    );
+  });
+
   it('reads the principal cache TTL, 0 turning the cache off, and refuses a negative one', () => {
     expect(
       parseEnvironment({ ...valid, NEXUM_PRINCIPAL_CACHE_TTL_SECONDS: '0' })
