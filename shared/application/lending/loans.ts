@@ -11,7 +11,6 @@ import {
   defaultAllocationOrder,
   installmentsFromSchedule,
   isSettled,
-  outstandingOf,
   outstandingTotal,
   totalOf,
   type Components,
