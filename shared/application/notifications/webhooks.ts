@@ -138,8 +138,15 @@ export function listDeliveries(
   return deps.notifications.store.listDeliveries(endpointId, page);
 }
 
+/**
+ * `*` means every domain event of the catalogue. Notification messages sent through the WEBHOOK
+ * channel (`nexum.notification.<type>`) carry a rendered body, which may name the customer, so
+ * they go only to endpoints that ask for their type by name.
+ */
 const subscribed = (endpoint: WebhookEndpoint, type: string) =>
-  endpoint.active && (endpoint.events.includes('*') || endpoint.events.includes(type));
+  endpoint.active &&
+  (endpoint.events.includes(type) ||
+    (endpoint.events.includes('*') && !type.startsWith('nexum.notification.')));
 
 /**
  * Sends an event to every live endpoint subscribed to its type, once per endpoint: the delivery

@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { eventDataProblems } from '../../../shared/contracts/events/catalogue';
 import { handleDomainEvent } from '../../../shared/application/notifications/handle-domain-event';
 import { retryDue } from '../../../shared/application/notifications/notifications';
 import type { MessageChannels } from '../../../shared/application/notifications/ports';
@@ -307,7 +308,7 @@ describe('notifications engine', () => {
     });
     const kyc = await outboxEvent(customerId, 'nexum.customer.kyc_updated');
     await handleDomainEvent(api.deps, kyc);
-    await handleDomainEvent(api.deps, {
+    const reminder = {
       ...kyc,
       id: '01JD8X3Y4Z5A6B7C8D9E0F1G2J',
       type: 'nexum.loan.installment_due',
@@ -323,7 +324,9 @@ describe('notifications engine', () => {
         dueDate: '2026-12-01',
         amountMinor: '15075',
       },
-    });
+    };
+    expect(eventDataProblems(reminder.type, reminder.data)).toEqual([]);
+    await handleDomainEvent(api.deps, reminder);
 
     const items = await listFor(customerId);
     expect(items.find((item) => item.type === 'kyc_updated')?.body).toBe(

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { handleDomainEvent } from '../../../shared/application/notifications/handle-domain-event';
-import { verifySignature } from '../../../shared/application/notifications/webhooks';
+import {
+  dispatchToWebhooks,
+  verifySignature,
+} from '../../../shared/application/notifications/webhooks';
 import type { CloudEvent } from '../../../shared/contracts/events/cloud-event';
 import { createTestApi, type TestApi } from '../../support/api-client';
 import { capturedLogger } from '../../support/log-capture';
@@ -171,6 +174,24 @@ describe('signed webhooks', () => {
     await handleDomainEvent(api.deps, anEvent('nexum.customer.kyc_updated'));
     expect(receiver.received).toHaveLength(before + 1);
     expect((await api.call('GET', `/notifications/webhooks/${created.body.id}`)).status).toBe(404);
+  });
+
+  it('sends notification messages only to endpoints naming their type, never to "*"', async () => {
+    const everything = await register(['*']);
+    const before = receiver.received.length;
+    await dispatchToWebhooks(api.deps, anEvent('nexum.notification.transaction_alert'));
+    expect(receiver.received).toHaveLength(before);
+    await dispatchToWebhooks(api.deps, anEvent('nexum.account.frozen'));
+    expect(receiver.received).toHaveLength(before + 1);
+    await api.call('DELETE', `/notifications/webhooks/${everything.body.id}`);
+
+    const named = await register(['nexum.notification.transaction_alert']);
+    await dispatchToWebhooks(api.deps, anEvent('nexum.notification.transaction_alert'));
+    expect(receiver.received).toHaveLength(before + 2);
+    expect(receiver.received.at(-1)?.headers['nexum-event-type']).toBe(
+      'nexum.notification.transaction_alert',
+    );
+    await api.call('DELETE', `/notifications/webhooks/${named.body.id}`);
   });
 
   it('gives up after the fifth failed try (DEAD_LETTER)', async () => {

@@ -180,4 +180,13 @@ describe('the event catalogue', () => {
       }),
     ).toHaveLength(1);
   });
+
+  it('is documented: docs/events.md lists every catalogued type, and no other', () => {
+    const doc = readFileSync(join(root, 'docs/events.md'), 'utf8');
+    const rows = doc.split('\n').filter((line) => line.startsWith('| `nexum.'));
+    const documented = rows.flatMap((row) =>
+      [...(row.split(' | ')[0] ?? '').matchAll(/`(nexum\.[a-z_]+\.[a-z_]+)`/g)].map((m) => m[1]),
+    );
+    expect([...documented].sort()).toEqual([...eventTypes].sort());
+  });
 });
