@@ -771,8 +771,8 @@ export function planLoanEndOfDay(
       ? [
           loanEvent(deps, updated.loan, 'nexum.loan.charged', now, {
             businessDate,
-            lateFees: lateFees.toString(),
-            penalties: penalties.toString(),
+            lateFeesMinor: lateFees.toMinor().toString(),
+            penaltiesMinor: penalties.toMinor().toString(),
           }),
         ]
       : []),

@@ -12,6 +12,7 @@ import type { BusinessDate } from '../../../shared/domain/interest/business-date
 import { Money } from '../../../shared/domain/money';
 import { BastionFraudScorer } from '../../../shared/infrastructure/fraud/bastion-client';
 import { createTestApi, type TestApi } from '../../support/api-client';
+import { savingsDefinition } from '../../support/products';
 import { startFakeBastion, type FakeBastion } from '../../support/fake-bastion';
 import { capturedLogger } from '../../support/log-capture';
 
@@ -254,6 +255,13 @@ describe('a whole life: every emitted event matches the catalogue and carries no
     expect(charged.ok && charged.value.lateFees.toString()).toBe('25.00');
     today = '2027-02-11' as BusinessDate;
     await ok('POST', `/loans/${troubled}/write-off`, { reason: 'borrower unreachable' });
+
+    // A product's whole lifecycle: defined, activated, edited, suspended, retired.
+    const product = await ok('POST', '/products', savingsDefinition('LIFE_1'));
+    await ok('POST', `/products/${product.id}/activate`);
+    await ok('PUT', `/products/${product.id}`, savingsDefinition('LIFE_1', { name: 'Life saver' }));
+    await ok('POST', `/products/${product.id}/suspend`);
+    await ok('POST', `/products/${product.id}/retire`);
 
     // Key rotation, then erasure.
     await ok('POST', '/encryption/rotate-key');

