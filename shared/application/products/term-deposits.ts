@@ -344,6 +344,10 @@ export async function breakTermDeposit(
     if (compareDates(date, deposit.maturityDate) >= 0) {
       return err({ code: 'TERM_DEPOSIT_NOT_ACTIVE', accountId, status: 'MATURING' });
     }
+    // A term rolled over ahead of the business date (a catch-up run) has not started yet.
+    if (compareDates(date, deposit.startDate) < 0) {
+      return err({ code: 'TERM_DEPOSIT_NOT_ACTIVE', accountId, status: 'NOT_STARTED' });
+    }
     if (
       to.customerId !== deposit.customerId ||
       to.currency !== account.currency ||

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Decimal from 'decimal.js';
 import { segmentOf } from '../../../shared/application/interest/deposit-interest';
 import { termDepositStep } from '../../../shared/application/products/term-deposits';
 import type { BusinessDate } from '../../../shared/domain/interest/business-date';
@@ -52,6 +53,10 @@ describe('term deposits', () => {
   let api: TestApi;
   let customerId: string;
   let funding: string;
+  // Each maturity scenario pays into its own account: the end-of-day step runs a whole
+  // segment, so deposits that share one must not blur each other's figures.
+  let rollFunding: string;
+  let periodicFunding: string;
   // KYC tier 3 allows 100,000 a day per customer: the breaks run on a second customer.
   let breaker: string;
   let breakerFunding: string;
@@ -96,7 +101,9 @@ describe('term deposits', () => {
     const set = await api.call('PUT', '/admin/business-date', { body: { date: START } });
     if (set.status !== 200) throw new Error(set.raw);
     customerId = await aVerifiedCustomer(api);
-    funding = await anAccount(api, { customerId, deposit: '40000.00' });
+    funding = await anAccount(api, { customerId, deposit: '18000.00' });
+    rollFunding = await anAccount(api, { customerId, deposit: '10000.00' });
+    periodicFunding = await anAccount(api, { customerId, deposit: '12000.00' });
     breaker = await aVerifiedCustomer(api);
     breakerFunding = await anAccount(api, { customerId: breaker, deposit: '31000.00' });
     products.payout = await product('TD_PAYOUT', {
@@ -117,14 +124,17 @@ describe('term deposits', () => {
     );
     for (const [name, productId, amount, extra] of [
       ['payout', products.payout, '10000.00', {}],
-      ['rollAll', products.rollover, '5000.00', {}],
+      ['rollAll', products.rollover, '5000.00', { fundingAccountId: rollFunding }],
       [
         'rollPrincipal',
         products.rollover,
         '5000.00',
-        { maturityInstruction: { type: 'ROLLOVER', includeInterest: false } },
+        {
+          fundingAccountId: rollFunding,
+          maturityInstruction: { type: 'ROLLOVER', includeInterest: false },
+        },
       ],
-      ['periodic', products.periodic, '12000.00', {}],
+      ['periodic', products.periodic, '12000.00', { fundingAccountId: periodicFunding }],
       ['breakReduced', products.payout, '10000.00', { breaker: true }],
       ['breakPercent', products.rollover, '10000.00', { breaker: true }],
       ['breakForfeit', products.periodic, '10000.00', { breaker: true }],
@@ -145,8 +155,10 @@ describe('term deposits', () => {
       productVersion: 1,
       balance: { amount: '10000.00', currency: 'USD' },
     });
-    // 40,000 − 10,000 − 5,000 − 5,000 − 12,000
+    // 18,000 − 10,000; 10,000 − 5,000 − 5,000; 12,000 − 12,000
     expect(await balance(funding)).toBe('8000.00');
+    expect(await balance(rollFunding)).toBe('0.00');
+    expect(await balance(periodicFunding)).toBe('0.00');
     expect(await balance(breakerFunding)).toBe('1000.00');
     expect(await contract(id)).toMatchObject({
       status: 'ACTIVE',
@@ -207,52 +219,6 @@ describe('term deposits', () => {
     expect(await balance(funding)).toBe(before);
   });
 
-  it('pays out principal and interest at maturity and closes the account, once', async () => {
-    const id = deposits.payout as string;
-    const before = await balance(funding);
-    await eventsOn('2026-12-30', id);
-    expect(await balance(id)).toBe('10000.00');
-    await eventsOn('2026-12-31', id);
-    await eventsOn('2026-12-31', id);
-    const account = (await api.call<AccountBody>('GET', `/accounts/${id}`)).body;
-    expect(account).toMatchObject({ status: 'CLOSED', balance: { amount: '0.00' } });
-    expect((await contract(id)).status).toBe('MATURED');
-    const after = await balance(funding);
-    expect((Number(after) * 100 - Number(before) * 100) / 100).toBe(10252.05);
-  });
-
-  it('rolls over with the interest added, or paid to the linked account', async () => {
-    const all = deposits.rollAll as string;
-    const principalOnly = deposits.rollPrincipal as string;
-    const before = await balance(funding);
-    await eventsOn('2026-12-31', all);
-    await eventsOn('2026-12-31', principalOnly);
-    // 5,000 × 5 % × 184 / 365 = 126.0273… → 126.03
-    expect(await balance(all)).toBe('5126.03');
-    expect(await contract(all)).toMatchObject({
-      status: 'ACTIVE',
-      term: 2,
-      principal: { amount: '5126.03' },
-      maturityDate: '2027-06-30',
-    });
-    expect(await balance(principalOnly)).toBe('5000.00');
-    expect(await contract(principalOnly)).toMatchObject({ term: 2, maturityDate: '2027-06-30' });
-    const after = await balance(funding);
-    expect(Math.round(Number(after) * 100 - Number(before) * 100)).toBe(12603);
-  });
-
-  it('pays PERIODIC interest at each period end to the linked account', async () => {
-    const id = deposits.periodic as string;
-    expect((await contract(id)).nextEventDate).toBe('2026-07-31');
-    const before = await balance(funding);
-    await eventsOn('2026-07-31', id);
-    await eventsOn('2026-07-31', id);
-    // 12,000 × 6 % × 31 / 365 = 61.1506… → 61.15
-    expect(Math.round(Number(await balance(funding)) * 100 - Number(before) * 100)).toBe(6115);
-    expect((await contract(id)).nextEventDate).toBe('2026-08-31');
-    expect(await balance(id)).toBe('12000.00');
-  });
-
   it('breaks a deposit early with each penalty rule, to the cent', async () => {
     for (let day = 1; day <= 30; day += 1) {
       const date = new Date(Date.UTC(2026, 5, 30 + day)).toISOString().slice(0, 10);
@@ -308,5 +274,54 @@ describe('term deposits', () => {
     expect(trial.body.balanced).toBe(true);
     const verify = await api.call<{ valid: boolean }>('GET', '/audit/verify');
     expect(verify.body.valid).toBe(true);
+  });
+
+  it('pays PERIODIC interest at each period end to the linked account', async () => {
+    const id = deposits.periodic as string;
+    expect((await contract(id)).nextEventDate).toBe('2026-07-31');
+    await eventsOn('2026-07-31', id);
+    await eventsOn('2026-07-31', id);
+    // 12,000 × 6 % × 31 / 365 = 61.1506… → 61.15
+    expect(await balance(periodicFunding)).toBe('61.15');
+    expect((await contract(id)).nextEventDate).toBe('2026-08-31');
+    expect(await balance(id)).toBe('12000.00');
+  });
+
+  it('pays out principal and interest at maturity and closes the account, once', async () => {
+    const id = deposits.payout as string;
+    const before = await balance(funding);
+    await eventsOn('2026-12-30', id);
+    expect(await balance(id)).toBe('10000.00');
+    await eventsOn('2026-12-31', id);
+    await eventsOn('2026-12-31', id);
+    const account = (await api.call<AccountBody>('GET', `/accounts/${id}`)).body;
+    expect(account).toMatchObject({ status: 'CLOSED', balance: { amount: '0.00' } });
+    expect((await contract(id)).status).toBe('MATURED');
+    const after = await balance(funding);
+    expect(new Decimal(after).minus(before).toFixed(2)).toBe('10252.05');
+  });
+
+  it('rolls over with the interest added, or paid to the linked account', async () => {
+    const all = deposits.rollAll as string;
+    const principalOnly = deposits.rollPrincipal as string;
+    await eventsOn('2026-12-31', all);
+    await eventsOn('2026-12-31', principalOnly);
+    // 5,000 × 5 % × 184 / 365 = 126.0273… → 126.03
+    expect(await balance(all)).toBe('5126.03');
+    expect(await contract(all)).toMatchObject({
+      status: 'ACTIVE',
+      term: 2,
+      principal: { amount: '5126.03' },
+      maturityDate: '2027-06-30',
+    });
+    expect(await balance(principalOnly)).toBe('5000.00');
+    expect(await contract(principalOnly)).toMatchObject({ term: 2, maturityDate: '2027-06-30' });
+    // only the principal-only rollover pays its interest out
+    expect(await balance(rollFunding)).toBe('126.03');
+    // the business date is still in the first term: the second has not started, so no break
+    const early = await api.call<AccountBody>('POST', `/accounts/${all}/break`);
+    expect(early.status).toBe(409);
+    expect(early.body.code).toBe('TERM_DEPOSIT_NOT_ACTIVE');
+    expect(await balance(all)).toBe('5126.03');
   });
 });
