@@ -8,6 +8,7 @@ import type { LockoutPolicy } from '../domain/identity/user';
 import type { FraudScorer } from './fraud/fraud-scoring';
 import type { NotificationServices } from './notifications/ports';
 import type { KeyedMutex } from './ledger/keyed-mutex';
+import type { CommitGroups } from './ledger/group-commit';
 import type { PostingCache } from './ledger/posting-cache';
 import type { LedgerStore } from './ledger/ledger-store';
 import type { InterestStore } from './interest/ports';
@@ -94,6 +95,8 @@ export interface Dependencies {
   readonly locks: KeyedMutex;
   /** The accounts this container last posted to, as it left them (ledger/posting-cache.ts). */
   readonly postingCache: PostingCache;
+  /** Commands queued on the same accounts in this runtime, committed together (group-commit.ts). */
+  readonly commitGroups: CommitGroups;
   /** Business date, interest accrual state and end-of-day runs. */
   readonly interest: InterestStore;
   /** The outbox of domain events and their publishing state (events module). */

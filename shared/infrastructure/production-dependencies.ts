@@ -16,6 +16,7 @@ import type { Logger } from '../observability/logger';
 import { KmsBlindIndex, LocalBlindIndex } from './crypto/blind-index';
 import type { TokenService } from '../application/identity/ports';
 import { KeyedMutex } from '../application/ledger/keyed-mutex';
+import { CommitGroups } from '../application/ledger/group-commit';
 import { PostingCache } from '../application/ledger/posting-cache';
 import { directoryPrincipalResolver } from '../application/identity/principal-resolver';
 import type { Dependencies, RetryPolicy } from '../application/ports';
@@ -97,6 +98,7 @@ export function createRuntime(
       retry: retryPolicy(environment.conflictBudgetMs),
       locks: new KeyedMutex(),
       postingCache: new PostingCache(),
+      commitGroups: new CommitGroups(),
       interest: new DynamoDbInterestStore(client, environment.tableName, options.metrics),
       outbox: new DynamoDbOutboxStore(client, environment.tableName),
       fraud: fraudScorer(environment, logger),

@@ -13,7 +13,7 @@ import { err, ok, type Result } from '../../domain/result';
 import { withHoldChange, type CommandContext } from '../ledger/accounts';
 import type { PostingRequest } from '../ledger/build-posting';
 import type { Page, PageRequest } from '../ledger/ledger-store';
-import { counterpartyOf, postWith } from '../ledger/move-money';
+import { counterpartyOf, postWith, type PostingDeps } from '../ledger/move-money';
 import type { FraudMark, Hold, TransactionRecord, WriteOp } from '../ledger/records';
 import { runCommand, storedReplay, type CommandOutcome } from '../ledger/run-command';
 import type { Dependencies } from '../ports';
@@ -27,10 +27,7 @@ import {
   type FraudDecisionStatus,
 } from './review-records';
 
-type Deps = Pick<
-  Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud' | 'postingCache'
->;
+type Deps = PostingDeps;
 type Outcome = Promise<Result<CommandOutcome<TransactionRecord>, DomainError>>;
 
 export async function getFraudCase(

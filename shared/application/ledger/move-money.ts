@@ -14,6 +14,7 @@ import { effectiveKycTier, kycCheckFor, KYC_LIMIT_CURRENCY } from '../../domain/
 import { BankDecimal, Money, type CurrencyCode } from '../../domain/money';
 import { err, ok, type Result } from '../../domain/result';
 import type { Dependencies } from '../ports';
+import type { PostingState } from './posting-cache';
 import type { CommandContext } from './accounts';
 import { expireHolds } from './accounts';
 import { buildPosting, type PostingRequest } from './build-posting';
@@ -27,10 +28,21 @@ import {
 } from '../fraud/screen-movement';
 import { productFee } from '../products/product-fees';
 
-type Deps = Pick<
+/** What a posting needs: the ledger, the owners' KYC, fraud scoring, and this runtime's locks, cache and commit groups. */
+export type PostingDeps = Pick<
   Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud' | 'postingCache'
+  | 'ledger'
+  | 'retry'
+  | 'clock'
+  | 'ids'
+  | 'logger'
+  | 'locks'
+  | 'customers'
+  | 'fraud'
+  | 'postingCache'
+  | 'commitGroups'
 >;
+type Deps = PostingDeps;
 type Outcome = Promise<Result<CommandOutcome<TransactionRecord>, DomainError>>;
 
 export interface MoneyMovementDetails {
@@ -322,7 +334,7 @@ export async function postWith<T>(
   ) => Promise<Result<ExtendedPosting<T>, DomainError>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   let last: Loaded | undefined;
-  let committed: Loaded | undefined;
+  let committed: PostingState | undefined;
   // Scored once per command, after validation and before posting; retries reuse the decision.
   let screened: Screened | undefined;
   let blocked: PostingRequest | undefined;
@@ -346,13 +358,14 @@ export async function postWith<T>(
       // volume counts when it is booked (the approval checks the limits again).
       const held = heldForReview(deps, screening, postingRequest);
       committed = afterPosting(loaded, held.ops);
-      return ok({ ops: held.ops, value: value(held.transaction) });
+      return ok({ ops: held.ops, value: value(held.transaction), after: committed });
     }
     const posting = buildPosting(deps, { ...postingRequest, ...screening?.posting });
     committed = afterPosting(loaded, posting.ops);
     return ok({
       ops: [...posting.ops, ...limits.value, ...extraOps(posting.transaction)],
       value: value(posting.transaction),
+      after: committed,
     });
   };
   const outcome = await runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
@@ -385,10 +398,10 @@ export async function postWith<T>(
 const scoredTypes = new Set<string>(['DEPOSIT', 'WITHDRAWAL', 'TRANSFER', 'FX_TRANSFER']);
 
 /** The accounts and owners as a posting's writes leave them. */
-function afterPosting(loaded: Loaded, ops: readonly WriteOp[]): Loaded {
+function afterPosting(loaded: Loaded, ops: readonly WriteOp[]): PostingState {
   const accounts = new Map(loaded.accounts);
   for (const op of ops) if (op.kind === 'updateAccount') accounts.set(op.after.id, op.after);
-  return { ...loaded, accounts, idempotency: undefined };
+  return { accounts, customers: loaded.customers, idempotency: undefined };
 }
 
 type Loaded = Awaited<ReturnType<Deps['ledger']['loadAccounts']>>;

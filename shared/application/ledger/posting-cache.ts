@@ -43,8 +43,15 @@ export class PostingCache {
       this.accounts.clear();
       this.customers.clear();
     }
-    for (const [id, account] of state.accounts) this.accounts.set(id, account);
-    for (const [id, customer] of state.customers) this.customers.set(id, customer);
+    // Commands that committed together may report back in any order: the newest state stays.
+    for (const [id, account] of state.accounts) {
+      if ((this.accounts.get(id)?.version ?? -1) <= account.version) this.accounts.set(id, account);
+    }
+    for (const [id, customer] of state.customers) {
+      if ((this.customers.get(id)?.version ?? -1) <= customer.version) {
+        this.customers.set(id, customer);
+      }
+    }
   }
 
   forget(accountIds: readonly string[]): void {

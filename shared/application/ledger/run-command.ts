@@ -2,6 +2,8 @@ import type { DomainError } from '../../domain/errors';
 import { err, ok, type Result } from '../../domain/result';
 import { Money } from '../../domain/money';
 import type { Dependencies } from '../ports';
+import { CommitGroups, commitAsGroup, type GroupMember } from './group-commit';
+import type { PostingState } from './posting-cache';
 import type { CommitFailure, IdempotencyRecord, WriteOp } from './records';
 
 /** What a client's `Idempotency-Key` binds: the key, the operation and the request's hash. */
@@ -33,6 +35,8 @@ export type Plan<T> =
          * write fails, the state was old, which says nothing about contention.
          */
         readonly speculative?: boolean;
+        /** The accounts as the writes leave them, for a command planned after it in a group. */
+        readonly after?: PostingState;
       },
       DomainError
     >
@@ -41,25 +45,111 @@ export type Plan<T> =
 /** How long a stored response is replayed (API.md: at least 24 hours). */
 export const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
 
+/** Commands given the posting cache and the commit groups (postings) may commit in groups. */
+type RunDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'locks' | 'ids'> &
+  Partial<Pick<Dependencies, 'postingCache' | 'commitGroups'>>;
+
+interface RunRequest<T> {
+  readonly idempotency: IdempotencyRequest | undefined;
+  readonly render: (value: T) => StoredResponse;
+  /** Epoch ms by which an answer is due (the invocation's deadline); no attempt starts late. */
+  readonly deadlineAt?: number | undefined;
+  /** Accounts this command changes: one process works on each of them one command at a time. */
+  readonly lockKeys?: readonly string[] | undefined;
+}
+
 /**
  * Runs a command as a unit of work: plans it from fresh reads, commits the plan atomically with
  * its idempotency record, and on an optimistic conflict re-reads and re-plans with full-jitter
  * backoff until the attempts or the time budget run out (then `CONFLICT`). A concurrent
  * duplicate loses the create-once race on its key and replays the winner's response instead.
+ * Commands queued in this process on the same accounts are committed as a group (group-commit.ts).
  */
 export async function runCommand<T>(
-  deps: Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'locks' | 'ids'>,
-  request: {
-    readonly idempotency: IdempotencyRequest | undefined;
-    readonly render: (value: T) => StoredResponse;
-    /** Epoch ms by which an answer is due (the invocation's deadline); no attempt starts late. */
-    readonly deadlineAt?: number | undefined;
-    /** Accounts this command changes: one process works on each of them one command at a time. */
-    readonly lockKeys?: readonly string[] | undefined;
-  },
+  deps: RunDeps,
+  request: RunRequest<T>,
   plan: (previous?: CommitFailure) => Promise<Plan<T>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
-  return deps.locks.withLocks(request.lockKeys ?? [], () => attemptAll(deps, request, plan));
+  const keys = request.lockKeys ?? [];
+  const { postingCache, commitGroups } = deps;
+  if (postingCache === undefined || commitGroups === undefined) {
+    return deps.locks.withLocks(keys, () => attemptAll(deps, request, plan));
+  }
+  if (keys.length === 0) return attemptAll(deps, request, plan);
+  let answer: { value: Result<CommandOutcome<T>, DomainError> } | { thrown: unknown } | undefined;
+  const member: GroupMember = {
+    keyset: CommitGroups.keyset(keys),
+    deadlineAt: request.deadlineAt,
+    solo: false,
+    settled: false,
+    tentative: async () => {
+      const planned = await plan();
+      const settleWith = (value: Result<CommandOutcome<T>, DomainError>) => () => {
+        answer = { value };
+        member.settled = true;
+      };
+      if ('replay' in planned) {
+        return {
+          kind: 'final',
+          settle: settleWith(replayOrRefuse(request.idempotency, planned.replay)),
+        };
+      }
+      if (!planned.ok) return { kind: 'final', settle: settleWith(planned) };
+      const { ops, value, speculative = false, after } = planned.value;
+      return {
+        kind: 'ops',
+        ops: [...ops, ...idempotencyWrite(deps, request, value)],
+        speculative,
+        after,
+        settle: settleWith(ok({ replayed: false, value })),
+      };
+    },
+    fail: (error) => {
+      answer = { thrown: error };
+      member.settled = true;
+    },
+  };
+  commitGroups.join(member);
+  try {
+    return await deps.locks.withLocks(keys, async () => {
+      commitGroups.leave(member);
+      if (!member.settled) {
+        const followers = commitGroups.waitingWith(member);
+        if (followers.length > 0) {
+          const led = await commitAsGroup(
+            { ...deps, postingCache },
+            keys,
+            member,
+            followers,
+            ATTEMPT_ALLOWANCE_MS,
+          );
+          if (led === 'alone') return attemptAll(deps, request, plan);
+        } else {
+          return attemptAll(deps, request, plan);
+        }
+      }
+      if (answer === undefined) throw new Error('A settled command has no answer');
+      if ('thrown' in answer) throw answer.thrown;
+      return answer.value;
+    });
+  } finally {
+    commitGroups.leave(member);
+  }
+}
+
+function idempotencyWrite<T>(
+  deps: Pick<Dependencies, 'clock'>,
+  request: RunRequest<T>,
+  value: T,
+): WriteOp[] {
+  return request.idempotency === undefined
+    ? []
+    : [
+        {
+          kind: 'putIdempotency',
+          record: recordOf(deps, request.idempotency, request.render(value)),
+        },
+      ];
 }
 
 /** How long one attempt (a read and a transaction) may take; none starts closer to the deadline. */
@@ -76,7 +166,7 @@ type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 
 
 async function attemptAll<T>(
   deps: AttemptDeps,
-  request: Parameters<typeof runCommand<T>>[1],
+  request: RunRequest<T>,
   plan: (previous?: CommitFailure) => Promise<Plan<T>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   const turns: Turns = { held: [] };
@@ -160,7 +250,7 @@ async function waitForTurns(
 
 async function attemptInTurn<T>(
   deps: AttemptDeps,
-  request: Parameters<typeof runCommand<T>>[1],
+  request: RunRequest<T>,
   plan: (previous?: CommitFailure) => Promise<Plan<T>>,
   turns: Turns,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
@@ -188,14 +278,7 @@ async function attemptInTurn<T>(
     const { ops, value, speculative = false } = planned.value;
     const result = await deps.ledger.commit([
       ...ops,
-      ...(request.idempotency === undefined
-        ? []
-        : [
-            {
-              kind: 'putIdempotency',
-              record: recordOf(deps, request.idempotency, request.render(value)),
-            } as const,
-          ]),
+      ...idempotencyWrite(deps, request, value),
       // Holding turns, the commit hands them to the next in line in the same transaction.
       ...turns.held.map(({ key, ticket }) => ({ kind: 'passTurn', key, ticket }) as const),
     ]);

@@ -40,7 +40,7 @@ import { err, ok, type Result } from '../../domain/result';
 import { appendToChain, GENESIS } from '../audit/audit-chain';
 import type { CommandContext } from '../ledger/accounts';
 import type { Page, PageRequest } from '../ledger/ledger-store';
-import { postWith } from '../ledger/move-money';
+import { postWith, type PostingDeps } from '../ledger/move-money';
 import type { OutboxEvent, TransactionRecord, WriteOp } from '../ledger/records';
 import { runCommand, storedReplay, type CommandOutcome } from '../ledger/run-command';
 import type { Dependencies } from '../ports';
@@ -53,10 +53,7 @@ import {
   type Loan,
 } from './loan-records';
 
-type Deps = Pick<
-  Dependencies,
-  'ledger' | 'retry' | 'clock' | 'ids' | 'logger' | 'locks' | 'customers' | 'fraud' | 'postingCache'
->;
+type Deps = PostingDeps;
 type Outcome<T> = Promise<Result<CommandOutcome<T>, DomainError>>;
 
 /** GL accounts a loan posts to (docs/lending.md: HTTP and ledger mapping). */

@@ -18,7 +18,7 @@ import { currentBusinessDate } from '../interest/business-date';
 import { interestOpeningOps, type AccountInterestTerms } from '../interest/account-interest';
 import { segmentOf } from '../interest/deposit-interest';
 import type { CommandContext } from '../ledger/accounts';
-import { postWith } from '../ledger/move-money';
+import { postWith, type PostingDeps } from '../ledger/move-money';
 import type { WriteOp } from '../ledger/records';
 import { runCommand, storedReplay, type CommandOutcome } from '../ledger/run-command';
 import type { Dependencies } from '../ports';
@@ -32,19 +32,7 @@ import {
   type TermDeposit,
 } from './term-deposit-records';
 
-type Deps = Pick<
-  Dependencies,
-  | 'ledger'
-  | 'retry'
-  | 'clock'
-  | 'ids'
-  | 'logger'
-  | 'locks'
-  | 'customers'
-  | 'fraud'
-  | 'interest'
-  | 'postingCache'
->;
+type Deps = PostingDeps & Pick<Dependencies, 'interest'>;
 
 export interface OpenProductAccountCommand {
   readonly customerId: string;

@@ -15,7 +15,7 @@ import { currentBusinessDate } from '../interest/business-date';
 import type { EndOfDayStep, EodDeps } from '../interest/end-of-day';
 import { buildPosting } from '../ledger/build-posting';
 import type { CommandContext } from '../ledger/accounts';
-import { postWith } from '../ledger/move-money';
+import { postWith, type PostingDeps } from '../ledger/move-money';
 import type { TransactionRecord, TransactionType, WriteOp } from '../ledger/records';
 import type { CommandOutcome } from '../ledger/run-command';
 import type { Dependencies } from '../ports';
@@ -307,19 +307,7 @@ export interface BrokenDeposit {
  * penalty exceeds the unpaid interest, the excess booked as fee income (4100).
  */
 export async function breakTermDeposit(
-  deps: Pick<
-    Dependencies,
-    | 'ledger'
-    | 'retry'
-    | 'clock'
-    | 'ids'
-    | 'logger'
-    | 'locks'
-    | 'customers'
-    | 'fraud'
-    | 'interest'
-    | 'postingCache'
-  >,
+  deps: PostingDeps & Pick<Dependencies, 'interest'>,
   accountId: string,
   toAccountId: string | undefined,
   context: CommandContext<BrokenDeposit>,

@@ -21,7 +21,9 @@ export function createDocumentClient(connection: DynamoConnection): DynamoDBDocu
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
       : {}),
-    maxAttempts: 3,
+    // DynamoDB Local on a loaded machine now and then drops a connection ("socket hang up"):
+    // more attempts there. Writes are safe to retry: a transaction carries its client token.
+    maxAttempts: local ? 6 : 3,
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KeyedMutex } from '../../../../shared/application/ledger/keyed-mutex';
 import { withdraw } from '../../../../shared/application/ledger/move-money';
+import { CommitGroups } from '../../../../shared/application/ledger/group-commit';
 import { PostingCache } from '../../../../shared/application/ledger/posting-cache';
 import { TURN_STALL_MS } from '../../../../shared/application/ledger/run-command';
 import type { Dependencies } from '../../../../shared/application/ports';
@@ -71,6 +72,7 @@ describe('the turn queue of contended accounts', () => {
       ...api.deps,
       locks: new KeyedMutex(),
       postingCache: new PostingCache(),
+      commitGroups: new CommitGroups(),
       retry: { ...api.deps.retry, budgetMs: 60_000 },
     }));
     const render = () => ({ status: 201, body: '', headers: {} });

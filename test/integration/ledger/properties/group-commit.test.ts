@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { LedgerStore } from '../../../../shared/application/ledger/ledger-store';
+import type { WriteOp } from '../../../../shared/application/ledger/records';
+import { anAccount, createTestApi, type TestApi } from '../../../support/api-client';
+
+/*
+ * Group commit: requests queued in one runtime on the same accounts are written together, one
+ * transaction for several postings. Every request must still get exactly the answer some serial
+ * order gives, with its own entry, history line, audit record and event.
+ */
+
+type WireMoney = { amount: string; currency: string };
+type HistoryLine = { side: 'DEBIT' | 'CREDIT'; amount: WireMoney; balanceAfter: WireMoney };
+
+/** The ledger with a record of each transaction written: how many postings went in each. */
+function countingLedger(ledger: LedgerStore, postingsPerCommit: number[]): LedgerStore {
+  return new Proxy(ledger, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'commit' || typeof value !== 'function') {
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (ops: readonly WriteOp[]) => {
+        const result = await (value as LedgerStore['commit']).call(target, ops);
+        const postings = ops.filter((op) => op.kind === 'putTransaction').length;
+        if (result.committed && postings > 0) postingsPerCommit.push(postings);
+        return result;
+      };
+    },
+  });
+}
+
+describe('group commit of queued postings on one account', () => {
+  let api: TestApi;
+  const postingsPerCommit: number[] = [];
+  beforeAll(async () => {
+    api = await createTestApi('group-commit', {
+      overrides: (base) => ({ ledger: countingLedger(base.ledger, postingsPerCommit) }),
+    });
+  });
+  afterAll(async () => api.close());
+
+  const history = async (accountId: string) =>
+    (
+      await api.call<{ items: HistoryLine[] }>(
+        'GET',
+        `/accounts/${accountId}/transactions?limit=200`,
+      )
+    ).body.items;
+
+  it('books 60 concurrent withdrawals on 45.00 in a few transactions, exactly as in series', async () => {
+    // Prepare
+    const account = await anAccount(api, { deposit: '45.00' });
+    postingsPerCommit.length = 0;
+
+    // Act
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        api.call<{ id: string; code?: string }>('POST', '/transactions/withdraw', {
+          body: { accountId: account, amount: '1.00', currency: 'USD' },
+          headers: { 'Idempotency-Key': `group-${account}-${i}` },
+        }),
+      ),
+    );
+
+    // Assess
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(45);
+    expect(
+      responses.filter((r) => r.status === 422).every((r) => r.body.code === 'INSUFFICIENT_FUNDS'),
+    ).toBe(true);
+    expect(statuses.filter((status) => status === 422)).toHaveLength(15);
+    // 45 postings, several to a transaction: far fewer round trips than postings.
+    expect(postingsPerCommit.reduce((sum, n) => sum + n, 0)).toBe(45);
+    expect(Math.max(...postingsPerCommit)).toBeGreaterThan(1);
+    expect(postingsPerCommit.length).toBeLessThan(45);
+    // Each posting has its own history line, chained balance after balance.
+    const lines = await history(account);
+    expect(lines).toHaveLength(46);
+    expect(new Set(lines.map((line) => line.balanceAfter.amount)).size).toBe(46);
+    // Each answer is its own, and a retry replays it rather than posting again.
+    const ids = responses.filter((r) => r.status === 201).map((r) => r.body.id);
+    expect(new Set(ids).size).toBe(45);
+    const index = statuses.indexOf(201);
+    const replay = await api.call<{ id: string }>('POST', '/transactions/withdraw', {
+      body: { accountId: account, amount: '1.00', currency: 'USD' },
+      headers: { 'Idempotency-Key': `group-${account}-${index}` },
+    });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.id).toBe(responses[index]?.body.id);
+    const balance = await api.call<{ balance: WireMoney }>('GET', `/accounts/${account}`);
+    expect(balance.body.balance.amount).toBe('0.00');
+  }, 120_000);
+
+  it('keeps the audit chain, the trial balance and every event whole', async () => {
+    // Prepare
+    const a = await anAccount(api, { deposit: '30.00' });
+    const b = await anAccount(api, { deposit: '30.00' });
+    postingsPerCommit.length = 0;
+
+    // Act: transfers both ways and deposits on the same pair, all at once
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => [
+        api.call('POST', '/transactions/transfer', {
+          body: { fromAccountId: a, toAccountId: b, amount: '2.00', currency: 'USD' },
+        }),
+        api.call('POST', '/transactions/transfer', {
+          body: { fromAccountId: b, toAccountId: a, amount: '1.50', currency: 'USD' },
+        }),
+        api.call('POST', '/transactions/deposit', {
+          body: { accountId: i % 2 === 0 ? a : b, amount: '0.25', currency: 'USD' },
+        }),
+      ]).flat(),
+    );
+
+    // Assess
+    expect(responses.every((response) => response.status === 201)).toBe(true);
+    expect(postingsPerCommit.reduce((sum, n) => sum + n, 0)).toBe(60);
+    const [accountA, accountB] = await Promise.all(
+      [a, b].map(
+        async (id) =>
+          (await api.call<{ balance: WireMoney }>('GET', `/accounts/${id}`)).body.balance.amount,
+      ),
+    );
+    // a: 30 − 20 × 2.00 + 20 × 1.50 + 10 × 0.25; b the other way round
+    expect(accountA).toBe('22.50');
+    expect(accountB).toBe('42.50');
+    expect((await history(a)).length + (await history(b)).length).toBe(2 + 40 + 40 + 20);
+    const trial = await api.call<{ balanced: boolean }>('GET', '/ledger/trial-balance');
+    expect(trial.body.balanced).toBe(true);
+    const verify = await api.call<{ valid: boolean }>('GET', '/audit/verify');
+    expect(verify.body.valid).toBe(true);
+    // One transaction.posted event per posting, in the same transaction as the posting.
+    for (const response of responses) {
+      const { id } = response.body as { id: string };
+      const events = await api.call<{ items: { type: string }[] }>(
+        'GET',
+        `/events?subject=transaction/${id}`,
+      );
+      expect(events.body.items.map((event) => event.type)).toEqual(['nexum.transaction.posted']);
+    }
+  }, 120_000);
+});
