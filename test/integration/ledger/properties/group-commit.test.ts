@@ -18,7 +18,7 @@ function countingLedger(ledger: LedgerStore, postingsPerCommit: number[]): Ledge
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (property !== 'commit' || typeof value !== 'function') {
-        return typeof value === 'function' ? value.bind(target) : value;
+        return typeof value === 'function' ? (value.bind(target) as unknown) : value;
       }
       return async (ops: readonly WriteOp[]) => {
         const result = await (value as LedgerStore['commit']).call(target, ops);

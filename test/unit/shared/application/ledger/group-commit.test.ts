@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { mergeWrites } from '../../../../../shared/application/ledger/group-commit';
 import type { WriteOp } from '../../../../../shared/application/ledger/records';
 import type { Account } from '../../../../../shared/domain/ledger/account';
-import type { GlCode } from '../../../../../shared/domain/ledger/chart-of-accounts';
 import type { CurrencyCode } from '../../../../../shared/domain/money';
 
 const USD = 'USD' as CurrencyCode;
@@ -16,7 +15,7 @@ const account = (version: number, balanceMinor: bigint): Account => ({
   balanceMinor,
   holdsMinor: 0n,
   overdraftLimitMinor: 0n,
-  controlAccount: '2100' as GlCode,
+  controlAccount: '2100',
   version,
   audit: { seq: version, hash: String(version).padStart(64, '0') },
   createdAt: '2026-11-26T00:00:00.000Z',
@@ -30,7 +29,7 @@ const update = (from: number, to: number, fromMinor: bigint, toMinor: bigint): W
 });
 const gl = (debitMinor: bigint, creditMinor: bigint): WriteOp => ({
   kind: 'moveGl',
-  movement: { code: '1000' as GlCode, currency: USD, debitMinor, creditMinor },
+  movement: { code: '1000', currency: USD, debitMinor, creditMinor },
 });
 const kyc = (amountMinor: bigint, limitMinor = 100_000n): WriteOp => ({
   kind: 'addKycVolume',
