@@ -234,3 +234,25 @@ export async function aVerifiedCustomer(api: TestApi, tier = 3): Promise<string>
   if (verified.status !== 200) throw new Error(`KYC update failed: ${verified.raw}`);
   return customerId;
 }
+
+/**
+ * Sends a request as API.md asks a client to: a `409 CONFLICT` (the accounts were busy; nothing
+ * changed) is sent again with the same Idempotency-Key after a short pause, until another answer
+ * comes. `retries` counts the conflicts met, for the tests that report them.
+ */
+export async function callAsClient<T = Record<string, unknown>>(
+  api: TestApi,
+  method: string,
+  path: string,
+  options: CallOptions,
+  retries: { conflicts: number } = { conflicts: 0 },
+): Promise<ApiResponse<T>> {
+  const headers = { 'Idempotency-Key': `client-${api.deps.ids.next()}`, ...options.headers };
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await api.call<T>(method, path, { ...options, headers });
+    const code = (response.body as { code?: unknown }).code;
+    if (response.status !== 409 || code !== 'CONFLICT' || attempt >= 20) return response;
+    retries.conflicts += 1;
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+  }
+}

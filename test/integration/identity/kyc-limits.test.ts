@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   anAccount,
   aVerifiedCustomer,
+  callAsClient,
   createTestApi,
   type TestApi,
 } from '../../support/api-client';
@@ -100,7 +101,14 @@ describe('KYC tier limits on money movements', () => {
   it('never lets concurrent postings pass a period limit together', async () => {
     const account = await anAccount(api, { customerId: await pendingCustomer() });
 
-    const results = await Promise.all(Array.from({ length: 25 }, () => deposit(account, '10.00')));
+    // As a client would: a 409 CONFLICT (busy; nothing changed) is sent again.
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        callAsClient<{ code?: string }>(api, 'POST', '/transactions/deposit', {
+          body: { accountId: account, amount: '10.00', currency: 'USD' },
+        }),
+      ),
+    );
 
     const statuses = results.map((result) => result.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(10);
