@@ -120,3 +120,15 @@ export function appendToAccountChain(
     ...change,
   });
 }
+
+/** The first record of a new account's chain (ACCOUNT_OPENED), from the genesis head. */
+export function openAccountChain(
+  id: string,
+  change: {
+    readonly at: string;
+    readonly actor: string;
+    readonly data: Readonly<Record<string, string>>;
+  },
+): { readonly record: AuditRecord; readonly head: ChainHead } {
+  return appendToAccountChain({ id, audit: GENESIS }, { ...change, action: 'ACCOUNT_OPENED' });
+}

@@ -4,7 +4,7 @@ import { glRoles } from '../../domain/ledger/chart-of-accounts';
 import type { DomainError } from '../../domain/errors';
 import type { CurrencyCode, Money } from '../../domain/money';
 import { err, ok, type Result } from '../../domain/result';
-import { appendToAccountChain, appendToChain, GENESIS } from '../audit/audit-chain';
+import { appendToAccountChain, openAccountChain } from '../audit/audit-chain';
 import type { Dependencies } from '../ports';
 import type { Hold, WriteOp } from './records';
 import { interestOpeningOps, type AccountInterestTerms } from '../interest/account-interest';
@@ -64,12 +64,8 @@ export async function openAccount(
     const now = deps.clock.now().toISOString();
     const id = deps.ids.next();
     const chainId = `ACCOUNT#${id}`;
-    const audited = appendToChain(GENESIS, {
-      chainId,
+    const audited = openAccountChain(id, {
       at: now,
-      entityType: 'ACCOUNT',
-      entityId: id,
-      action: 'ACCOUNT_OPENED',
       actor: context.actor,
       data: {
         customerId: command.customerId,

@@ -13,7 +13,7 @@ import type { DomainError } from '../../domain/errors';
 import type { CurrencyCode, Money } from '../../domain/money';
 import type { ProductDefinition } from '../../domain/products/product';
 import { err, ok, type Result } from '../../domain/result';
-import { appendToChain, GENESIS } from '../audit/audit-chain';
+import { appendToChain, GENESIS, openAccountChain } from '../audit/audit-chain';
 import { currentBusinessDate } from '../interest/business-date';
 import { interestOpeningOps, type AccountInterestTerms } from '../interest/account-interest';
 import { segmentOf } from '../interest/deposit-interest';
@@ -172,12 +172,8 @@ export async function openProductAccount(
     const now = deps.clock.now().toISOString();
     const id = deps.ids.next();
     const chainId = `ACCOUNT#${id}`;
-    const audited = appendToChain(GENESIS, {
-      chainId,
+    const audited = openAccountChain(id, {
       at: now,
-      entityType: 'ACCOUNT',
-      entityId: id,
-      action: 'ACCOUNT_OPENED',
       actor: context.actor,
       data: {
         customerId: command.customerId,

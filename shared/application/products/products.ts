@@ -13,7 +13,7 @@ import { appendToChain, GENESIS } from '../audit/audit-chain';
 import type { CommandContext } from '../ledger/accounts';
 import type { Page, PageRequest } from '../ledger/ledger-store';
 import type { WriteOp } from '../ledger/records';
-import { runCommand, storedReplay, type CommandOutcome } from '../ledger/run-command';
+import { runCommand, storedReplay, type CommandOutcome, type Plan } from '../ledger/run-command';
 import type { Dependencies } from '../ports';
 import {
   definitionOf,
@@ -272,6 +272,21 @@ export async function createProductCommand(
   });
 }
 
+/** A change to an existing product: one at a time per product, replayed under its key. */
+async function changeProduct(
+  deps: Deps,
+  productId: string,
+  context: CommandContext<ProductView>,
+  change: (current: ProductView) => Promise<Plan<ProductView>>,
+): Outcome<ProductView> {
+  return runCommand(deps, { ...context, lockKeys: [`PRODUCT#${productId}`] }, async () => {
+    const replay = await storedReplay(deps, context.idempotency);
+    if (replay !== undefined) return replay;
+    const current = await getProduct(deps, productId);
+    return current.ok ? change(current.value) : current;
+  });
+}
+
 /**
  * PUT /products/{id}: the definition becomes version n + 1 and the current one; earlier versions
  * stay as they were for the accounts and loans opened on them. Type and code are fixed for life.
@@ -282,18 +297,14 @@ export async function updateProduct(
   definition: ProductDefinitionData,
   context: CommandContext<ProductView>,
 ): Outcome<ProductView> {
-  return runCommand(deps, { ...context, lockKeys: [`PRODUCT#${productId}`] }, async () => {
-    const replay = await storedReplay(deps, context.idempotency);
-    if (replay !== undefined) return replay;
-    const current = await getProduct(deps, productId);
-    if (!current.ok) return current;
-    const { head } = current.value;
+  return changeProduct(deps, productId, context, async (current) => {
+    const { head } = current;
     const edited = editProduct(
       {
         id: head.id,
         version: head.currentVersion,
         status: head.status,
-        definition: definitionOf(current.value.version.definition),
+        definition: definitionOf(current.version.definition),
       },
       definitionOf(definition),
     );
@@ -351,12 +362,7 @@ export async function changeProductStatus(
   action: ProductAction,
   context: CommandContext<ProductView>,
 ): Outcome<ProductView> {
-  return runCommand(deps, { ...context, lockKeys: [`PRODUCT#${productId}`] }, async () => {
-    const replay = await storedReplay(deps, context.idempotency);
-    if (replay !== undefined) return replay;
-    const current = await getProduct(deps, productId);
-    if (!current.ok) return current;
-    const { head } = current.value;
+  return changeProduct(deps, productId, context, async ({ head, version }) => {
     const to = transitionProduct(head.status, action);
     if (!to.ok) return err(refusal(productId, to.error));
     const now = deps.clock.now().toISOString();
@@ -382,7 +388,7 @@ export async function changeProductStatus(
         { kind: 'appendAudit', record: audited.record },
         productEvent(deps, after, actionEvents[action], now),
       ],
-      value: { head: after, version: current.value.version },
+      value: { head: after, version },
     });
   });
 }
