@@ -118,6 +118,15 @@ export interface InterestStore {
     afterLoanId: string | undefined,
     limit: number,
   ): Promise<LoanSegmentPage>;
+  /**
+   * One page of the documents in a sparse GSI3 partition (e.g. `TDACTIVE#<segment>`, the active
+   * term deposits), in id order after `afterId`; `lastLoanId` is the last id when more follow.
+   */
+  listSparseDocuments(
+    partition: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<LoanSegmentPage>;
   putRun(run: EodRun): Promise<void>;
   getRun(runId: string): Promise<EodRun | undefined>;
   putCheckpoint(checkpoint: EodCheckpoint): Promise<void>;
