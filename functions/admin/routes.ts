@@ -8,6 +8,7 @@ import {
   startEndOfDay,
   type EndOfDayStep,
 } from '@shared/application/interest/end-of-day';
+import { launchEndOfDay } from '@shared/application/interest/end-of-day-launch';
 import type { EodRun } from '@shared/application/interest/ports';
 import type { Dependencies } from '@shared/application/ports';
 import { businessDate } from '@shared/domain/interest/business-date';
@@ -16,9 +17,8 @@ import type { GroupImplementations } from '@shared/http/http-handler';
 import { valueOrThrow } from '@shared/http/commands';
 
 /**
- * How a started run is carried out. The default runs it in this process after answering 202
- * (the local server, tests); a deployment that has the Step Functions state machine passes a
- * launcher that starts an execution instead.
+ * How a started run is carried out locally: in this process after answering 202 (the local
+ * server, tests). With `deps.endOfDay` (AWS) the route starts the state machine instead.
  */
 export type EodLauncher = (run: EodRun) => Promise<void>;
 
@@ -61,6 +61,13 @@ export function adminRoutes(
     postInterest: async ({ body }) => step(postStep, body.asOfDate),
     postInterestMonthly: async ({ body }) => step(postStep, body.asOfDate),
     startEndOfDay: async ({ body }) => {
+      if (deps.endOfDay !== undefined) {
+        // AWS: the EndOfDay state machine carries the day out (its start task opens the run).
+        const started = valueOrThrow(
+          await launchEndOfDay(deps, deps.endOfDay, businessDate(body.date)),
+        );
+        return { status: 202, body: { ...started, status: 'STARTED' as const } };
+      }
       const run = valueOrThrow(await startEndOfDay(deps, body.date));
       await launch(run);
       return { status: 202, body: runWire((await describeRun(deps, run.id)) ?? run) };

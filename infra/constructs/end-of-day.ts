@@ -34,6 +34,12 @@ export interface EndOfDayProps {
   readonly alarmEmail: string;
 }
 
+/**
+ * The state machine's name: fixed per tenant, so the API stack can name its ARN (and grant
+ * StartExecution on it) without a cross-stack reference to this stack.
+ */
+export const endOfDayStateMachineName = (tenant: string): string => `nexum-${tenant}-end-of-day`;
+
 /** One invocation of the segment task: it stops at a checkpoint a minute before this. */
 const SEGMENT_TIMEOUT = Duration.minutes(5);
 
@@ -56,7 +62,7 @@ export class EndOfDay extends Construct {
 
   constructor(scope: Construct, id: string, props: EndOfDayProps) {
     super(scope, id);
-    const prefix = `nexum-${props.tenant}-end-of-day`;
+    const prefix = endOfDayStateMachineName(props.tenant);
 
     this.function = new BankingFunction(this, 'Function', {
       entry: props.code.handlerEntry('eod'),

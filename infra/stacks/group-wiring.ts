@@ -1,9 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { systemMarkerKey } from '../../shared/contracts/tables';
 import type { BankingFunction } from '../constructs/banking-function';
 import type { DataKeys } from '../constructs/data-keys';
+import { endOfDayStateMachineName } from '../constructs/end-of-day';
 import type { LedgerTable } from '../constructs/ledger-table';
 import type { TenantSettings } from '../tenant-settings';
 
@@ -112,12 +114,42 @@ const customersWiring = (): GroupWiring => {
   };
 };
 
+/** The tenant's EndOfDay state machine, by its fixed name (built in the EndOfDay stack). */
+export const endOfDayStateMachineArn = (tenant: string): string =>
+  `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${endOfDayStateMachineName(tenant)}`;
+
+/**
+ * The admin group starts the end of day in AWS (POST /admin/eod): the EndOfDay state machine's
+ * ARN in its environment, and StartExecution on that state machine only.
+ */
+const adminWiring = (): GroupWiring => {
+  const business = businessWiring('admin');
+  return {
+    ...business,
+    environment: (resources) => ({
+      ...business.environment(resources),
+      NEXUM_EOD_STATE_MACHINE_ARN: endOfDayStateMachineArn(resources.settings.name),
+    }),
+    grant: (fn, resources) => {
+      business.grant(fn, resources);
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'StartEndOfDay',
+          actions: ['states:StartExecution'],
+          resources: [endOfDayStateMachineArn(resources.settings.name)],
+        }),
+      );
+    },
+  };
+};
+
 // Keyed by name rather than by EndpointGroup so that adding a group to shared/contracts needs no
 // change here: it gets the business wiring until it declares something narrower.
 const wiringByGroup: Readonly<Record<string, GroupWiring>> = {
   system: systemWiring,
   auth: authWiring(),
   customers: customersWiring(),
+  admin: adminWiring(),
 };
 
 /** The wiring of an endpoint group's function. */

@@ -11,7 +11,7 @@ import type { KeyedMutex } from './ledger/keyed-mutex';
 import type { CommitGroups } from './ledger/group-commit';
 import type { PostingCache } from './ledger/posting-cache';
 import type { LedgerStore } from './ledger/ledger-store';
-import type { InterestStore } from './interest/ports';
+import type { EndOfDayStarter, InterestStore } from './interest/ports';
 import type { DeadLetterPort, OutboxStore } from './events/ports';
 
 /** The current instant; injected so every rule can be tested at a fixed time. */
@@ -99,6 +99,8 @@ export interface Dependencies {
   readonly commitGroups: CommitGroups;
   /** Business date, interest accrual state and end-of-day runs. */
   readonly interest: InterestStore;
+  /** The end-of-day workflow (AWS); absent locally, where a run is carried out in-process. */
+  readonly endOfDay?: EndOfDayStarter | undefined;
   /** The outbox of domain events and their publishing state (events module). */
   readonly outbox: OutboxStore;
   /** The publisher's dead-letter queue, when this function may look at it (its depth). */

@@ -120,7 +120,16 @@ export type DomainError =
       readonly code: 'TERM_DEPOSIT_NOT_ACTIVE';
       readonly accountId: string;
       readonly status: string;
-    };
+    }
+  /** A posting would leave a product account outside its version's minimum or maximum balance. */
+  | {
+      readonly code: 'PRODUCT_BALANCE_LIMIT';
+      readonly accountId: string;
+      readonly limit: 'MIN_BALANCE' | 'MAX_BALANCE';
+      readonly bound: string;
+    }
+  /** A movement that would not cover the fees its product charges on it (amounts as decimals). */
+  | { readonly code: 'FEE_EXCEEDS_AMOUNT'; readonly amount: string; readonly fee: string };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -249,6 +258,12 @@ export function describeDomainError(error: DomainError): string {
       return `Account ${error.accountId} is a term deposit maturing on ${error.maturityDate}: no deposits or withdrawals before then (break it instead)`;
     case 'TERM_DEPOSIT_NOT_ACTIVE':
       return `Term deposit ${error.accountId} is ${error.status}`;
+    case 'PRODUCT_BALANCE_LIMIT':
+      return error.limit === 'MIN_BALANCE'
+        ? `The posting would take account ${error.accountId} below its product's minimum balance of ${error.bound}`
+        : `The posting would take account ${error.accountId} above its product's maximum balance of ${error.bound}`;
+    case 'FEE_EXCEEDS_AMOUNT':
+      return `The fees of ${error.fee} are not covered by the amount of ${error.amount}`;
   }
 }
 

@@ -88,6 +88,8 @@ export const problemByCode = {
   LOAN_NOT_ELIGIBLE: { status: 422, title: 'Loan does not fit the product' },
   TERM_DEPOSIT_LOCKED: { status: 422, title: 'Term deposit locked until maturity' },
   TERM_DEPOSIT_NOT_ACTIVE: { status: 409, title: 'Term deposit not active' },
+  PRODUCT_BALANCE_LIMIT: { status: 422, title: "Outside the product's balance limits" },
+  FEE_EXCEEDS_AMOUNT: { status: 422, title: 'Amount does not cover its fees' },
   IDEMPOTENCY_REQUEST_IN_PROGRESS: { status: 409, title: 'The original request is still running' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with another request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

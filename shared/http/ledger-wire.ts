@@ -65,6 +65,9 @@ export function transactionWire(transaction: TransactionRecord) {
     createdAt: transaction.createdAt,
     ...optional('reversalOf', transaction.reversalOf),
     ...optional('reversedBy', transaction.reversedBy),
+    ...(transaction.fee === undefined
+      ? {}
+      : { fee: money(transaction.fee.amountMinor, transaction.currency) }),
     ...(transaction.fx === undefined
       ? {}
       : {

@@ -58,6 +58,14 @@ const EnvironmentSchema = z.object({
   NEXUM_NOTIFICATION_PUSH_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   /** Lets webhooks target http://localhost (local runtime and tests only). */
   NEXUM_WEBHOOK_ALLOW_LOCALHOST: booleanFlag.default(false),
+  /** The EndOfDay state machine POST /admin/eod starts (AWS); unset runs the day in-process. */
+  NEXUM_EOD_STATE_MACHINE_ARN: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/,
+      'a state machine ARN',
+    )
+    .optional(),
 });
 
 export interface Environment {
@@ -106,6 +114,8 @@ export interface Environment {
     readonly pushTopicArn: string | undefined;
     readonly allowLocalhostWebhooks: boolean;
   };
+  /** The EndOfDay state machine that POST /admin/eod starts (AWS); undefined locally. */
+  readonly endOfDayStateMachineArn: string | undefined;
 }
 
 /** Thrown when the environment is incomplete; its message lists every bad variable. */
@@ -166,5 +176,6 @@ export function parseEnvironment(
       pushTopicArn: env.NEXUM_NOTIFICATION_PUSH_TOPIC_ARN,
       allowLocalhostWebhooks: env.NEXUM_WEBHOOK_ALLOW_LOCALHOST,
     },
+    endOfDayStateMachineArn: env.NEXUM_EOD_STATE_MACHINE_ARN,
   };
 }

@@ -1,4 +1,5 @@
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type {
   BackgroundJobs,
   BlindIndex,
@@ -32,6 +33,7 @@ import { DynamoDbSystemStore } from './dynamodb/dynamodb-system-store';
 import { DynamoDbInterestStore } from './dynamodb/dynamodb-interest-store';
 import { DynamoDbOutboxStore } from './dynamodb/dynamodb-outbox-store';
 import { parseEnvironment, type Environment } from './environment';
+import { StepFunctionsEndOfDayStarter } from './aws/step-functions-end-of-day';
 import { systemClock } from './system-clock';
 import { outboxContract } from '../application/events/outbox-contract';
 import { disabledFraudScorer, type FraudScorer } from '../application/fraud/fraud-scoring';
@@ -100,6 +102,14 @@ export function createRuntime(
       postingCache: new PostingCache(),
       commitGroups: new CommitGroups(),
       interest: new DynamoDbInterestStore(client, environment.tableName, options.metrics),
+      // POST /admin/eod starts the EndOfDay state machine when the function is given its ARN.
+      endOfDay:
+        environment.endOfDayStateMachineArn === undefined
+          ? undefined
+          : new StepFunctionsEndOfDayStarter(
+              new SFNClient({ region: environment.region }),
+              environment.endOfDayStateMachineArn,
+            ),
       outbox: new DynamoDbOutboxStore(client, environment.tableName),
       fraud: fraudScorer(environment, logger),
       notifications: notificationServices(environment, client),

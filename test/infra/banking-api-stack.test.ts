@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Stack } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
@@ -737,6 +737,39 @@ describe('BankingApiStack (demo tenant)', () => {
         expect(actions).not.toContain('dynamodb:DeleteItem');
         expect(actions).not.toContain('dynamodb:Scan');
         expect(actions).not.toContain('kms:RotateKeyOnDemand');
+      }
+    });
+
+    it('lets only the admin function start the EndOfDay state machine, and names it by ARN', () => {
+      const admin = tenant.api.functionOf('admin');
+      const starts = statementsOfRole(tenant, admin.role).filter((s) =>
+        actionsOf(s).includes('states:StartExecution'),
+      );
+      expect(starts).toHaveLength(1);
+      const [start] = starts;
+      if (start === undefined) throw new Error('no StartExecution statement');
+      expect(actionsOf(start)).toEqual(['states:StartExecution']);
+      const arn = JSON.stringify(start.Resource);
+      expect(arn).toContain(':states:');
+      expect(arn).toContain(':stateMachine:nexum-demo-end-of-day');
+      expect(arn).not.toContain('*');
+      // The same ARN reaches the function as NEXUM_EOD_STATE_MACHINE_ARN.
+      const fn = tenant.templateOf(admin.function).toJSON().Resources as Record<
+        string,
+        { Type: string; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }
+      >;
+      const variables = fn[logicalIdOf(admin.function)]?.Properties?.Environment?.Variables ?? {};
+      expect(JSON.stringify(variables.NEXUM_EOD_STATE_MACHINE_ARN)).toBe(arn);
+      // …and it is the name the EndOfDay stack gives its state machine.
+      Template.fromStack(tenant.endOfDay).hasResourceProperties(
+        'AWS::StepFunctions::StateMachine',
+        { StateMachineName: 'nexum-demo-end-of-day' },
+      );
+      for (const group of endpointGroups.filter((name) => name !== 'admin')) {
+        const actions = statementsOfRole(tenant, tenant.api.functionOf(group).role).flatMap(
+          actionsOf,
+        );
+        expect(actions.filter((action) => action.startsWith('states:'))).toEqual([]);
       }
     });
 

@@ -17,6 +17,7 @@ import { counterpartyOf, postWith, type PostingDeps } from '../ledger/move-money
 import type { FraudMark, Hold, TransactionRecord, WriteOp } from '../ledger/records';
 import { runCommand, storedReplay, type CommandOutcome } from '../ledger/run-command';
 import type { Dependencies } from '../ports';
+import { checkProductBalanceLimits, withPostingFees } from '../products/posting-fees';
 import {
   FRAUD_COLLECTION,
   fraudCaseOf,
@@ -126,12 +127,31 @@ export async function approveHeldTransaction(
         : await deps.ledger.getHold(fraudCase.hold.accountId, fraudCase.hold.id);
     // A hold released by hand meanwhile no longer sets funds aside: the debit needs its own.
     const captured = hold?.status === 'ACTIVE' ? hold : undefined;
-    const decided = await decideAgain(deps, fraudCase, withoutHold(accounts, captured));
+    const available = withoutHold(accounts, captured);
+    const decided = await decideAgain(deps, fraudCase, available);
     if (!decided.ok) return decided;
+    // The product fees and balance limits, as the original command would apply them now.
+    const payer = available.get(
+      (fraudCase.type === 'DEPOSIT' ? fraudCase.toAccountId : fraudCase.fromAccountId) ?? '',
+    );
+    const charged =
+      payer === undefined
+        ? ok({ lines: decided.value.lines, fee: undefined })
+        : await withPostingFees(
+            deps,
+            decided.value.lines,
+            payer,
+            fraudCase.type === 'FX_TRANSFER' ? 'TRANSFER' : fraudCase.type,
+            Money.fromMinor(fraudCase.amountMinor, fraudCase.currency),
+          );
+    if (!charged.ok) return charged;
+    const limits = await checkProductBalanceLimits(deps, charged.value.lines, available);
+    if (!limits.ok) return limits;
     const now = deps.clock.now().toISOString();
     const request: PostingRequest = {
       type: fraudCase.type,
-      lines: decided.value.lines,
+      lines: charged.value.lines,
+      fee: charged.value.fee,
       accounts,
       amountMinor: fraudCase.amountMinor,
       currency: fraudCase.currency,

@@ -118,8 +118,32 @@ export interface InterestStore {
     afterLoanId: string | undefined,
     limit: number,
   ): Promise<LoanSegmentPage>;
+  /**
+   * One page of the documents in a sparse GSI3 partition (e.g. `TDACTIVE#<segment>`, the active
+   * term deposits), in id order after `afterId`; `lastLoanId` is the last id when more follow.
+   */
+  listSparseDocuments(
+    partition: string,
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<LoanSegmentPage>;
   putRun(run: EodRun): Promise<void>;
   getRun(runId: string): Promise<EodRun | undefined>;
   putCheckpoint(checkpoint: EodCheckpoint): Promise<void>;
   getCheckpoint(runId: string, segment: number): Promise<EodCheckpoint | undefined>;
+}
+
+/** What starting the end-of-day state machine for a date gave. */
+export type EndOfDayStart =
+  | { readonly kind: 'STARTED'; readonly executionId: string; readonly startedAt: string }
+  /** An execution of that date exists already (finished, or running with another input). */
+  | { readonly kind: 'ALREADY_EXISTS'; readonly executionId: string };
+
+/**
+ * Starts the end-of-day workflow for a business date (AWS: the EndOfDay Step Functions state
+ * machine, infra/constructs/end-of-day.ts). One execution per date: its name derives from the
+ * date, so a second request for the same date starts nothing.
+ */
+export interface EndOfDayStarter {
+  start(businessDate: string): Promise<EndOfDayStart>;
 }

@@ -9,7 +9,15 @@ import {
 import type { CurrencyCode } from '../../domain/money';
 import { appendToAccountChain } from '../audit/audit-chain';
 import type { Dependencies } from '../ports';
-import type { GlMovement, Hold, TransactionRecord, TransactionType, WriteOp } from './records';
+import type {
+  AccountLine,
+  GlMovement,
+  Hold,
+  PostingFee,
+  TransactionRecord,
+  TransactionType,
+  WriteOp,
+} from './records';
 
 export interface PostingRequest {
   readonly type: TransactionType;
@@ -36,6 +44,11 @@ export interface PostingRequest {
    * review, then approved): released in the same write, its funds counting towards the debit.
    */
   readonly capturedHold?: Hold | undefined;
+  /**
+   * Product fees already included in `lines` (the payer's line carries them, 4100 is credited):
+   * recorded on the transaction and shown as their own line in the payer's history.
+   */
+  readonly fee?: PostingFee | undefined;
 }
 
 /**
@@ -85,6 +98,7 @@ export function buildPosting(
     reversedBy: undefined,
     fx: request.fx,
     ...(request.fraud === undefined ? {} : { fraud: request.fraud }),
+    ...(request.fee === undefined ? {} : { fee: request.fee }),
   };
   const ops: WriteOp[] = [
     { kind: 'putTransaction', transaction },
@@ -152,6 +166,9 @@ function accountOps(
       amountMinor: line.amountMinor.toString(),
       currency: line.currency,
       balanceAfterMinor: balanceAfterMinor.toString(),
+      ...(request.fee?.accountId === account.id
+        ? { feeMinor: request.fee.amountMinor.toString() }
+        : {}),
     },
   });
   const after: Account = {
@@ -177,24 +194,67 @@ function accountOps(
         : { allowedStatuses: ['ACTIVE', 'FROZEN'] }),
     },
     ...(captured === undefined ? [] : captured.ops),
-    {
-      kind: 'putAccountLine',
-      line: {
-        accountId: account.id,
-        entryId: entry.id,
-        transactionId: transaction.id,
+    ...historyLines(request, account, line, transaction, entry, now).map(
+      (historyLine): WriteOp => ({ kind: 'putAccountLine', line: historyLine }),
+    ),
+    { kind: 'appendAudit', record: audited.record },
+  ];
+}
+
+/**
+ * The account's history lines of a posting: one per journal line, or, for the account that paid
+ * a fee inside the posting, the movement itself and the fee as a line of its own (type FEE), so
+ * the history shows what moved and what was charged; the two net to the journal line.
+ */
+function historyLines(
+  request: PostingRequest,
+  account: Account,
+  line: JournalLine,
+  transaction: TransactionRecord,
+  entry: JournalEntry,
+  now: string,
+): AccountLine[] {
+  const common = {
+    accountId: account.id,
+    entryId: entry.id,
+    transactionId: transaction.id,
+    currency: line.currency,
+    description: request.description,
+    valueDate: entry.valueDate,
+    bookingDate: entry.bookingDate,
+    postedAt: now,
+  };
+  const delta = customerBalanceDelta(line);
+  const fee = request.fee;
+  if (fee?.accountId !== account.id) {
+    return [
+      {
+        ...common,
         type: request.type,
         side: line.side,
         amountMinor: line.amountMinor,
-        currency: line.currency,
-        balanceAfterMinor,
-        description: request.description,
-        valueDate: entry.valueDate,
-        bookingDate: entry.bookingDate,
-        postedAt: now,
+        balanceAfterMinor: account.balanceMinor + delta,
       },
+    ];
+  }
+  const movement = delta + fee.amountMinor;
+  return [
+    {
+      ...common,
+      type: request.type,
+      side: movement < 0n ? 'DEBIT' : 'CREDIT',
+      amountMinor: movement < 0n ? -movement : movement,
+      balanceAfterMinor: account.balanceMinor + movement,
     },
-    { kind: 'appendAudit', record: audited.record },
+    {
+      ...common,
+      type: 'FEE',
+      side: 'DEBIT',
+      amountMinor: fee.amountMinor,
+      balanceAfterMinor: account.balanceMinor + delta,
+      description: fee.description,
+      part: 'FEE',
+    },
   ];
 }
 

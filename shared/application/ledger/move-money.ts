@@ -26,7 +26,7 @@ import {
   screenMovement,
   type Screened,
 } from '../fraud/screen-movement';
-import { productFee } from '../products/product-fees';
+import { checkProductBalanceLimits, withPostingFees } from '../products/posting-fees';
 
 /** What a posting needs: the ledger, the owners' KYC, fraud scoring, and this runtime's locks, cache and commit groups. */
 export type PostingDeps = Pick<
@@ -93,39 +93,15 @@ async function postSingle(
     if (account === undefined)
       return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
     const counterparty = counterpartyOf(command.channel);
-    if (type === 'WITHDRAWAL' && command.amount.currency === account.currency) {
-      // The product version's WITHDRAWAL fees go in the same entry, to 4100 Fee income.
-      const fee = await productFee(deps, account, 'WITHDRAWAL', command.amount);
-      if (fee.isPositive()) {
-        const total = decideWithdrawal(account, command.amount.plus(fee), counterparty);
-        if (!total.ok) return total;
-        const [debit] = total.value;
-        if (debit === undefined) throw new Error('A withdrawal without its debit line');
-        const withFee: JournalLine[] = [
-          debit,
-          {
-            ...debit,
-            account: { kind: 'gl', code: counterparty },
-            side: 'CREDIT',
-            amountMinor: command.amount.toMinor(),
-          },
-          {
-            ...debit,
-            account: { kind: 'gl', code: '4100' },
-            side: 'CREDIT',
-            amountMinor: fee.toMinor(),
-          },
-        ];
-        return ok(
-          request(command, type, withFee, accounts, context.actor, { fromAccountId: account.id }),
-        );
-      }
-    }
     const decide = type === 'DEPOSIT' ? decideDeposit : decideWithdrawal;
     const lines = decide(account, command.amount, counterparty);
     if (!lines.ok) return lines;
+    // The product version's fees go in the same entry, to 4100 Fee income.
+    const charged = await withPostingFees(deps, lines.value, account, type, command.amount);
+    if (!charged.ok) return charged;
     const side = type === 'DEPOSIT' ? { toAccountId: account.id } : { fromAccountId: account.id };
-    return ok(request(command, type, lines.value, accounts, context.actor, side));
+    const { lines: withFees, fee } = charged.value;
+    return ok(request(command, type, withFees, accounts, context.actor, { ...side, fee }));
   });
 }
 
@@ -136,16 +112,19 @@ export async function transfer(
 ): Outcome {
   const ids = [command.fromAccountId, command.toAccountId];
   return withExpiredHoldsReleased(deps, [command.fromAccountId], context.actor, () =>
-    postAgainst(deps, ids, context, (accounts) => {
+    postAgainst(deps, ids, context, async (accounts) => {
       const found = bothAccounts(accounts, command.fromAccountId, command.toAccountId);
       if (!found.ok) return found;
       const [from, to] = found.value;
       const lines = decideTransfer(from, to, command.amount);
       if (!lines.ok) return lines;
+      const charged = await withPostingFees(deps, lines.value, from, 'TRANSFER', command.amount);
+      if (!charged.ok) return charged;
       return ok(
-        request(command, 'TRANSFER', lines.value, accounts, context.actor, {
+        request(command, 'TRANSFER', charged.value.lines, accounts, context.actor, {
           fromAccountId: from.id,
           toAccountId: to.id,
+          fee: charged.value.fee,
         }),
       );
     }),
@@ -178,10 +157,19 @@ export async function fxTransfer(
         return err({ code: 'FX_RATE_NOT_FOUND', base: from.currency, quote: to.currency });
       const decided = decideFxTransfer(from, to, command.amount, rate);
       if (!decided.ok) return decided;
+      const charged = await withPostingFees(
+        deps,
+        decided.value.lines,
+        from,
+        'TRANSFER',
+        command.amount,
+      );
+      if (!charged.ok) return charged;
       return ok(
-        request(command, 'FX_TRANSFER', decided.value.lines, accounts, context.actor, {
+        request(command, 'FX_TRANSFER', charged.value.lines, accounts, context.actor, {
           fromAccountId: from.id,
           toAccountId: to.id,
+          fee: charged.value.fee,
           fx: {
             base: rate.base,
             quote: rate.quote,
@@ -305,9 +293,11 @@ async function postAgainst(
       });
     }
     const decided = await decide(accounts);
-    return decided.ok
-      ? ok({ request: decided.value, extraOps: () => [], value: (transaction) => transaction })
-      : decided;
+    if (!decided.ok) return decided;
+    // The product versions' minimum and maximum balances, on the balances decided from.
+    const limits = await checkProductBalanceLimits(deps, decided.value.lines, accounts);
+    if (!limits.ok) return limits;
+    return ok({ request: decided.value, extraOps: () => [], value: (transaction) => transaction });
   });
 }
 
@@ -562,7 +552,7 @@ function request(
   lines: readonly JournalLine[],
   accounts: ReadonlyMap<string, Account>,
   actor: string,
-  extra: Pick<PostingRequest, 'fromAccountId' | 'toAccountId' | 'fx'>,
+  extra: Pick<PostingRequest, 'fromAccountId' | 'toAccountId' | 'fx' | 'fee'>,
 ): PostingRequest {
   return {
     type,

@@ -61,6 +61,16 @@ export interface TransactionRecord {
     | undefined;
   /** Bastion's decision, kept when it flagged the movement for review (REVIEW). */
   readonly fraud?: FraudMark | undefined;
+  /** The product fees charged inside this posting (to 4100), in the transaction's currency. */
+  readonly fee?: PostingFee | undefined;
+}
+
+/** Fees charged in a movement's own entry: to whom, how much (docs/products.md). */
+export interface PostingFee {
+  readonly accountId: string;
+  readonly amountMinor: bigint;
+  /** The product fees' names, shown on the account's history line of the fee. */
+  readonly description: string;
 }
 
 /** A fraud decision as recorded on a transaction: the score as Bastion sent it, as a string. */
@@ -85,6 +95,8 @@ export interface AccountLine {
   readonly valueDate: string;
   readonly bookingDate: string;
   readonly postedAt: string;
+  /** FEE: the fee part of a movement that charged one (its own history line). */
+  readonly part?: 'FEE' | undefined;
 }
 
 export interface Hold {

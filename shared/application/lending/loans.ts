@@ -5,6 +5,7 @@ import {
   chargePenaltyInterest,
   daysPastDue,
   type ArrearsBucket,
+  type LateFeeRule,
 } from '../../domain/lending/delinquency';
 import { installmentCount } from '../../domain/lending/due-dates';
 import {
@@ -28,7 +29,10 @@ import {
 import { generateSchedule } from '../../domain/lending/schedule';
 import { effectiveKycTier } from '../../domain/kyc-limits';
 import { checkLoanRequest } from '../../domain/products/eligibility';
-import type { LoanSettings } from '../../domain/products/product';
+import type { LoanSettings, ProductFee } from '../../domain/products/product';
+import { feesFor } from '../../domain/products/fees';
+import { chargeFee } from '../../domain/products/posting';
+import { checkProductBalanceLimits, productDefinitionOf } from '../products/posting-fees';
 import { productOf } from '../products/product-records';
 import { getProduct } from '../products/products';
 import type { Account } from '../../domain/ledger/account';
@@ -142,12 +146,26 @@ async function loanProductTerms(
   if (loan === undefined) {
     return err({ code: 'LOAN_NOT_ELIGIBLE', productId: head.id, reasons: ['NOT_A_LOAN_PRODUCT'] });
   }
+  // A LATE_PAYMENT fee of the product is the loan's late fee when the loan settings have none.
+  const lateFee = loan.lateFee ?? lateFeeOf(product.definition.fees);
   return ok({
     productId: head.id,
     productVersion: version.version,
-    loan,
+    loan: lateFee === undefined ? loan : { ...loan, lateFee },
     rounding: interest?.rounding ?? 'HALF_EVEN',
   });
+}
+
+/**
+ * The first LATE_PAYMENT fee as a late fee rule: FIXED as is, PERCENTAGE on the overdue amount
+ * (the late fee rule has no minimum or maximum, so a percentage fee's bounds do not apply).
+ */
+function lateFeeOf(fees: readonly ProductFee[]): LateFeeRule | undefined {
+  const fee = fees.find((candidate) => candidate.trigger === 'LATE_PAYMENT');
+  if (fee === undefined) return undefined;
+  return fee.type === 'FIXED'
+    ? { type: 'FIXED', amount: fee.amount }
+    : { type: 'PERCENTAGE', rate: fee.rate };
 }
 
 /** A loan application: PENDING_APPROVAL with its schedule from the expected disbursement date. */
@@ -384,15 +402,41 @@ export async function disburseLoan(
     if (!deposit.ok) return deposit;
     const amountMinor = loan.principal.toMinor();
     const currency = loan.principal.currency;
-    const lines: JournalLine[] = [
+    const disbursed: JournalLine[] = [
       customerLine(loanAccountId, 'DEBIT', amountMinor, currency),
       customerLine(depositAccountId, 'CREDIT', amountMinor, currency),
     ];
+    // The product's ORIGINATION fees are deducted from the amount paid out: the loan owes the
+    // whole principal, the deposit account receives it less the fees, 4100 the fees.
+    const definition = await productDefinitionOf(deps, loan);
+    const origination =
+      definition === undefined
+        ? []
+        : feesFor(definition, 'ORIGINATION', loan.principal).filter(
+            (charge) => charge.amount.currency === currency,
+          );
+    const feeTotal = origination.reduce((sum, c) => sum.plus(c.amount), Money.zero(currency));
+    const charged = feeTotal.isPositive()
+      ? chargeFee(disbursed, deposit.value, feeTotal)
+      : ok(disbursed);
+    if (!charged.ok) return charged;
+    const lines = charged.value;
+    const limits = await checkProductBalanceLimits(deps, lines, accounts);
+    if (!limits.ok) return limits;
     const now = deps.clock.now().toISOString();
     return ok({
       request: {
         type: 'LOAN_DISBURSEMENT',
         lines,
+        ...(feeTotal.isPositive()
+          ? {
+              fee: {
+                accountId: depositAccountId,
+                amountMinor: feeTotal.toMinor(),
+                description: origination.map((c) => c.name).join(', '),
+              },
+            }
+          : {}),
         accounts,
         amountMinor,
         currency,
@@ -500,6 +544,8 @@ export async function repayLoan(
     const paidOff = installments.every(isSettled);
     const receivable = settleReceivable(loan, allocated, paidOff);
     const lines = repaymentLines(loanAccountId, command, allocated, receivable);
+    const limits = await checkProductBalanceLimits(deps, lines, accounts);
+    if (!limits.ok) return limits;
     const to = paidOff ? transitionLoan(loan.status, 'PAY_OFF') : undefined;
     const now = deps.clock.now().toISOString();
     return ok({

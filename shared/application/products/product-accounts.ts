@@ -10,7 +10,7 @@ import type { Account } from '../../domain/ledger/account';
 import { glRoles } from '../../domain/ledger/chart-of-accounts';
 import { decideTransfer } from '../../domain/ledger/posting-rules';
 import type { DomainError } from '../../domain/errors';
-import type { CurrencyCode, Money } from '../../domain/money';
+import { Money, type CurrencyCode } from '../../domain/money';
 import type { ProductDefinition } from '../../domain/products/product';
 import { err, ok, type Result } from '../../domain/result';
 import { appendToChain, GENESIS, openAccountChain } from '../audit/audit-chain';
@@ -288,6 +288,8 @@ export async function openProductAccount(
       status: 'ACTIVE',
       nextEventDate: undefined,
       periodsPaid: 0,
+      accrued: Money.zero(amount.currency),
+      accruedThrough: undefined,
       term: 1,
       segment: segmentOf(id),
       version: 1,

@@ -15,6 +15,8 @@ export const termDepositChainOf = (accountId: string): string => `TERM_DEPOSIT#$
 /** GSI1 partition of the deposits with an event (period end or maturity) on `date`. */
 export const termDepositsDue = (date: string, segment: number): string =>
   `TDDUE#${date}#${segment}`;
+/** Sparse GSI3 partition of the ACTIVE deposits of a segment (the daily accrual reads it). */
+export const activeTermDeposits = (segment: number): string => `TDACTIVE#${segment}`;
 
 /**
  * What happens at maturity. PAYOUT: principal and interest go to `accountId`. ROLLOVER: a new term
@@ -55,6 +57,10 @@ export interface TermDeposit {
   readonly periodsPaid: number;
   /** Terms run so far (1 + rollovers). */
   readonly term: number;
+  /** Interest accrued (booked to 2100 Interest payable) and not yet paid out or capitalised. */
+  readonly accrued: Money;
+  /** The last date accrued; none before the first end of day of the term. */
+  readonly accruedThrough: BusinessDate | undefined;
   readonly segment: number;
   readonly version: number;
   readonly audit: ChainHead;
@@ -84,6 +90,7 @@ export function termDepositDocument(deposit: TermDeposit): StoredDocument {
   const data = {
     ...deposit,
     principal: deposit.principal.toString(),
+    accrued: deposit.accrued.toString(),
     currency: deposit.principal.currency,
     penalty: penaltyJson(deposit.penalty),
     instruction: { ...deposit.instruction },
@@ -102,6 +109,10 @@ export function termDepositDocument(deposit: TermDeposit): StoredDocument {
             partition: termDepositsDue(deposit.nextEventDate, deposit.segment),
             sort: deposit.accountId,
           },
+    sparseIndex:
+      deposit.status === 'ACTIVE'
+        ? { partition: activeTermDeposits(deposit.segment), sort: deposit.accountId }
+        : undefined,
   };
 }
 
@@ -122,6 +133,10 @@ export function termDepositOf(document: StoredDocument): TermDeposit {
         : { type: penalty.type, rate: new BankDecimal(String(penalty.rate)) },
     nextEventDate:
       typeof data.nextEventDate === 'string' ? (data.nextEventDate as BusinessDate) : undefined,
+    // Deposits opened before daily accrual have accrued nothing.
+    accrued: Money.of(typeof data.accrued === 'string' ? data.accrued : '0', currency),
+    accruedThrough:
+      typeof data.accruedThrough === 'string' ? (data.accruedThrough as BusinessDate) : undefined,
     version: document.version,
   };
 }

@@ -1,6 +1,7 @@
 import { compareDates, type BusinessDate } from '../../domain/interest/business-date';
 import {
   earlyWithdrawal,
+  termDepositAccrued,
   termDepositInterest,
   termDepositMaturity,
 } from '../../domain/interest/term-deposit';
@@ -12,6 +13,7 @@ import { Money } from '../../domain/money';
 import { err, ok, type Result } from '../../domain/result';
 import { appendToChain } from '../audit/audit-chain';
 import { currentBusinessDate } from '../interest/business-date';
+import { accrualGlOps } from '../interest/deposit-interest';
 import type { EndOfDayStep, EodDeps } from '../interest/end-of-day';
 import { buildPosting } from '../ledger/build-posting';
 import type { CommandContext } from '../ledger/accounts';
@@ -23,6 +25,7 @@ import { eventDates } from './product-accounts';
 import { definitionOf, interestRateOf } from './product-records';
 import { getProductVersion } from './products';
 import {
+  activeTermDeposits,
   TERM_DEPOSIT_COLLECTION,
   termDepositChainOf,
   termDepositDocument,
@@ -34,6 +37,7 @@ import {
 
 const ACTOR = 'system:eod';
 const INTEREST_EXPENSE = '5000';
+const INTEREST_PAYABLE = '2100';
 const FEE_INCOME = '4100';
 /** Where a payout goes when its account is gone or closed: found and moved by operations. */
 const SUSPENSE = '2900';
@@ -47,7 +51,7 @@ export async function getTermDeposit(
 }
 
 const gl = (
-  code: typeof INTEREST_EXPENSE | typeof FEE_INCOME | typeof SUSPENSE,
+  code: typeof INTEREST_EXPENSE | typeof INTEREST_PAYABLE | typeof FEE_INCOME | typeof SUSPENSE,
 ): LedgerAccountRef => ({
   kind: 'gl',
   code,
@@ -56,6 +60,110 @@ const customer = (accountId: string): LedgerAccountRef => ({ kind: 'customer', a
 
 function line(account: LedgerAccountRef, side: 'DEBIT' | 'CREDIT', amount: Money): JournalLine {
   return { account, side, currency: amount.currency, amountMinor: amount.toMinor() };
+}
+
+/**
+ * The debit side of paying (or capitalising) `interest`: from 2100 Interest payable as far as it
+ * was accrued, the rest (a deposit that never went through an end of day) expensed to 5000;
+ * `left` is what stays accrued.
+ */
+function interestDebits(accrued: Money, interest: Money): { lines: JournalLine[]; left: Money } {
+  const fromPayable = accrued.compare(interest) < 0 ? accrued : interest;
+  const expensed = interest.minus(fromPayable);
+  return {
+    lines: [
+      ...(fromPayable.isPositive() ? [line(gl(INTEREST_PAYABLE), 'DEBIT', fromPayable)] : []),
+      ...(expensed.isPositive() ? [line(gl(INTEREST_EXPENSE), 'DEBIT', expensed)] : []),
+    ],
+    left: accrued.minus(fromPayable),
+  };
+}
+
+/**
+ * The day's accrual of a deposit: the payable brought to what the contract owes at the end of
+ * `date` (termDepositAccrued), `delta` the change to book (debit 5000, credit 2100). A date
+ * already accrued, or one before the term starts (a rollover ahead of the date), changes nothing.
+ */
+export function accrueTermDeposit(
+  deposit: TermDeposit,
+  date: BusinessDate,
+): { deposit: TermDeposit; delta: Money } {
+  const zero = Money.zero(deposit.principal.currency);
+  if (deposit.status !== 'ACTIVE') return { deposit, delta: zero };
+  if (deposit.accruedThrough !== undefined && compareDates(deposit.accruedThrough, date) >= 0) {
+    return { deposit, delta: zero };
+  }
+  if (compareDates(date, deposit.startDate) < 0) return { deposit, delta: zero };
+  const owed = termDepositAccrued(termsOf(deposit), date, deposit.periodsPaid);
+  return {
+    deposit: { ...deposit, accrued: owed, accruedThrough: date },
+    delta: owed.minus(deposit.accrued),
+  };
+}
+
+/** GL movements summed per account and currency: a GL item is written once per transaction. */
+function mergeGl(ops: readonly WriteOp[]): WriteOp[] {
+  const merged = new Map<string, Extract<WriteOp, { kind: 'moveGl' }>['movement']>();
+  const rest: WriteOp[] = [];
+  for (const op of ops) {
+    if (op.kind !== 'moveGl') {
+      rest.push(op);
+      continue;
+    }
+    const key = `${op.movement.code}#${op.movement.currency}`;
+    const current = merged.get(key);
+    merged.set(
+      key,
+      current === undefined
+        ? op.movement
+        : {
+            ...current,
+            debitMinor: current.debitMinor + op.movement.debitMinor,
+            creditMinor: current.creditMinor + op.movement.creditMinor,
+          },
+    );
+  }
+  return [
+    ...rest,
+    ...[...merged.values()].map((movement): WriteOp => ({ kind: 'moveGl', movement })),
+  ];
+}
+
+const glOfAccrual = (amount: Money): WriteOp[] =>
+  amount.isZero() ? [] : accrualGlOps(new Map([[amount.currency, amount.toMinor()]]));
+
+/**
+ * What the end of day does to one ACTIVE deposit on `date`, in one transaction: the day's accrual
+ * (catching up from the last date accrued), then the event of the date if there is one
+ * (planTermDepositEvent), which pays out of what was accrued. Undefined when there is nothing to
+ * write (the date done already, or nothing to accrue and no event).
+ */
+export async function planTermDepositDay(
+  deps: Pick<Dependencies, 'ledger' | 'clock' | 'ids'>,
+  deposit: TermDeposit,
+  date: BusinessDate,
+): Promise<{ ops: WriteOp[]; kind: string } | undefined> {
+  if (deposit.status !== 'ACTIVE') return undefined;
+  const { deposit: accrued, delta } = accrueTermDeposit(deposit, date);
+  const event = await planTermDepositEvent(deps, accrued, date, delta);
+  if (event !== undefined) {
+    return { ops: mergeGl([...event.ops, ...glOfAccrual(delta)]), kind: event.kind };
+  }
+  if (accrued === deposit) return undefined;
+  const { ops } = changed(
+    accrued,
+    {},
+    'TERM_DEPOSIT_ACCRUED',
+    {
+      date,
+      accrued: delta.toString(),
+      total: accrued.accrued.toString(),
+      currency: delta.currency,
+    },
+    ACTOR,
+    deps.clock.now().toISOString(),
+  );
+  return { ops: [...ops, ...glOfAccrual(delta)], kind: 'ACCRUED' };
 }
 
 /** The deposit after a change, with its audit record on the deposit's own chain. */
@@ -100,15 +208,18 @@ function changed(
  * What the end of day does to one deposit on `date`: pays a PERIODIC period's interest to the
  * linked account, or at maturity pays out (principal + unpaid interest, the account closed) or
  * rolls over (a new term from the maturity date on the same product version, the interest added
- * to the principal or paid to the linked account). Interest is expensed when paid (debit 5000).
- * Undefined when nothing falls on `date` (already done, or not yet).
+ * to the principal or paid to the linked account). Interest paid comes out of what was accrued
+ * (debit 2100 Interest payable), any part not accrued is expensed (debit 5000), and what stays
+ * accrued when the term ends is reversed. Undefined when nothing falls on `date`.
  */
 export async function planTermDepositEvent(
   deps: Pick<Dependencies, 'ledger' | 'clock' | 'ids'>,
   deposit: TermDeposit,
   date: BusinessDate,
+  accruedToday: Money = Money.zero(deposit.principal.currency),
 ): Promise<{ ops: WriteOp[]; kind: string } | undefined> {
   if (deposit.status !== 'ACTIVE' || deposit.nextEventDate !== date) return undefined;
+  const accrual = { accrued: accruedToday.toString() };
   const ids = [deposit.accountId, deposit.instruction.accountId];
   const { accounts } = await deps.ledger.loadAccounts(ids);
   const account = accounts.get(deposit.accountId);
@@ -139,11 +250,17 @@ export async function planTermDepositEvent(
     const period = schedule.periods[deposit.periodsPaid];
     if (period === undefined) throw new Error(`Term deposit ${deposit.accountId}: no period left`);
     const next = schedule.periods[deposit.periodsPaid + 1]?.end;
+    const debits = interestDebits(deposit.accrued, period.interest);
     const { ops } = changed(
       deposit,
-      { periodsPaid: deposit.periodsPaid + 1, nextEventDate: next },
+      { periodsPaid: deposit.periodsPaid + 1, nextEventDate: next, accrued: debits.left },
       'TERM_DEPOSIT_INTEREST_PAID',
-      { date, interest: period.interest.toString(), currency: period.interest.currency },
+      {
+        date,
+        interest: period.interest.toString(),
+        currency: period.interest.currency,
+        ...accrual,
+      },
       ACTOR,
       now,
     );
@@ -151,10 +268,7 @@ export async function planTermDepositEvent(
       ops.push(
         ...post(
           'TERM_DEPOSIT_INTEREST',
-          [
-            line(gl(INTEREST_EXPENSE), 'DEBIT', period.interest),
-            line(payTo, 'CREDIT', period.interest),
-          ],
+          [...debits.lines, line(payTo, 'CREDIT', period.interest)],
           period.interest,
           `Term deposit interest to ${date}`,
         ),
@@ -171,14 +285,15 @@ export async function planTermDepositEvent(
     const total = deposit.principal.plus(unpaid);
     // The deposit's account is debited to zero and closed in the same write.
     postingAccounts.set(account.id, { ...account, status: 'CLOSED' });
+    const debits = interestDebits(deposit.accrued, unpaid);
     const lines = [
       line(customer(account.id), 'DEBIT', deposit.principal),
-      ...(unpaid.isPositive() ? [line(gl(INTEREST_EXPENSE), 'DEBIT', unpaid)] : []),
+      ...debits.lines,
       line(payTo, 'CREDIT', total),
     ];
     const { ops } = changed(
       deposit,
-      { status: 'MATURED', nextEventDate: undefined },
+      { status: 'MATURED', nextEventDate: undefined, accrued: Money.zero(unpaid.currency) },
       'TERM_DEPOSIT_MATURED',
       {
         date,
@@ -186,11 +301,14 @@ export async function planTermDepositEvent(
         interest: unpaid.toString(),
         currency: unpaid.currency,
         paidTo: payTo.kind === 'customer' ? payTo.accountId : SUSPENSE,
+        ...accrual,
       },
       ACTOR,
       now,
     );
     ops.push(...post('TERM_DEPOSIT_MATURITY', lines, total, `Term deposit matured ${date}`));
+    // Accrued beyond what was paid (never, at the contract's own maths) is reversed.
+    ops.push(...glOfAccrual(debits.left.negated()));
     return { ops, kind: 'MATURED' };
   }
   // Rollover: a new term on the same product version, at the rate its new principal reaches.
@@ -211,6 +329,7 @@ export async function planTermDepositEvent(
     periodsPaid: 0,
     term: deposit.term + 1,
   };
+  const debits = interestDebits(deposit.accrued, unpaid);
   const { ops } = changed(
     deposit,
     {
@@ -221,6 +340,9 @@ export async function planTermDepositEvent(
       periodsPaid: 0,
       term: renewed.term,
       nextEventDate: eventDates(termsOf(renewed))[0],
+      // The new term starts on the date: nothing of it is accrued yet.
+      accrued: Money.zero(unpaid.currency),
+      accruedThrough: date,
     },
     'TERM_DEPOSIT_ROLLED_OVER',
     {
@@ -229,6 +351,7 @@ export async function planTermDepositEvent(
       currency: unpaid.currency,
       principal: principal.toString(),
       maturityDate: renewed.maturityDate,
+      ...accrual,
     },
     ACTOR,
     now,
@@ -239,21 +362,31 @@ export async function planTermDepositEvent(
     ops.push(
       ...post(
         'TERM_DEPOSIT_INTEREST',
-        [line(gl(INTEREST_EXPENSE), 'DEBIT', unpaid), line(creditTo, 'CREDIT', unpaid)],
+        [...debits.lines, line(creditTo, 'CREDIT', unpaid)],
         unpaid,
         `Term deposit interest at rollover ${date}`,
       ),
     );
   }
+  ops.push(...glOfAccrual(debits.left.negated()));
   return { ops, kind: 'ROLLED_OVER' };
 }
 
-/** Handles one deposit's event on `date`, re-reading and retrying on conflicts. */
-async function runOne(deps: EodDeps, accountId: string, date: BusinessDate): Promise<void> {
+/**
+ * Accrues one deposit to `date` and handles its event of the date, from the listed document on
+ * the first attempt and from a strongly consistent read after a conflict.
+ */
+async function runOne(
+  deps: EodDeps,
+  accountId: string,
+  date: BusinessDate,
+  listed: TermDeposit | undefined,
+): Promise<void> {
   for (let attempt = 1; attempt <= deps.retry.maxAttempts; attempt += 1) {
-    const deposit = await getTermDeposit(deps, accountId);
+    const deposit =
+      attempt === 1 && listed !== undefined ? listed : await getTermDeposit(deps, accountId);
     if (deposit === undefined) return;
-    const plan = await planTermDepositEvent(deps, deposit, date);
+    const plan = await planTermDepositDay(deps, deposit, date);
     if (plan === undefined) return;
     const result = await deps.ledger.commit(plan.ops);
     if (result.committed) return;
@@ -262,27 +395,56 @@ async function runOne(deps: EodDeps, accountId: string, date: BusinessDate): Pro
   throw new Error(`Term deposit ${accountId} kept conflicting`);
 }
 
+/** Checkpoints of the second pass (deposits due on the date but not in the active index). */
+const DUE_PASS = 'due:';
+const PAGE = 50;
+
 /**
- * End-of-day step `term-deposits`: the deposits of the segment with an event on the date (a sparse
- * GSI1 partition per date and segment, so the step reads only what is due), each in its own
- * transaction. Idempotent: a deposit whose event is done no longer sits in that date's partition,
- * and its version guards a concurrent run.
+ * End-of-day step `term-deposits`, two passes over the segment, each deposit in its own
+ * transaction (planTermDepositDay):
+ * 1. every ACTIVE deposit (sparse GSI3 partition `TDACTIVE#<segment>`, the whole document
+ *    projected): the day's accrual, and its payout, maturity or rollover when one falls on the
+ *    date;
+ * 2. the deposits with an event on the date still in `TDDUE#<date>#<segment>` (those opened
+ *    before the active index existed enter it with their next write): the same.
+ * Idempotent: a date at or before `accruedThrough` accrues nothing, a done event leaves the
+ * date's partition, and the version condition guards a concurrent run.
  */
 export const termDepositStep: EndOfDayStep = {
   name: 'term-deposits',
   run: async (deps, date, segment, afterAccountId, progress) => {
     let accounts = 0;
+    if (afterAccountId === undefined || !afterAccountId.startsWith(DUE_PASS)) {
+      let after = afterAccountId;
+      for (;;) {
+        const page = await deps.interest.listSparseDocuments(
+          activeTermDeposits(segment),
+          after,
+          PAGE,
+        );
+        for (const document of page.items) {
+          await runOne(deps, document.id, date, termDepositOf(document));
+          accounts += 1;
+          await progress(document.id, accounts);
+        }
+        after = page.lastLoanId;
+        if (after === undefined) break;
+      }
+    }
+    const resumeDue = afterAccountId?.startsWith(DUE_PASS)
+      ? afterAccountId.slice(DUE_PASS.length)
+      : undefined;
     let cursor: string | undefined;
     for (;;) {
       const page = await deps.ledger.listDocuments(termDepositsDue(date, segment), {
-        limit: 50,
+        limit: PAGE,
         cursor,
       });
       for (const document of page.items) {
-        if (afterAccountId !== undefined && document.id <= afterAccountId) continue;
-        await runOne(deps, document.id, date);
+        if (resumeDue !== undefined && document.id <= resumeDue) continue;
+        await runOne(deps, document.id, date, undefined);
         accounts += 1;
-        await progress(document.id, accounts);
+        await progress(`${DUE_PASS}${document.id}`, accounts);
       }
       cursor = page.nextCursor ?? undefined;
       if (cursor === undefined) return { accounts };
@@ -352,16 +514,24 @@ export async function breakTermDeposit(
     const principal = Money.fromMinor(account.balanceMinor, account.currency);
     const net = result.payout.minus(deposit.principal);
     const payout = principal.plus(net);
+    // What was accrued leaves 2100; the net interest paid beyond it is expensed, an accrual
+    // above it (interest forfeited as the penalty) reversed out of 5000, and a penalty above
+    // the interest is fee income.
+    const accrued = deposit.accrued;
+    const paidInterest = net.isPositive() ? net : Money.zero(net.currency);
+    const expense = paidInterest.minus(accrued);
     const lines: JournalLine[] = [
       line(customer(account.id), 'DEBIT', principal),
-      ...(net.isPositive() ? [line(gl(INTEREST_EXPENSE), 'DEBIT', net)] : []),
+      ...(accrued.isPositive() ? [line(gl(INTEREST_PAYABLE), 'DEBIT', accrued)] : []),
+      ...(expense.isPositive() ? [line(gl(INTEREST_EXPENSE), 'DEBIT', expense)] : []),
+      ...(expense.isNegative() ? [line(gl(INTEREST_EXPENSE), 'CREDIT', expense.negated())] : []),
       ...(net.isNegative() ? [line(gl(FEE_INCOME), 'CREDIT', net.negated())] : []),
       ...(payout.isPositive() ? [line(customer(to.id), 'CREDIT', payout)] : []),
     ];
     const now = deps.clock.now().toISOString();
     const { after, ops } = changed(
       deposit,
-      { status: 'BROKEN', nextEventDate: undefined },
+      { status: 'BROKEN', nextEventDate: undefined, accrued: Money.zero(net.currency) },
       'TERM_DEPOSIT_BROKEN',
       {
         date,

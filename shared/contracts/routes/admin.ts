@@ -5,6 +5,7 @@ import {
   BusinessDateBodySchema,
   BusinessDateViewSchema,
   EodBodySchema,
+  EodExecutionSchema,
   EodRunSchema,
   InterestRunResultSchema,
 } from '../schemas/admin';
@@ -71,9 +72,18 @@ export const adminRoutes = {
     group: 'admin',
     permission: 'SYSTEM_CONFIG',
     summary: 'Start the end-of-day run for the business date',
+    description:
+      'Locally the run is carried out in the API process and the reply is the run. In AWS the ' +
+      'EndOfDay state machine is started instead (one execution per business date, named after ' +
+      'it) and the reply is the execution; a second request while it runs gets the same one, ' +
+      'after it finished 409 CONFLICT.',
     body: EodBodySchema,
-    success: { status: 202, description: 'The run, started', schema: EodRunSchema },
-    errorCodes: ['BUSINESS_DATE_NOT_ALLOWED'],
+    success: {
+      status: 202,
+      description: 'The run (local) or the state machine execution (AWS), started',
+      schema: z.union([EodRunSchema, EodExecutionSchema]),
+    },
+    errorCodes: ['BUSINESS_DATE_NOT_ALLOWED', 'CONFLICT'],
   }),
   getEndOfDayRun: defineRoute({
     method: 'GET',

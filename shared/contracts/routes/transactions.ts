@@ -34,6 +34,7 @@ const debitErrors = [
   'ACCOUNT_CLOSED',
   'CURRENCY_MISMATCH',
   'INSUFFICIENT_FUNDS',
+  'PRODUCT_BALANCE_LIMIT',
   'FRAUD_BLOCKED',
   'CONFLICT',
 ];
@@ -54,6 +55,8 @@ export const transactionRoutes = {
       'ACCOUNT_NOT_FOUND',
       'ACCOUNT_CLOSED',
       'CURRENCY_MISMATCH',
+      'PRODUCT_BALANCE_LIMIT',
+      'FEE_EXCEEDS_AMOUNT',
       'FRAUD_BLOCKED',
       'CONFLICT',
     ],

@@ -52,3 +52,13 @@ export const EodRunSchema = z
     error: z.string().nullable(),
   })
   .meta({ id: 'EodRun' });
+
+/** POST /admin/eod in AWS: the EndOfDay state machine's execution, started (its start task opens the run). */
+export const EodExecutionSchema = z
+  .object({
+    executionId: z.string().describe('The Step Functions execution ARN, named after the date'),
+    businessDate: BusinessDateSchema,
+    status: z.literal('STARTED'),
+    startedAt: z.string(),
+  })
+  .meta({ id: 'EodExecution' });

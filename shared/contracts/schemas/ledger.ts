@@ -58,6 +58,10 @@ export const TransactionSchema = z
     createdAt: z.string(),
     reversalOf: z.string().optional(),
     reversedBy: z.string().optional(),
+    fee: MoneySchema.optional().describe(
+      "Product fees charged inside this posting (debited with the payer's line, credited to " +
+        "4100 Fee income); the payer's history shows them as a line of type FEE",
+    ),
     fx: z
       .object({
         base: z.string(),

@@ -85,6 +85,32 @@ export function termDepositInterest(
   return { periods, interest, payoutAtEnd: terms.principal.plus(unpaid) };
 }
 
+/**
+ * The interest a deposit owes and has not paid out, as of the end of `date`: what its interest
+ * payable (2100) should hold after that day's accrual. Earned from the start of the term to the
+ * date (capped at maturity) at the contract's own maths, less the PERIODIC periods already paid.
+ * A function of the contract and the date, not of history: re-running or catching up a date
+ * books nothing twice, and on each payout date it equals exactly what is paid.
+ */
+export function termDepositAccrued(
+  terms: TermDepositTerms,
+  date: BusinessDate,
+  periodsPaid: number,
+): Money {
+  const zero = Money.zero(terms.principal.currency);
+  if (compareDates(date, terms.startDate) <= 0) return zero;
+  const end = compareDates(date, terms.maturityDate) < 0 ? date : terms.maturityDate;
+  const earned = termDepositInterest(terms, end).interest;
+  const paid =
+    periodsPaid === 0
+      ? zero
+      : termDepositInterest(terms)
+          .periods.slice(0, periodsPaid)
+          .reduce((sum, period) => sum.plus(period.interest), zero);
+  const owed = earned.minus(paid);
+  return owed.isNegative() ? zero : owed;
+}
+
 /** The amount paid at maturity and the total interest. */
 export function maturityAmount(terms: TermDepositTerms): { interest: Money; amount: Money } {
   const result = termDepositInterest(terms);

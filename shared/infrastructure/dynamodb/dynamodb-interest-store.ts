@@ -80,6 +80,14 @@ export class DynamoDbInterestStore implements InterestStore {
     afterLoanId: string | undefined,
     limit: number,
   ): Promise<LoanSegmentPage> {
+    return this.listSparseDocuments(loanSegmentKey(segment), afterLoanId, limit);
+  }
+
+  async listSparseDocuments(
+    partition: string,
+    afterLoanId: string | undefined,
+    limit: number,
+  ): Promise<LoanSegmentPage> {
     const output = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -87,7 +95,7 @@ export class DynamoDbInterestStore implements InterestStore {
         KeyConditionExpression:
           afterLoanId === undefined ? 'gsi3pk = :pk' : 'gsi3pk = :pk AND gsi3sk > :after',
         ExpressionAttributeValues: {
-          ':pk': loanSegmentKey(segment),
+          ':pk': partition,
           ...(afterLoanId === undefined ? {} : { ':after': afterLoanId }),
         },
         Limit: limit,

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
  */
 export const keys = {
   account: (id: string) => ({ pk: `ACCOUNT#${id}`, sk: 'ACCOUNT' }),
-  accountLine: (accountId: string, entryId: string) => ({
+  accountLine: (accountId: string, entryId: string, part?: string) => ({
     pk: `ACCOUNT#${accountId}`,
-    sk: `LINE#${entryId}`,
+    sk: part === undefined ? `LINE#${entryId}` : `LINE#${entryId}#${part}`,
   }),
   hold: (accountId: string, holdId: string) => ({
     pk: `ACCOUNT#${accountId}`,

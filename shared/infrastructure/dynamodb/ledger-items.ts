@@ -121,12 +121,14 @@ export function transactionItem(transaction: TransactionRecord): Item {
       transaction.fraud === undefined
         ? undefined
         : { ...transaction.fraud, reasons: [...transaction.fraud.reasons] },
+    fee: transaction.fee === undefined ? undefined : { ...transaction.fee },
   };
 }
 
 export function transactionOf(item: Item): TransactionRecord {
   const fx = item.fx as Item | undefined;
   const fraud = item.fraud as Item | undefined;
+  const fee = item.fee as Item | undefined;
   return {
     id: str(item.id),
     type: str(item.txnType) as TransactionRecord['type'],
@@ -163,6 +165,15 @@ export function transactionOf(item: Item): TransactionRecord {
             action: str(fraud.action) as 'APPROVE' | 'REVIEW' | 'BLOCK',
             reasons: (fraud.reasons as unknown[]).map(String),
             source: str(fraud.source),
+          },
+        }),
+    ...(fee === undefined
+      ? {}
+      : {
+          fee: {
+            accountId: str(fee.accountId),
+            amountMinor: bigintOf(fee.amountMinor),
+            description: str(fee.description),
           },
         }),
   };
@@ -218,7 +229,7 @@ export function entryOf(item: Item): JournalEntry {
 export function accountLineItem(line: AccountLine): Item {
   const { type: txnType, ...rest } = line;
   return {
-    ...keys.accountLine(line.accountId, line.entryId),
+    ...keys.accountLine(line.accountId, line.entryId, line.part),
     ...rest,
     type: 'AccountLine',
     txnType,
@@ -239,6 +250,7 @@ export function accountLineOf(item: Item): AccountLine {
     valueDate: str(item.valueDate),
     bookingDate: str(item.bookingDate),
     postedAt: str(item.postedAt),
+    ...(item.part === 'FEE' ? { part: 'FEE' as const } : {}),
   };
 }
 
