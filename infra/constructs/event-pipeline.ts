@@ -91,14 +91,11 @@ export class EventPipeline extends Construct {
       maxRecordAge: Duration.days(1),
       onFailure: new SqsDlq(this.streamFailures),
       filters: [
-        // FilterRule's helpers are typed `any` in aws-cdk-lib.
-        /* eslint-disable @typescript-eslint/no-unsafe-assignment */
         lambda.FilterCriteria.filter({
           // FilterRule.isEqual(x) is [x]; written out, the pattern stays typed.
           eventName: ['INSERT'],
           dynamodb: { NewImage: { type: { S: ['OutboxEvent'] } } },
         }),
-        /* eslint-enable @typescript-eslint/no-unsafe-assignment */
       ],
     });
     this.streamFailures.grantSendMessages(this.publisher);
