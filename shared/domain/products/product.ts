@@ -43,7 +43,6 @@ export const feeTriggers = [
   'TRANSFER',
   'LATE_PAYMENT',
   'ORIGINATION',
-  'EARLY_CLOSURE',
   'OVERDRAFT',
 ] as const;
 export type FeeTrigger = (typeof feeTriggers)[number];

@@ -184,6 +184,18 @@ describe('products over HTTP', () => {
         termDeposit: { earlyWithdrawalPenalty: { type: 'FORFEIT_DAYS', days: 30 } },
       },
       {
+        // No closing fee: accounts close at a zero balance (docs/products.md)
+        ...savingsDefinition('BAD_CLOSE'),
+        fees: [
+          {
+            type: 'FIXED',
+            name: 'Closing',
+            trigger: 'EARLY_CLOSURE',
+            amount: { amount: '10.00', currency: 'USD' },
+          },
+        ],
+      },
+      {
         ...savingsDefinition('BAD_7'),
         fees: [
           {
