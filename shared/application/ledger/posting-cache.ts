@@ -22,7 +22,6 @@ export interface PostingState {
 export class PostingCache {
   private readonly accounts = new Map<string, Account>();
   private readonly customers = new Map<string, StoredCustomer>();
-  private readonly contendedUntil = new Map<string, number>();
 
   constructor(private readonly limit = 20_000) {}
 
@@ -53,24 +52,6 @@ export class PostingCache {
         this.customers.set(id, customer);
       }
     }
-  }
-
-  /**
-   * Accounts this container recently lost a race on, or found a queue on. Until the memory fades a
-   * command on them queues at once instead of first trying its luck: a write that skips the queue
-   * would invalidate the plan of the command whose turn it is, and enough of them starve it.
-   */
-  markContended(accountIds: readonly string[], untilMs: number): void {
-    if (this.contendedUntil.size >= this.limit) this.contendedUntil.clear();
-    for (const id of accountIds) this.contendedUntil.set(id, untilMs);
-  }
-
-  isContended(accountIds: readonly string[], nowMs: number): boolean {
-    return accountIds.some((id) => {
-      const until = this.contendedUntil.get(id);
-      if (until !== undefined && until <= nowMs) this.contendedUntil.delete(id);
-      return until !== undefined && until > nowMs;
-    });
   }
 
   forget(accountIds: readonly string[]): void {

@@ -162,11 +162,7 @@ export const ATTEMPT_ALLOWANCE_MS = 1_500;
  */
 export const TURN_STALL_MS = 2_000;
 
-type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'ids'> &
-  Partial<Pick<Dependencies, 'postingCache'>>;
-
-/** How long a container remembers contention on an account (and queues at once on it). */
-export const CONTENTION_MEMORY_MS = 3_000;
+type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'ids'>;
 
 async function attemptAll<T>(
   deps: AttemptDeps,
@@ -213,8 +209,7 @@ async function waitForTurns(
   keys: readonly string[],
   turns: Turns,
   giveUpAt: number,
-): Promise<'at-once' | 'waited' | false> {
-  let waited = false;
+): Promise<boolean> {
   for (const key of [...new Set(keys)].sort()) {
     let ticket = await deps.ledger.takeTicket(key);
     let seen = -1;
@@ -226,12 +221,6 @@ async function waitForTurns(
       if (serving === ticket) {
         turns.held.push({ key, ticket });
         break;
-      }
-      if (!waited) {
-        // Somebody is ahead: the key is contended, so this container queues at once on it for a
-        // while (PostingCache.markContended).
-        waited = true;
-        deps.postingCache?.markContended(keys, now + CONTENTION_MEMORY_MS);
       }
       if (serving > ticket) {
         // Skipped as stalled while asleep: queue again.
@@ -256,7 +245,7 @@ async function waitForTurns(
       await deps.retry.sleep(Math.min(sleepMs, Math.max(1, giveUpAt - now)));
     }
   }
-  return waited ? 'waited' : 'at-once';
+  return true;
 }
 
 async function attemptInTurn<T>(
@@ -273,25 +262,6 @@ async function attemptInTurn<T>(
     detail: 'The accounts are busy; retry the request',
   } as const);
   let slowestAttemptMs = 0;
-  const lockKeys = request.lockKeys ?? [];
-  const giveUpAt = Math.min(
-    startedAt + retry.budgetMs,
-    (request.deadlineAt ?? Number.POSITIVE_INFINITY) - ATTEMPT_ALLOWANCE_MS,
-  );
-  // Takes the turns on the accounts; after a wait the accounts have moved: plan from a read.
-  const queue = async (attempt: number): Promise<boolean> => {
-    const turn = await waitForTurns(deps, lockKeys, turns, giveUpAt);
-    if (turn === false) {
-      deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });
-      return false;
-    }
-    if (turn === 'waited') previous = { reason: 'stale' };
-    return true;
-  };
-  // Recently contended here: queue at once rather than race the command whose turn it is.
-  if (lockKeys.length > 0 && deps.postingCache?.isContended(lockKeys, startedAt) === true) {
-    if (!(await queue(0))) return busy;
-  }
   for (let attempt = 1; ; attempt += 1) {
     // An attempt that cannot finish before the deadline must not start: a timeout after a write
     // was sent would leave the client unsure whether it happened. Slow storage (throttling, SDK
@@ -358,9 +328,17 @@ async function attemptInTurn<T>(
     // Lost a race: from now on this command takes turns. Containers contending for the same
     // accounts queue on them (a ticket each, served in order) instead of colliding, so a hot
     // account serves one of them at a time; the uncontended path never pays for this.
+    const lockKeys = request.lockKeys ?? [];
     if (lockKeys.length > 0 && turns.held.length === 0 && !speculative) {
-      deps.postingCache?.markContended(lockKeys, deps.clock.now().getTime() + CONTENTION_MEMORY_MS);
-      if (!(await queue(attempt))) return busy;
+      const giveUpAt = Math.min(
+        startedAt + retry.budgetMs,
+        (request.deadlineAt ?? Number.POSITIVE_INFINITY) - ATTEMPT_ALLOWANCE_MS,
+      );
+      if (!(await waitForTurns(deps, lockKeys, turns, giveUpAt))) {
+        deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });
+        return busy;
+      }
+      previous = { reason: 'stale' }; // The turn came after a wait: plan from a fresh read.
       continue;
     }
     // Lost to a commit that has happened: with the accounts as they now are in hand, the next

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KeyedMutex } from '../../../../shared/application/ledger/keyed-mutex';
-import { deposit, withdraw } from '../../../../shared/application/ledger/move-money';
+import { withdraw } from '../../../../shared/application/ledger/move-money';
 import { CommitGroups } from '../../../../shared/application/ledger/group-commit';
 import { PostingCache } from '../../../../shared/application/ledger/posting-cache';
-import {
-  CONTENTION_MEMORY_MS,
-  TURN_STALL_MS,
-} from '../../../../shared/application/ledger/run-command';
+import { TURN_STALL_MS } from '../../../../shared/application/ledger/run-command';
 import type { Dependencies } from '../../../../shared/application/ports';
 import { Money } from '../../../../shared/domain/money';
 import { anAccount, createTestApi, type TestApi } from '../../../support/api-client';
@@ -64,49 +61,6 @@ describe('the turn queue of contended accounts', () => {
     expect(await api.deps.ledger.servingTurn(account)).toBe(2);
     const balance = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
     expect(balance.body.balance.amount).toBe('11.00');
-  });
-
-  it('remembers a lost race: the next command on the account queues at once, until the memory fades', async () => {
-    // Prepare: a deposit that loses one race marks the account as contended in its container.
-    const account = await anAccount(api, { deposit: '10.00' });
-    const faults = injectFaults(api);
-    faults.arm({ kind: 'cancel', reasons: everyItem('TransactionConflict') }, 1);
-    const lost = await api.call('POST', '/transactions/deposit', {
-      body: { accountId: account, amount: '1.00', currency: 'USD' },
-    });
-    let now = Date.now();
-    const container: Dependencies = {
-      ...api.deps,
-      clock: { now: () => new Date(now) },
-      locks: new KeyedMutex(),
-      postingCache: new PostingCache(),
-      commitGroups: new CommitGroups(),
-    };
-    const render = () => ({ status: 201, body: '', headers: {} });
-    const depositOne = () =>
-      deposit(
-        container,
-        { accountId: account, amount: Money.of('1.00', 'USD') },
-        { actor: 'test', idempotency: undefined, render },
-      );
-
-    // Act
-    container.postingCache.markContended([account], now + CONTENTION_MEMORY_MS);
-    const servedBefore = await api.deps.ledger.servingTurn(account);
-    const queued = await depositOne();
-    const servedAfterQueued = await api.deps.ledger.servingTurn(account);
-    now += CONTENTION_MEMORY_MS + 1;
-    const free = await depositOne();
-    const servedAfterFree = await api.deps.ledger.servingTurn(account);
-
-    // Assess
-    expect(lost.status).toBe(201);
-    expect(api.deps.postingCache.isContended([account], Date.now())).toBe(true);
-    expect([queued.ok, free.ok]).toEqual([true, true]);
-    // The first drew a ticket and its commit handed the turn on; the second did not queue.
-    expect(servedAfterQueued).toBe(servedBefore + 1);
-    expect(servedAfterFree).toBe(servedAfterQueued);
-    expect(container.postingCache.isContended([account], now)).toBe(false);
   });
 
   it('serves 24 containers withdrawing from one account in turn: no request fails for contention and none overdraws', async () => {
