@@ -1,8 +1,9 @@
 import type { Account } from '../../domain/ledger/account';
 import { availableMinor } from '../../domain/ledger/account';
 import type { CurrencyCode } from '../../domain/money';
-import { appendToAccountChain, appendToChain, GENESIS } from '../audit/audit-chain';
+import { appendToChain, GENESIS } from '../audit/audit-chain';
 import type { PostingRequest } from '../ledger/build-posting';
+import { placeHoldOps } from '../ledger/accounts';
 import type { ChainHead } from '../../domain/ledger/account';
 import type {
   FraudMark,
@@ -353,37 +354,11 @@ function holdOps(
     createdAt: now,
     releasedAt: undefined,
   };
-  const audited = appendToAccountChain(account, {
-    at: now,
-    action: 'HOLD_PLACED',
-    actor: decided.request.actor,
-    data: {
-      holdId: hold.id,
-      amountMinor: amountMinor.toString(),
-      currency: hold.currency,
-      transactionId: decided.transactionId,
-    },
-  });
-  const after: Account = {
-    ...account,
-    holdsMinor: account.holdsMinor + amountMinor,
-    version: account.version + 1,
-    audit: audited.head,
-    updatedAt: now,
-  };
   return {
     hold,
-    ops: [
-      {
-        kind: 'updateAccount',
-        before: account,
-        after,
-        requireAvailableMinor: amountMinor,
-        allowedStatuses: ['ACTIVE'],
-      },
-      { kind: 'putHold', hold },
-      { kind: 'appendAudit', record: audited.record },
-    ],
+    ops: placeHoldOps(account, hold, decided.request.actor, now, {
+      transactionId: decided.transactionId,
+    }),
   };
 }
 

@@ -217,28 +217,7 @@ export async function placeHold(
       createdAt: now,
       releasedAt: undefined,
     };
-    const { audited, after } = withHoldChange(
-      account,
-      hold,
-      amountMinor,
-      'HOLD_PLACED',
-      context.actor,
-      now,
-    );
-    return ok({
-      ops: [
-        {
-          kind: 'updateAccount',
-          before: account,
-          after,
-          requireAvailableMinor: amountMinor,
-          allowedStatuses: ['ACTIVE'],
-        },
-        { kind: 'putHold', hold },
-        { kind: 'appendAudit', record: audited.record },
-      ],
-      value: hold,
-    });
+    return ok({ ops: placeHoldOps(account, hold, context.actor, now), value: hold });
   });
 }
 
@@ -296,12 +275,18 @@ export function withHoldChange(
   action: string,
   actor: string,
   now: string,
+  auditData: Readonly<Record<string, string>> = {},
 ) {
   const audited = appendToAccountChain(account, {
     at: now,
     action,
     actor,
-    data: { holdId: hold.id, amountMinor: hold.amountMinor.toString(), currency: hold.currency },
+    data: {
+      holdId: hold.id,
+      amountMinor: hold.amountMinor.toString(),
+      currency: hold.currency,
+      ...auditData,
+    },
   });
   const after: Account = {
     ...account,
@@ -311,6 +296,39 @@ export function withHoldChange(
     updatedAt: now,
   };
   return { audited, after };
+}
+
+/**
+ * The writes that place `hold` on an ACTIVE account: its holds go up by the amount (the write
+ * re-checks the available funds), the hold is created and the account's chain records it.
+ */
+export function placeHoldOps(
+  account: Account,
+  hold: Hold,
+  actor: string,
+  now: string,
+  auditData: Readonly<Record<string, string>> = {},
+): WriteOp[] {
+  const { audited, after } = withHoldChange(
+    account,
+    hold,
+    hold.amountMinor,
+    'HOLD_PLACED',
+    actor,
+    now,
+    auditData,
+  );
+  return [
+    {
+      kind: 'updateAccount',
+      before: account,
+      after,
+      requireAvailableMinor: hold.amountMinor,
+      allowedStatuses: ['ACTIVE'],
+    },
+    { kind: 'putHold', hold },
+    { kind: 'appendAudit', record: audited.record },
+  ];
 }
 
 /** Releases every active hold of the account whose expiry has passed; returns how many. */
