@@ -256,3 +256,26 @@ export async function callAsClient<T = Record<string, unknown>>(
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }
 }
+
+/**
+ * The body of `POST /loans` most tests apply with: 10,000.00 at 12 % for 12 months, monthly,
+ * 30/360, disbursed 2027-01-01 (installment 888.49); `extra` overrides or adds fields.
+ */
+export function aLoanApplication(
+  customerId: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    customerId,
+    principal: '10000.00',
+    currency: 'USD',
+    annualInterestRate: '0.12',
+    termMonths: 12,
+    paymentFrequency: 'MONTHLY',
+    amortizationMethod: 'EQUAL_INSTALLMENT',
+    dayCountConvention: 'THIRTY_360',
+    expectedDisbursementDate: '2027-01-01',
+    firstPaymentDate: '2027-02-01',
+    ...extra,
+  };
+}

@@ -17,6 +17,7 @@ import {
 import { Money } from '../../../shared/domain/money';
 import { createLogger } from '../../../shared/observability/logger';
 import {
+  aLoanApplication,
   anAccount,
   aVerifiedCustomer,
   createTestApi,
@@ -62,19 +63,11 @@ async function aLoan(
   const customerId = await aVerifiedCustomer(api);
   const accountId = await anAccount(api, { customerId, deposit: '2000.00' });
   const created = await api.call<{ id: string }>('POST', '/loans', {
-    body: {
-      customerId,
-      principal: '10000.00',
-      currency: 'USD',
-      annualInterestRate: '0.12',
-      termMonths: 12,
-      paymentFrequency: 'MONTHLY',
-      amortizationMethod: 'EQUAL_INSTALLMENT',
-      dayCountConvention: 'THIRTY_360',
+    body: aLoanApplication(customerId, {
       expectedDisbursementDate: '2026-01-01',
       firstPaymentDate: '2026-02-01',
       gracePeriodDays: 5,
-    },
+    }),
   });
   expect(created.status).toBe(201);
   const loanId = created.body.id;

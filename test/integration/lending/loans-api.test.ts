@@ -4,6 +4,7 @@ import { loanDocument } from '../../../shared/application/lending/loan-records';
 import type { BusinessDate } from '../../../shared/domain/interest/business-date';
 import { Money } from '../../../shared/domain/money';
 import {
+  aLoanApplication,
   anAccount,
   aVerifiedCustomer,
   createTestApi,
@@ -61,19 +62,7 @@ describe('loans over HTTP and the ledger', () => {
   beforeEach(() => setToday('2027-01-01'));
 
   /** 10,000.00 at 12 % for 12 months, monthly, 30/360 (installment 888.49). */
-  const application = (customerId: string, extra: Record<string, unknown> = {}) => ({
-    customerId,
-    principal: '10000.00',
-    currency: 'USD',
-    annualInterestRate: '0.12',
-    termMonths: 12,
-    paymentFrequency: 'MONTHLY',
-    amortizationMethod: 'EQUAL_INSTALLMENT',
-    dayCountConvention: 'THIRTY_360',
-    expectedDisbursementDate: '2027-01-01',
-    firstPaymentDate: '2027-02-01',
-    ...extra,
-  });
+  const application = aLoanApplication;
   const schedule = async (loanId: string) =>
     (await api.call<{ items: ScheduleItem[] }>('GET', `/loans/${loanId}/schedule`)).body.items;
   const balanceOf = async (accountId: string) =>

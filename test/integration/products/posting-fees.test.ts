@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getLoan } from '../../../shared/application/lending/loans';
 import {
+  aLoanApplication,
   anAccount,
   aVerifiedCustomer,
   createTestApi,
@@ -273,19 +274,7 @@ describe('product fees inside postings, and balance limits', () => {
     const customerId = await aVerifiedCustomer(api);
     const accountId = await anAccount(api, { customerId });
     const created = await api.call<{ id: string }>('POST', '/loans', {
-      body: {
-        customerId,
-        productId,
-        principal: '10000.00',
-        currency: 'USD',
-        annualInterestRate: '0.12',
-        termMonths: 12,
-        paymentFrequency: 'MONTHLY',
-        amortizationMethod: 'EQUAL_INSTALLMENT',
-        dayCountConvention: 'THIRTY_360',
-        expectedDisbursementDate: '2027-01-01',
-        firstPaymentDate: '2027-02-01',
-      },
+      body: aLoanApplication(customerId, { productId }),
     });
     expect(created.status).toBe(201);
     const late = (await getLoan(api.deps, created.body.id))?.lateFee;

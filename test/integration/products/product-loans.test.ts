@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getLoan } from '../../../shared/application/lending/loans';
-import { aVerifiedCustomer, createTestApi, type TestApi } from '../../support/api-client';
+import {
+  aLoanApplication,
+  aVerifiedCustomer,
+  createTestApi,
+  type TestApi,
+} from '../../support/api-client';
 
 interface LoanBody {
   id: string;
@@ -48,20 +53,7 @@ describe('loans on products', () => {
 
   const apply = async (customerId: string, extra: Record<string, unknown> = {}) =>
     api.call<LoanBody>('POST', '/loans', {
-      body: {
-        customerId,
-        productId,
-        principal: '10000.00',
-        currency: 'USD',
-        annualInterestRate: '0.12',
-        termMonths: 12,
-        paymentFrequency: 'MONTHLY',
-        amortizationMethod: 'EQUAL_INSTALLMENT',
-        dayCountConvention: 'THIRTY_360',
-        expectedDisbursementDate: '2027-01-01',
-        firstPaymentDate: '2027-02-01',
-        ...extra,
-      },
+      body: aLoanApplication(customerId, { productId, ...extra }),
     });
 
   it('opens loans only on an ACTIVE product', async () => {
