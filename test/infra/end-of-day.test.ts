@@ -1,39 +1,22 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DataKeys } from '../../infra/constructs/data-keys';
 import { EndOfDay } from '../../infra/constructs/end-of-day';
-import { LedgerTable } from '../../infra/constructs/ledger-table';
-import { handlerEntry, lockFilePath, projectRoot } from '../../infra/project';
 import { endOfDaySegments, TenantSettingsSchema } from '../../infra/tenant-settings';
 import { INTEREST_SEGMENTS } from '../../shared/application/interest/ports';
-import { mainTable } from '../../shared/contracts/tables';
+import { demoDataStack } from './tenant-fixtures';
 
 type Json = Record<string, unknown>;
 
 /** The end of day in a stack of its own, beside the table it works on. */
 function synthesize(): { template: Template; stack: Stack; endOfDay: EndOfDay } {
-  const stack = new Stack(new App(), 'Batch', {
-    env: { account: '123456789012', region: 'eu-west-1' },
-  });
-  const keys = new DataKeys(stack, 'Keys', { tenant: 'demo' });
-  const ledger = new LedgerTable(stack, 'MainTable', {
-    tenant: 'demo',
-    definition: mainTable,
-    encryptionKey: keys.ledgerKey,
-  });
+  const { stack, ledger, settings, code } = demoDataStack('Batch');
   const endOfDay = new EndOfDay(stack, 'EndOfDay', {
     tenant: 'demo',
-    settings: {
-      tenant: 'demo',
-      tableName: 'nexum-demo-main',
-      version: '0.1.0',
-      corsOrigins: ['https://demo.example'],
-      baseCurrency: 'EUR',
-      logRetentionDays: 30,
-    },
-    code: { projectRoot, depsLockFilePath: lockFilePath, handlerEntry },
+    settings,
+    code,
     ledger,
     endOfDay: { schedule: '21:30', timezone: 'Europe/Berlin', segments: 4 },
     alarmEmail: 'ops@demo.example',

@@ -1,13 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DataKeys } from '../../infra/constructs/data-keys';
 import { DomainEventBus } from '../../infra/constructs/domain-event-bus';
 import { EventPipeline, type KafkaConnection } from '../../infra/constructs/event-pipeline';
-import { LedgerTable } from '../../infra/constructs/ledger-table';
-import { handlerEntry, lockFilePath, projectRoot } from '../../infra/project';
-import { mainTable } from '../../shared/contracts/tables';
+import { demoDataStack } from './tenant-fixtures';
 
 const kafka: KafkaConnection = {
   clusterArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/ledger/abc-123',
@@ -24,27 +22,12 @@ function synthesize(withKafka: boolean): {
   pipeline: EventPipeline;
   stack: Stack;
 } {
-  const stack = new Stack(new App(), 'Events', {
-    env: { account: '123456789012', region: 'eu-west-1' },
-  });
-  const keys = new DataKeys(stack, 'Keys', { tenant: 'demo' });
-  const ledger = new LedgerTable(stack, 'MainTable', {
-    tenant: 'demo',
-    definition: mainTable,
-    encryptionKey: keys.ledgerKey,
-  });
+  const { stack, ledger, settings, code } = demoDataStack('Events');
   const bus = new DomainEventBus(stack, 'Bus', { tenant: 'demo' });
   const pipeline = new EventPipeline(stack, 'Pipeline', {
     tenant: 'demo',
-    settings: {
-      tenant: 'demo',
-      tableName: 'nexum-demo-main',
-      version: '0.1.0',
-      corsOrigins: ['https://demo.example'],
-      baseCurrency: 'EUR',
-      logRetentionDays: 30,
-    },
-    code: { projectRoot, depsLockFilePath: lockFilePath, handlerEntry },
+    settings,
+    code,
     ledger,
     bus,
     kafka: withKafka ? kafka : undefined,

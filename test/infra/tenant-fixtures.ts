@@ -1,8 +1,12 @@
 import { App, CfnElement, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { DataKeys } from '../../infra/constructs/data-keys';
+import { LedgerTable } from '../../infra/constructs/ledger-table';
+import { handlerEntry, lockFilePath, projectRoot } from '../../infra/project';
 import { buildTenantApp, type TenantStacks } from '../../infra/tenant-app';
 import { loadTenantSettings, type TenantSettings } from '../../infra/tenant-settings';
+import { mainTable } from '../../shared/contracts/tables';
 
 export interface SynthesizedTenant extends TenantStacks {
   readonly settings: TenantSettings;
@@ -146,4 +150,30 @@ export function originOf(
     return originOf(tenant, nested, output.Value);
   }
   return { stack, value };
+}
+
+/**
+ * A stand-alone stack holding the demo tenant's data keys and main table, with the function
+ * settings and code a construct beside them needs: the set-up of the constructs' own tests.
+ */
+export function demoDataStack(id: string) {
+  const stack = new Stack(new App(), id, {
+    env: { account: '123456789012', region: 'eu-west-1' },
+  });
+  const keys = new DataKeys(stack, 'Keys', { tenant: 'demo' });
+  const ledger = new LedgerTable(stack, 'MainTable', {
+    tenant: 'demo',
+    definition: mainTable,
+    encryptionKey: keys.ledgerKey,
+  });
+  const settings = {
+    tenant: 'demo',
+    tableName: 'nexum-demo-main',
+    version: '0.1.0',
+    corsOrigins: ['https://demo.example'],
+    baseCurrency: 'EUR',
+    logRetentionDays: 30,
+  };
+  const code = { projectRoot, depsLockFilePath: lockFilePath, handlerEntry };
+  return { stack, ledger, settings, code };
 }
