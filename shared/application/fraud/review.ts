@@ -195,7 +195,7 @@ export async function rejectHeldTransaction(
   const first = await getFraudCase(deps, transactionId);
   if (first === undefined) return err(await noCase(deps, transactionId));
   const lockKeys = first.hold === undefined ? [] : [first.hold.accountId];
-  return runCommand(deps, { ...context, lockKeys }, async () => {
+  return runCommand(deps, { ...context, lockKeys, queueOnAccounts: true }, async () => {
     const replay = await storedReplay(deps, context.idempotency);
     if (replay !== undefined) return replay;
     const fraudCase = await getFraudCase(deps, transactionId);

@@ -102,7 +102,7 @@ export async function commitAsGroup(
       continue; // It answers for itself (out of time) when its turn comes.
     }
     // The next command plans from the state the group leaves so far.
-    if (previousAfter !== undefined) deps.postingCache.remember(previousAfter);
+    if (previousAfter !== undefined) deps.postingCache.remember(previousAfter, true);
     let tentative: Tentative;
     try {
       tentative = await member.tentative();

@@ -16,6 +16,7 @@ import type {
   StoredCustomer,
   StoredDocument,
   TransactionRecord,
+  TurnQueue,
   WriteOp,
 } from './records';
 
@@ -88,9 +89,9 @@ export interface LedgerStore {
    * turn it is (0 for a key never queued on), and `passTurn` moves the turn from `ticket` to the
    * next one, false if it had already moved. A commit passes its turns itself (WriteOp passTurn).
    */
-  takeTicket(key: string): Promise<number>;
-  servingTurn(key: string): Promise<number>;
-  passTurn(key: string, ticket: number): Promise<boolean>;
+  takeTicket(queue: TurnQueue): Promise<number>;
+  servingTurn(queue: TurnQueue): Promise<number>;
+  passTurn(queue: TurnQueue, ticket: number): Promise<boolean>;
 
   getCustomer(customerId: string): Promise<StoredCustomer | undefined>;
   /** Customers whose blind index for `field` equals `index` (exact match, no decryption). */

@@ -358,23 +358,30 @@ export async function postWith<T>(
       after: committed,
     });
   };
-  const outcome = await runCommand(deps, { ...context, lockKeys: accountIds }, async (previous) => {
-    if (previous !== undefined) deps.postingCache.forget(accountIds);
-    const cached = previous === undefined ? deps.postingCache.read(accountIds) : undefined;
-    if (cached !== undefined) {
-      // A plan from the state this container wrote last goes straight to the write, whose
-      // conditions check it. A refusal is never believed from it: that needs a fresh read.
-      const fromCache = await planFrom((last = cached));
-      if (!('replay' in fromCache) && fromCache.ok) {
-        return ok({ ...fromCache.value, speculative: true });
+  const outcome = await runCommand(
+    deps,
+    { ...context, lockKeys: accountIds, queueOnAccounts: true },
+    async (previous) => {
+      const nowMs = deps.clock.now().getTime();
+      // Lost to a write made elsewhere: the accounts are read afresh for a while.
+      if (previous?.reason === 'stale') deps.postingCache.stale(accountIds, nowMs);
+      else if (previous !== undefined) deps.postingCache.forget(accountIds);
+      const cached = previous === undefined ? deps.postingCache.read(accountIds, nowMs) : undefined;
+      if (cached !== undefined) {
+        // A plan from the state this container wrote last goes straight to the write, whose
+        // conditions check it. A refusal is never believed from it: that needs a fresh read.
+        const fromCache = await planFrom((last = cached));
+        if (!('replay' in fromCache) && fromCache.ok) {
+          return ok({ ...fromCache.value, speculative: true });
+        }
+        deps.postingCache.forget(accountIds);
       }
-      deps.postingCache.forget(accountIds);
-    }
-    const loaded = (last =
-      refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
-    if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
-    return planFrom(loaded);
-  });
+      const loaded = (last =
+        refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
+      if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
+      return planFrom(loaded);
+    },
+  );
   if (!outcome.ok && outcome.error.code === 'FRAUD_BLOCKED' && screened !== undefined) {
     if (blocked !== undefined) await recordBlocked(deps, screened, blocked);
   }

@@ -283,6 +283,13 @@ export type WriteOp =
       /** For debits: the conditional write re-checks available funds, not only the version. */
       readonly requireAvailableMinor?: bigint;
       readonly allowedStatuses?: readonly AccountStatus[];
+      /**
+       * The account's turn queue (run-command.ts), for commands that take turns on it:
+       * `'unqueued'` writes only while nobody is queued on the account, so a command that skips
+       * the queue cannot overtake the ones waiting in it; a ticket number writes only on that
+       * ticket's turn and hands the turn to the next one. Batch jobs leave it out.
+       */
+      readonly turn?: 'unqueued' | number;
     }
   | { readonly kind: 'appendAudit'; readonly record: AuditRecord }
   | {
@@ -301,7 +308,7 @@ export type WriteOp =
   | { readonly kind: 'putEvent'; readonly event: OutboxEvent }
   | { readonly kind: 'putIdempotency'; readonly record: IdempotencyRecord }
   /** Hands the turn on a contended key to the next ticket (run-command's turn queue). */
-  | { readonly kind: 'passTurn'; readonly key: string; readonly ticket: number }
+  | { readonly kind: 'passTurn'; readonly queue: TurnQueue; readonly ticket: number }
   /** The customer is still at the version (KYC standing) the unit of work was decided on. */
   | { readonly kind: 'checkCustomer'; readonly customerId: string; readonly version: number }
   /** Adds to a customer's running volume for a KYC period, refused past the tier's limit. */
@@ -357,6 +364,12 @@ export type WriteOp =
       readonly asOf: string;
     };
 
+/**
+ * Where a turn queue (run-command.ts) lives: on an account item itself, where every write of a
+ * command taking turns sees it, or on an item of its own for any other key.
+ */
+export type TurnQueue = { readonly account: string } | { readonly key: string };
+
 /** Why a unit of work did not commit. */
 export type CommitFailure =
   /**
@@ -364,7 +377,12 @@ export type CommitFailure =
    * accounts whose version moved come back as they are now (DynamoDB returns the item with the
    * failed condition), so a retry can plan from them without reading again.
    */
-  | { readonly reason: 'stale'; readonly current?: readonly Account[] }
+  | {
+      readonly reason: 'stale';
+      readonly current?: readonly Account[];
+      /** Commands are queued on one of the accounts: a command that skipped the queue joins it. */
+      readonly queued?: boolean;
+    }
   /** DynamoDB cancelled for contention or throttling even after the SDK's retries. */
   | { readonly reason: 'contended' }
   /** The turn this command held on a contended key was passed on (it looked stalled). */

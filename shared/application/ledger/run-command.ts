@@ -4,7 +4,7 @@ import { Money } from '../../domain/money';
 import type { Dependencies } from '../ports';
 import { CommitGroups, commitAsGroup, type GroupMember } from './group-commit';
 import type { PostingState } from './posting-cache';
-import type { CommitFailure, IdempotencyRecord, WriteOp } from './records';
+import type { CommitFailure, IdempotencyRecord, TurnQueue, WriteOp } from './records';
 
 /** What a client's `Idempotency-Key` binds: the key, the operation and the request's hash. */
 export interface IdempotencyRequest {
@@ -56,6 +56,12 @@ interface RunRequest<T> {
   readonly deadlineAt?: number | undefined;
   /** Accounts this command changes: one process works on each of them one command at a time. */
   readonly lockKeys?: readonly string[] | undefined;
+  /**
+   * The lock keys are account ids, and the command updates those accounts: once contended, it
+   * queues on the account items themselves, and its writes to them respect the queue (WriteOp
+   * updateAccount `turn`), so commands that skip the queue cannot overtake those in it.
+   */
+  readonly queueOnAccounts?: boolean | undefined;
 }
 
 /**
@@ -98,7 +104,7 @@ export async function runCommand<T>(
       const { ops, value, speculative = false, after } = planned.value;
       return {
         kind: 'ops',
-        ops: [...ops, ...idempotencyWrite(deps, request, value)],
+        ops: inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, []),
         speculative,
         after,
         settle: settleWith(ok({ replayed: false, value })),
@@ -162,6 +168,9 @@ export const ATTEMPT_ALLOWANCE_MS = 1_500;
  */
 export const TURN_STALL_MS = 2_000;
 
+/** Races lost to commits on the same accounts (not counting a stale cache) before queueing. */
+const RACES_BEFORE_QUEUEING = 2;
+
 type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'ids'>;
 
 async function attemptAll<T>(
@@ -178,9 +187,41 @@ async function attemptAll<T>(
   }
 }
 
-/** The turns this command holds: the keys it queued on, with its ticket on each. */
+/** The turns this command holds: the queues it waited in, with its ticket in each. */
 interface Turns {
-  held: { readonly key: string; readonly ticket: number }[];
+  held: { readonly queue: TurnQueue; readonly ticket: number }[];
+}
+
+function queueOf(request: Pick<RunRequest<unknown>, 'queueOnAccounts'>, key: string): TurnQueue {
+  return request.queueOnAccounts === true ? { account: key } : { key };
+}
+
+/**
+ * The writes of a commit with their part in the turn queues: holding turns, the commit hands them
+ * to the next in line in the same transaction (on an account, in the account's own update);
+ * without a turn, the account updates of a command that takes turns on accounts write only while
+ * nobody is queued on them.
+ */
+function inTurn(
+  ops: readonly WriteOp[],
+  request: Pick<RunRequest<unknown>, 'queueOnAccounts' | 'lockKeys'>,
+  held: Turns['held'],
+): WriteOp[] {
+  const handedOn = new Set<(typeof held)[number]>();
+  const accounts = new Set(request.queueOnAccounts === true ? (request.lockKeys ?? []) : []);
+  const marked = ops.map((op): WriteOp => {
+    if (op.kind !== 'updateAccount' || op.before.version === 0 || !accounts.has(op.before.id)) {
+      return op;
+    }
+    const turn = held.find(({ queue }) => 'account' in queue && queue.account === op.before.id);
+    if (turn === undefined || handedOn.has(turn)) return { ...op, turn: 'unqueued' };
+    handedOn.add(turn);
+    return { ...op, turn: turn.ticket };
+  });
+  const passed = held
+    .filter((turn) => !handedOn.has(turn))
+    .map(({ queue, ticket }) => ({ kind: 'passTurn', queue, ticket }) as const);
+  return [...marked, ...passed];
 }
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
@@ -189,8 +230,8 @@ async function passAll(deps: AttemptDeps, turns: Turns): Promise<void> {
   const held = turns.held;
   turns.held = [];
   await Promise.all(
-    held.map(({ key, ticket }) =>
-      deps.ledger.passTurn(key, ticket).catch((error: unknown) => {
+    held.map(({ queue, ticket }) =>
+      deps.ledger.passTurn(queue, ticket).catch((error: unknown) => {
         // Left as is, the queue moves on by itself after TURN_STALL_MS.
         deps.logger.warn('passing a turn failed', { error: errorName(error) });
       }),
@@ -206,25 +247,27 @@ async function passAll(deps: AttemptDeps, turns: Turns): Promise<void> {
  */
 async function waitForTurns(
   deps: AttemptDeps,
+  request: Pick<RunRequest<unknown>, 'queueOnAccounts'>,
   keys: readonly string[],
   turns: Turns,
   giveUpAt: number,
 ): Promise<boolean> {
   for (const key of [...new Set(keys)].sort()) {
-    let ticket = await deps.ledger.takeTicket(key);
+    const queue = queueOf(request, key);
+    let ticket = await deps.ledger.takeTicket(queue);
     let seen = -1;
     let seenAt = deps.clock.now().getTime();
     let perTurnMs = 40;
     for (;;) {
-      const serving = await deps.ledger.servingTurn(key);
+      const serving = await deps.ledger.servingTurn(queue);
       const now = deps.clock.now().getTime();
       if (serving === ticket) {
-        turns.held.push({ key, ticket });
+        turns.held.push({ queue, ticket });
         break;
       }
       if (serving > ticket) {
         // Skipped as stalled while asleep: queue again.
-        ticket = await deps.ledger.takeTicket(key);
+        ticket = await deps.ledger.takeTicket(queue);
         continue;
       }
       if (serving !== seen) {
@@ -233,7 +276,7 @@ async function waitForTurns(
         seenAt = now;
       } else if (now - seenAt >= TURN_STALL_MS) {
         deps.logger.warn('passing on a stalled turn', { ticket: serving });
-        await deps.ledger.passTurn(key, serving);
+        await deps.ledger.passTurn(queue, serving);
         continue;
       }
       if (now >= giveUpAt) return false;
@@ -262,6 +305,7 @@ async function attemptInTurn<T>(
     detail: 'The accounts are busy; retry the request',
   } as const);
   let slowestAttemptMs = 0;
+  let racesLost = 0;
   for (let attempt = 1; ; attempt += 1) {
     // An attempt that cannot finish before the deadline must not start: a timeout after a write
     // was sent would leave the client unsure whether it happened. Slow storage (throttling, SDK
@@ -276,12 +320,9 @@ async function attemptInTurn<T>(
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
     const { ops, value, speculative = false } = planned.value;
-    const result = await deps.ledger.commit([
-      ...ops,
-      ...idempotencyWrite(deps, request, value),
-      // Holding turns, the commit hands them to the next in line in the same transaction.
-      ...turns.held.map(({ key, ticket }) => ({ kind: 'passTurn', key, ticket }) as const),
-    ]);
+    const result = await deps.ledger.commit(
+      inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, turns.held),
+    );
     if (result.committed) {
       turns.held = [];
       return ok({ replayed: false, value });
@@ -325,16 +366,25 @@ async function attemptInTurn<T>(
       deps.logger.warn('unit of work gave up after conflicts', { attempts: attempt, elapsedMs });
       return busy;
     }
-    // Lost a race: from now on this command takes turns. Containers contending for the same
+    // Contended: from now on this command takes turns. Containers contending for the same
     // accounts queue on them (a ticket each, served in order) instead of colliding, so a hot
-    // account serves one of them at a time; the uncontended path never pays for this.
+    // account serves one of them at a time; the uncontended path never pays for this. A command
+    // queues when others already are (its write skipped their queue), when DynamoDB saw two
+    // transactions overlap, or when it lost twice in a row to commits on the same accounts; a
+    // single lost race is passing traffic, retried at once from the accounts as they now are.
+    if (!speculative && result.reason === 'stale') racesLost += 1;
     const lockKeys = request.lockKeys ?? [];
-    if (lockKeys.length > 0 && turns.held.length === 0 && !speculative) {
+    const contended =
+      (result.reason === 'stale' && result.queued === true) ||
+      result.reason === 'contended' ||
+      result.reason === 'turn-lost' ||
+      racesLost >= RACES_BEFORE_QUEUEING;
+    if (lockKeys.length > 0 && turns.held.length === 0 && contended) {
       const giveUpAt = Math.min(
         startedAt + retry.budgetMs,
         (request.deadlineAt ?? Number.POSITIVE_INFINITY) - ATTEMPT_ALLOWANCE_MS,
       );
-      if (!(await waitForTurns(deps, lockKeys, turns, giveUpAt))) {
+      if (!(await waitForTurns(deps, request, lockKeys, turns, giveUpAt))) {
         deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });
         return busy;
       }

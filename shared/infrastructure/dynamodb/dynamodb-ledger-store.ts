@@ -2,6 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   ConditionalCheckFailedException,
   TransactionCanceledException,
+  TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -36,6 +37,7 @@ import type {
   StoredCustomer,
   StoredDocument,
   TransactionRecord,
+  TurnQueue,
   WriteOp,
 } from '../../application/ledger/records';
 import type { AuditCheckpoint, ChainHeadMark } from '../../application/audit/checkpoints';
@@ -117,31 +119,64 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return { accounts, idempotency, customers };
   }
 
-  async takeTicket(key: string): Promise<number> {
-    const result = await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.turnTickets(key),
-        UpdateExpression: 'ADD issued :one SET #type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':type': 'TurnTickets' },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    this.metrics?.onCall('UpdateItem');
+  async takeTicket(queue: TurnQueue): Promise<number> {
     // The first ticket drawn is 0, the turn a queue never used starts on.
-    return intOf(result.Attributes?.issued) - 1;
+    if ('key' in queue) {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.turnTickets(queue.key),
+          UpdateExpression: 'ADD issued :one SET #type = :type',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':one': 1, ':type': 'TurnTickets' },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      this.metrics?.onCall('UpdateItem');
+      return intOf(result.Attributes?.issued) - 1;
+    }
+    // On the account item: from now on its writes that skip the queue fail their condition.
+    // Drawing a ticket never changes the account's version, and only an existing account has
+    // a queue. On DynamoDB the update can meet a transaction in progress on the item
+    // (TransactionConflict): it is retried, briefly.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const result = await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.account(queue.account),
+            UpdateExpression:
+              'ADD turnIssued :one SET turnServing = if_not_exists(turnServing, :zero)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        this.metrics?.onCall('UpdateItem');
+        return intOf(result.Attributes?.turnIssued) - 1;
+      } catch (error) {
+        this.metrics?.onCall('UpdateItem');
+        if (!(error instanceof TransactionConflictException) || attempt >= TICKET_ATTEMPTS) {
+          throw error;
+        }
+        await new Promise((wake) => setTimeout(wake, Math.floor(Math.random() * 20 * attempt)));
+      }
+    }
   }
 
-  async servingTurn(key: string): Promise<number> {
-    const item = await this.get(keys.turnServing(key));
+  async servingTurn(queue: TurnQueue): Promise<number> {
+    if ('account' in queue) {
+      const item = await this.get(keys.account(queue.account));
+      return item?.turnServing === undefined ? 0 : intOf(item.turnServing);
+    }
+    const item = await this.get(keys.turnServing(queue.key));
     return item === undefined ? 0 : intOf(item.serving);
   }
 
-  async passTurn(key: string, ticket: number): Promise<boolean> {
+  async passTurn(queue: TurnQueue, ticket: number): Promise<boolean> {
     try {
       await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, ...passTurnUpdate(key, ticket) }),
+        new UpdateCommand({ TableName: this.tableName, ...passTurnUpdate(queue, ticket) }),
       );
       this.metrics?.onCall('UpdateItem');
       return true;
@@ -719,6 +754,23 @@ export function documentOf(item: Item): StoredDocument {
   };
 }
 
+/** How often drawing a ticket on an account is tried when it meets a transaction in progress. */
+const TICKET_ATTEMPTS = 5;
+
+/** A write made on its ticket's turn failed because the turn had moved (passed on as stalled). */
+function turnLost(
+  reasons: NonNullable<TransactionCanceledException['CancellationReasons']>,
+  items: readonly TransactItem[],
+): boolean {
+  return reasons.some((reason, index) => {
+    const op = items[index]?.op;
+    if (reason.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) return false;
+    if (op?.kind !== 'updateAccount' || typeof op.turn !== 'number') return false;
+    const serving = unmarshall(reason.Item, { wrapNumbers: true }).turnServing;
+    return serving === undefined || bigintOf(serving) !== BigInt(op.turn);
+  });
+}
+
 function classify(
   error: TransactionCanceledException,
   items: readonly TransactItem[],
@@ -739,7 +791,9 @@ function classify(
     return { committed: false, reason: 'hold-not-active', holdId: hold.before.id };
   if (failureOf('useRefreshToken') !== undefined)
     return { committed: false, reason: 'token-already-used' };
-  if (failureOf('passTurn') !== undefined) return { committed: false, reason: 'turn-lost' };
+  if (failureOf('passTurn') !== undefined || turnLost(reasons, items)) {
+    return { committed: false, reason: 'turn-lost' };
+  }
   // A customer whose KYC changed is re-read before a limit is believed.
   if (failureOf('checkCustomer') !== undefined) return { committed: false, reason: 'stale' };
   const volume = failureOf('addKycVolume')?.item?.op;
@@ -757,14 +811,21 @@ function classify(
   if (failed.length > 0) {
     // Each account update asks for the item as it is when its condition fails (ALL_OLD).
     const current: Account[] = [];
+    let queued = false;
     for (const [index, reason] of reasons.entries()) {
       if (reason.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) continue;
       if (items[index]?.op.kind !== 'updateAccount') continue;
-      current.push(accountOf(unmarshall(reason.Item, { wrapNumbers: true })));
+      const item = unmarshall(reason.Item, { wrapNumbers: true });
+      current.push(accountOf(item));
+      if (item.turnIssued !== undefined && bigintOf(item.turnIssued) > bigintOf(item.turnServing))
+        queued = true;
     }
-    return current.length > 0
-      ? { committed: false, reason: 'stale', current }
-      : { committed: false, reason: 'stale' };
+    return {
+      committed: false,
+      reason: 'stale',
+      ...(current.length > 0 ? { current } : {}),
+      ...(queued ? { queued } : {}),
+    };
   }
   if (
     reasons.some(

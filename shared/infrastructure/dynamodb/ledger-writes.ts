@@ -1,5 +1,5 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { WriteOp } from '../../application/ledger/records';
+import type { TurnQueue, WriteOp } from '../../application/ledger/records';
 import { glAccount } from '../../domain/ledger/chart-of-accounts';
 import {
   identityKeys,
@@ -45,16 +45,44 @@ export function transactItemOf(op: WriteOp, table: string, nowEpochSeconds: numb
 
 /**
  * Moves the turn on a contended key from `ticket` to the next, only if it is still `ticket`'s
- * (a queue never used is on ticket 0).
+ * (a queue never used is on ticket 0). An account's queue lives on the account item.
  */
-export function passTurnUpdate(key: string, ticket: number) {
+export function passTurnUpdate(queue: TurnQueue, ticket: number) {
+  if ('account' in queue) {
+    return {
+      Key: keys.account(queue.account),
+      UpdateExpression: 'SET turnServing = :next',
+      ConditionExpression: 'turnServing = :ticket',
+      ExpressionAttributeValues: { ':next': ticket + 1, ':ticket': ticket },
+    };
+  }
   return {
-    Key: keys.turnServing(key),
+    Key: keys.turnServing(queue.key),
     UpdateExpression: 'SET serving = :next, #type = :type',
     ConditionExpression:
       ticket === 0 ? 'attribute_not_exists(serving) OR serving = :ticket' : 'serving = :ticket',
     ExpressionAttributeNames: { '#type': 'type' },
     ExpressionAttributeValues: { ':next': ticket + 1, ':ticket': ticket, ':type': 'TurnServing' },
+  };
+}
+
+/**
+ * An account write's part in the account's turn queue (WriteOp updateAccount `turn`): nobody
+ * queued (no ticket drawn, or every ticket drawn served), or this ticket's turn, handed on.
+ */
+function turnClauses(turn: 'unqueued' | number | undefined) {
+  if (turn === undefined) return { conditions: [], set: '', values: {} };
+  if (turn === 'unqueued') {
+    return {
+      conditions: ['(attribute_not_exists(turnIssued) OR turnIssued = turnServing)'],
+      set: '',
+      values: {},
+    };
+  }
+  return {
+    conditions: ['turnServing = :turn'],
+    set: ', turnServing = :nextTurn',
+    values: { ':turn': turn, ':nextTurn': turn + 1 },
   };
 }
 
@@ -213,10 +241,12 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       }
       const statuses = op.allowedStatuses ?? [before.status];
       const statusValues = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
+      const turn = turnClauses(op.turn);
       const conditions = [
         'version = :expectedVersion',
         `#status IN (${Object.keys(statusValues).join(', ')})`,
         ...(op.requireAvailableMinor === undefined ? [] : ['availableMinor >= :required']),
+        ...turn.conditions,
       ];
       return {
         Update: {
@@ -225,7 +255,8 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
           UpdateExpression:
             'SET balanceMinor = :balance, holdsMinor = :holds, overdraftLimitMinor = :overdraft, ' +
             'availableMinor = :available, #status = :status, version = :version, ' +
-            'auditSeq = :auditSeq, auditHash = :auditHash, updatedAt = :updatedAt',
+            'auditSeq = :auditSeq, auditHash = :auditHash, updatedAt = :updatedAt' +
+            turn.set,
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -243,6 +274,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
             ':auditSeq': after.audit.seq,
             ':auditHash': after.audit.hash,
             ':updatedAt': after.updatedAt,
+            ...turn.values,
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -361,7 +393,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
         },
       };
     case 'passTurn':
-      return { Update: { TableName, ...passTurnUpdate(op.key, op.ticket) } };
+      return { Update: { TableName, ...passTurnUpdate(op.queue, op.ticket) } };
     case 'putHold':
       return { Put: { TableName, Item: holdItem(op.hold), ConditionExpression: createOnce } };
     case 'updateHold':

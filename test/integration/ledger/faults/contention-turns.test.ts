@@ -7,7 +7,6 @@ import { TURN_STALL_MS } from '../../../../shared/application/ledger/run-command
 import type { Dependencies } from '../../../../shared/application/ports';
 import { Money } from '../../../../shared/domain/money';
 import { anAccount, createTestApi, type TestApi } from '../../../support/api-client';
-import { everyItem, injectFaults } from './fault-api';
 
 // Once a command has lost a race it queues on the accounts it moves (run-command.ts): a ticket
 // per account, served in order, the turn handed on by the holder's own commit.
@@ -23,13 +22,15 @@ describe('the turn queue of contended accounts', () => {
     const ledger = api.deps.ledger;
 
     // Act
-    const tickets = [await ledger.takeTicket('Q1'), await ledger.takeTicket('Q1')];
-    const servingAtFirst = await ledger.servingTurn('Q1');
-    const passedByHolder = await ledger.passTurn('Q1', 0);
-    const passedTwice = await ledger.passTurn('Q1', 0);
-    const passedOutOfTurn = await ledger.passTurn('Q1', 5);
-    const servingAfter = await ledger.servingTurn('Q1');
-    const otherQueue = [await ledger.takeTicket('Q2'), await ledger.servingTurn('Q2')];
+    const q1 = { key: 'Q1' };
+    const q2 = { key: 'Q2' };
+    const tickets = [await ledger.takeTicket(q1), await ledger.takeTicket(q1)];
+    const servingAtFirst = await ledger.servingTurn(q1);
+    const passedByHolder = await ledger.passTurn(q1, 0);
+    const passedTwice = await ledger.passTurn(q1, 0);
+    const passedOutOfTurn = await ledger.passTurn(q1, 5);
+    const servingAfter = await ledger.servingTurn(q1);
+    const otherQueue = [await ledger.takeTicket(q2), await ledger.servingTurn(q2)];
 
     // Assess
     expect(tickets).toEqual([0, 1]);
@@ -39,13 +40,66 @@ describe('the turn queue of contended accounts', () => {
     expect(otherQueue).toEqual([0, 0]);
   });
 
+  it('keeps an account queue on the account item, without touching its version, and only for an account that exists', async () => {
+    // Prepare
+    const account = await anAccount(api, { deposit: '10.00' });
+    const queue = { account };
+    const before = await api.call<{ version: number }>('GET', `/accounts/${account}`);
+
+    // Act
+    const tickets = [
+      await api.deps.ledger.takeTicket(queue),
+      await api.deps.ledger.takeTicket(queue),
+    ];
+    const passed = [
+      await api.deps.ledger.passTurn(queue, 1),
+      await api.deps.ledger.passTurn(queue, 0),
+      await api.deps.ledger.passTurn(queue, 1),
+    ];
+    const serving = await api.deps.ledger.servingTurn(queue);
+    const after = await api.call<{ version: number }>('GET', `/accounts/${account}`);
+    const ghost = api.deps.ledger.takeTicket({ account: 'NO-SUCH-ACCOUNT' });
+
+    // Assess
+    expect(tickets).toEqual([0, 1]);
+    expect(passed).toEqual([false, true, true]);
+    expect(serving).toBe(2);
+    expect(after.body.version).toBe(before.body.version);
+    await expect(ghost).rejects.toThrow();
+  });
+
+  it('does not let a write that skips the queue overtake the command whose turn it is', async () => {
+    // Prepare: another container holds the turn on the account (ticket 0 drawn, being served).
+    const account = await anAccount(api, { deposit: '10.00' });
+    const holder = await api.deps.ledger.takeTicket({ account });
+
+    // Act: a deposit from a container that was never refused (no queue of its own in mind).
+    const deposit = api.call('POST', '/transactions/deposit', {
+      body: { accountId: account, amount: '1.00', currency: 'USD' },
+    });
+    await new Promise((wake) => setTimeout(wake, 400));
+    const whileHeld = await api.call<{ balance: { amount: string } }>(
+      'GET',
+      `/accounts/${account}`,
+    );
+    const handedOn = await api.deps.ledger.passTurn({ account }, holder);
+    const response = await deposit;
+
+    // Assess: it queued behind the holder (ticket 1) and wrote only once the turn was handed on.
+    expect(holder).toBe(0);
+    expect(whileHeld.body.balance.amount).toBe('10.00');
+    expect(handedOn).toBe(true);
+    expect(response.status).toBe(201);
+    expect(await api.deps.ledger.servingTurn({ account })).toBe(2);
+    const after = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
+    expect(after.body.balance.amount).toBe('11.00');
+  });
+
   it('passes on a turn whose holder vanished, then serves the waiting command and hands its turn on in its commit', async () => {
     // Prepare: a container drew the first ticket on the account and died before its turn ended;
-    // the next deposit loses one race, so it queues behind that ticket.
+    // the next deposit finds the queue on the account, so it queues behind that ticket.
     const account = await anAccount(api, { deposit: '10.00' });
-    const vanished = await api.deps.ledger.takeTicket(account);
-    const faults = injectFaults(api);
-    faults.arm({ kind: 'cancel', reasons: everyItem('TransactionConflict') }, 1);
+    const vanished = await api.deps.ledger.takeTicket({ account });
     const startedAt = Date.now();
 
     // Act
@@ -58,7 +112,7 @@ describe('the turn queue of contended accounts', () => {
     expect(response.status).toBe(201);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(TURN_STALL_MS - 100);
     // Ticket 0 was passed on as stalled, ticket 1 (the deposit's) passed on by its commit.
-    expect(await api.deps.ledger.servingTurn(account)).toBe(2);
+    expect(await api.deps.ledger.servingTurn({ account })).toBe(2);
     const balance = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
     expect(balance.body.balance.amount).toBe('11.00');
   });
