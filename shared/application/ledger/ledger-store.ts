@@ -79,6 +79,8 @@ export interface LedgerStore {
     accounts: ReadonlyMap<string, Account>;
     idempotency: IdempotencyRecord | undefined;
     customers: ReadonlyMap<string, StoredCustomer>;
+    /** Accounts with commands queued on them (run-command's turn queue), when there are any. */
+    queuedOn?: ReadonlySet<string>;
   }>;
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;

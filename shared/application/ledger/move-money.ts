@@ -379,7 +379,12 @@ export async function postWith<T>(
       const loaded = (last =
         refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
       if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
-      return planFrom(loaded);
+      const planned = await planFrom(loaded);
+      const queued =
+        loaded.queuedOn !== undefined && accountIds.some((id) => loaded.queuedOn?.has(id));
+      return queued && !('replay' in planned) && planned.ok
+        ? ok({ ...planned.value, queued })
+        : planned;
     },
   );
   if (!outcome.ok && outcome.error.code === 'FRAUD_BLOCKED' && screened !== undefined) {

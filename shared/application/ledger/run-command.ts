@@ -4,7 +4,7 @@ import { Money } from '../../domain/money';
 import type { Dependencies } from '../ports';
 import { CommitGroups, commitAsGroup, type GroupMember } from './group-commit';
 import type { PostingState } from './posting-cache';
-import type { CommitFailure, IdempotencyRecord, TurnQueue, WriteOp } from './records';
+import type { CommitFailure, CommitResult, IdempotencyRecord, TurnQueue, WriteOp } from './records';
 
 /** What a client's `Idempotency-Key` binds: the key, the operation and the request's hash. */
 export interface IdempotencyRequest {
@@ -37,6 +37,11 @@ export type Plan<T> =
         readonly speculative?: boolean;
         /** The accounts as the writes leave them, for a command planned after it in a group. */
         readonly after?: PostingState;
+        /**
+         * The accounts were read with commands queued on them: a command without its turn would
+         * fail the write (WriteOp updateAccount `turn`), so it queues instead of trying.
+         */
+        readonly queued?: boolean;
       },
       DomainError
     >
@@ -281,9 +286,10 @@ async function waitForTurns(
       }
       if (now >= giveUpAt) return false;
       const ahead = ticket - serving;
+      // Next in line: about half a turn, so the hand-over is seen soon without a read every few ms.
       const sleepMs =
         ahead <= 1
-          ? 5 + Math.floor(deps.retry.random() * 10)
+          ? 5 + Math.floor(deps.retry.random() * (perTurnMs / 2))
           : Math.min(1_000, Math.floor((ahead - 1) * perTurnMs));
       await deps.retry.sleep(Math.min(sleepMs, Math.max(1, giveUpAt - now)));
     }
@@ -319,10 +325,13 @@ async function attemptInTurn<T>(
     const planned = await plan(previous);
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
-    const { ops, value, speculative = false } = planned.value;
-    const result = await deps.ledger.commit(
-      inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, turns.held),
-    );
+    const { ops, value, speculative = false, queued = false } = planned.value;
+    const result: CommitResult =
+      queued && turns.held.length === 0 && request.queueOnAccounts === true
+        ? { committed: false, reason: 'stale', queued }
+        : await deps.ledger.commit(
+            inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, turns.held),
+          );
     if (result.committed) {
       turns.held = [];
       return ok({ replayed: false, value });

@@ -97,6 +97,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
     accounts: ReadonlyMap<string, Account>;
     idempotency: IdempotencyRecord | undefined;
     customers: ReadonlyMap<string, StoredCustomer>;
+    queuedOn?: ReadonlySet<string>;
   }> {
     const wanted = [...new Set(accountIds)].map((id) => keys.account(id));
     if (idempotencyKey !== undefined) wanted.push(keys.idempotency(idempotencyKey));
@@ -105,10 +106,12 @@ export class DynamoDbLedgerStore implements LedgerStore {
     const accounts = new Map<string, Account>();
     const customers = new Map<string, StoredCustomer>();
     let idempotency: IdempotencyRecord | undefined;
+    const queuedOn = new Set<string>();
     for (const item of items) {
       if (item.type === 'Account') {
         const account = accountOf(item);
         accounts.set(account.id, account);
+        if (hasQueue(item)) queuedOn.add(account.id);
       } else if (item.type === 'Customer') {
         const customer = customerOf(item);
         customers.set(customer.id, customer);
@@ -116,7 +119,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
         idempotency = this.liveIdempotency(item);
       }
     }
-    return { accounts, idempotency, customers };
+    return { accounts, idempotency, customers, ...(queuedOn.size > 0 ? { queuedOn } : {}) };
   }
 
   async takeTicket(queue: TurnQueue): Promise<number> {
@@ -754,6 +757,11 @@ export function documentOf(item: Item): StoredDocument {
   };
 }
 
+/** Commands are queued on the account: tickets were drawn that have not been served yet. */
+function hasQueue(item: Item): boolean {
+  return item.turnIssued !== undefined && bigintOf(item.turnIssued) > bigintOf(item.turnServing);
+}
+
 /** How often drawing a ticket on an account is tried when it meets a transaction in progress. */
 const TICKET_ATTEMPTS = 5;
 
@@ -817,8 +825,7 @@ function classify(
       if (items[index]?.op.kind !== 'updateAccount') continue;
       const item = unmarshall(reason.Item, { wrapNumbers: true });
       current.push(accountOf(item));
-      if (item.turnIssued !== undefined && bigintOf(item.turnIssued) > bigintOf(item.turnServing))
-        queued = true;
+      if (hasQueue(item)) queued = true;
     }
     return {
       committed: false,
