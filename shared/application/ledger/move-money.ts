@@ -328,6 +328,8 @@ export async function postWith<T>(
   // Scored once per command, after validation and before posting; retries reuse the decision.
   let screened: Screened | undefined;
   let blocked: PostingRequest | undefined;
+  /** The last plan came from state this container remembered (PostingCache), not from a read. */
+  const remembered = { planned: false };
   const planFrom = async (loaded: Loaded): Promise<Plan<T>> => {
     const decided = await decide(loaded.accounts);
     if (!decided.ok) return decided;
@@ -362,16 +364,21 @@ export async function postWith<T>(
     deps,
     { ...context, lockKeys: accountIds, queueOnAccounts: true },
     async (previous) => {
-      const nowMs = deps.clock.now().getTime();
-      // Lost to a write made elsewhere: the accounts are read afresh for a while.
-      if (previous?.reason === 'stale') deps.postingCache.stale(accountIds, nowMs);
-      else if (previous !== undefined) deps.postingCache.forget(accountIds);
-      const cached = previous === undefined ? deps.postingCache.read(accountIds, nowMs) : undefined;
+      if (previous !== undefined) {
+        if (remembered.planned && previous.reason === 'stale') deps.postingCache.proved(false);
+        deps.postingCache.forget(accountIds);
+      }
+      const cached =
+        previous === undefined
+          ? deps.postingCache.read(accountIds, deps.retry.random())
+          : undefined;
+      remembered.planned = false;
       if (cached !== undefined) {
         // A plan from the state this container wrote last goes straight to the write, whose
         // conditions check it. A refusal is never believed from it: that needs a fresh read.
         const fromCache = await planFrom((last = cached));
         if (!('replay' in fromCache) && fromCache.ok) {
+          remembered.planned = true;
           return ok({ ...fromCache.value, speculative: true });
         }
         deps.postingCache.forget(accountIds);
@@ -391,6 +398,7 @@ export async function postWith<T>(
     if (blocked !== undefined) await recordBlocked(deps, screened, blocked);
   }
   if (outcome.ok && !outcome.value.replayed && committed !== undefined) {
+    if (remembered.planned) deps.postingCache.proved(true);
     deps.postingCache.remember(committed);
   }
   return outcome;

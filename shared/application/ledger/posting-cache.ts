@@ -1,8 +1,12 @@
 import type { Account } from '../../domain/ledger/account';
 import type { StoredCustomer } from './records';
 
-/** How long an account found written elsewhere is read before each posting rather than remembered. */
-export const CONTENDED_MS = 5_000;
+/** Remembered state is used while at least this share of the writes planned from it was fresh. */
+const TRUSTED = 0.5;
+/** Below it, one posting in this many still plans from remembered state. */
+const EXPLORE_ONE_IN = 10;
+/** Weight of the latest outcome in the moving average. */
+const FRESHNESS_WEIGHT = 0.1;
 
 /** The accounts of a posting and their owners, as a plan needs them. */
 export interface PostingState {
@@ -20,31 +24,35 @@ export interface PostingState {
  * fails the write, DynamoDB hands back the account as it is, and the command plans again from
  * that with these entries dropped; a refusal planned from it is confirmed by a fresh read.
  *
- * An account that other containers write too makes that state stale more often than not, and a
- * write planned from stale state is a failed transaction, dearer than a read. So an account whose
- * remembered state turned out stale is planned from a fresh read for CONTENDED_MS; only the state
- * a group commit stages for the command after it in the same group (`staged`) is used anyway.
+ * When other containers write the same accounts, that state is stale more often than not, and a
+ * write planned from stale state is a failed transaction, dearer than a read. So the cache keeps
+ * a moving average of how often the writes planned from it found it fresh: below TRUSTED, a
+ * posting reads first (one in EXPLORE_ONE_IN still tries the cache, to notice when this container
+ * is again the only writer). The state a group commit stages for the next command of the same
+ * group (`staged`) is always used: nobody else can have written it.
  *
  * One per runtime (a Lambda container), like its locks: containers never share it.
  */
 export class PostingCache {
   private readonly accounts = new Map<string, { account: Account; staged: boolean }>();
   private readonly customers = new Map<string, StoredCustomer>();
-  /** Epoch ms at which each account's remembered state was last found stale. */
-  private readonly staleAt = new Map<string, number>();
+  /** Moving average of the writes planned from remembered state that found it fresh (1) or not. */
+  private freshness = 1;
 
   constructor(private readonly limit = 20_000) {}
 
-  /** The remembered state of the accounts, unless one is missing or contended at `nowMs`. */
-  read(accountIds: readonly string[], nowMs: number): PostingState | undefined {
+  /**
+   * The remembered state of the accounts, unless one is missing or the state has been proving
+   * stale; `draw` is a uniform random number in [0, 1) that picks the exploring reads.
+   */
+  read(accountIds: readonly string[], draw: number): PostingState | undefined {
+    const trusted = this.freshness >= TRUSTED || draw * EXPLORE_ONE_IN < 1;
     const found = new Map<string, Account>();
     const owners = new Map<string, StoredCustomer>();
     for (const id of accountIds) {
       const entry = this.accounts.get(id);
       if (entry === undefined) return undefined;
-      if (!entry.staged && nowMs - (this.staleAt.get(id) ?? -Infinity) < CONTENDED_MS) {
-        return undefined;
-      }
+      if (!entry.staged && !trusted) return undefined;
       const owner = this.customers.get(entry.account.customerId);
       if (owner === undefined) return undefined;
       found.set(id, entry.account);
@@ -61,7 +69,6 @@ export class PostingCache {
     if (this.accounts.size >= this.limit || this.customers.size >= this.limit) {
       this.accounts.clear();
       this.customers.clear();
-      this.staleAt.clear();
     }
     // Commands that committed together may report back in any order: the newest state stays.
     for (const [id, account] of state.accounts) {
@@ -84,9 +91,8 @@ export class PostingCache {
     }
   }
 
-  /** The remembered state of the accounts was stale: written elsewhere, so read them for a while. */
-  stale(accountIds: readonly string[], nowMs: number): void {
-    this.forget(accountIds);
-    for (const id of accountIds) this.staleAt.set(id, nowMs);
+  /** A write planned from remembered (not staged) state committed (fresh) or failed as stale. */
+  proved(fresh: boolean): void {
+    this.freshness = this.freshness * (1 - FRESHNESS_WEIGHT) + (fresh ? FRESHNESS_WEIGHT : 0);
   }
 }

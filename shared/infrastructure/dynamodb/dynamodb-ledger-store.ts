@@ -774,7 +774,7 @@ function turnLost(
     const op = items[index]?.op;
     if (reason.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) return false;
     if (op?.kind !== 'updateAccount' || typeof op.turn !== 'number') return false;
-    const serving = unmarshall(reason.Item, { wrapNumbers: true }).turnServing;
+    const serving: unknown = unmarshall(reason.Item, { wrapNumbers: true }).turnServing;
     return serving === undefined || bigintOf(serving) !== BigInt(op.turn);
   });
 }
