@@ -88,12 +88,18 @@ export interface LedgerStore {
    * The turn queue of a contended key (a ticket lock): used only once a command has lost a race,
    * so that containers contending for a hot account are served in arrival order instead of
    * colliding. `takeTicket` draws the next number (one UpdateItem), `servingTurn` reads whose
-   * turn it is (0 for a key never queued on), and `passTurn` moves the turn from `ticket` to the
+   * turn it is (0 for a key never queued on) and whether that ticket's holder gave up, and `passTurn` moves the turn from `ticket` to the
    * next one, false if it had already moved. A commit passes its turns itself (WriteOp passTurn).
    */
   takeTicket(queue: TurnQueue): Promise<number>;
-  servingTurn(queue: TurnQueue): Promise<number>;
+  servingTurn(queue: TurnQueue): Promise<{ readonly serving: number; readonly givenUp: boolean }>;
   passTurn(queue: TurnQueue, ticket: number): Promise<boolean>;
+  /**
+   * A waiter gives up before its turn: its ticket is marked given up, so that whoever finds the
+   * turn on it passes it on at once (`servingTurn` says `givenUp`) instead of waiting for it to
+   * look stalled. Nothing is marked once the turn has gone past the ticket.
+   */
+  abandonTicket(queue: TurnQueue, ticket: number): Promise<void>;
 
   getCustomer(customerId: string): Promise<StoredCustomer | undefined>;
   /** Customers whose blind index for `field` equals `index` (exact match, no decryption). */

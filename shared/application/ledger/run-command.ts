@@ -264,7 +264,7 @@ async function waitForTurns(
     let seenAt = deps.clock.now().getTime();
     let perTurnMs = 40;
     for (;;) {
-      const serving = await deps.ledger.servingTurn(queue);
+      const { serving, givenUp } = await deps.ledger.servingTurn(queue);
       const now = deps.clock.now().getTime();
       if (serving === ticket) {
         turns.held.push({ queue, ticket });
@@ -273,6 +273,11 @@ async function waitForTurns(
       if (serving > ticket) {
         // Skipped as stalled while asleep: queue again.
         ticket = await deps.ledger.takeTicket(queue);
+        continue;
+      }
+      if (givenUp) {
+        // Its waiter gave up before its turn came: nobody will use it.
+        await deps.ledger.passTurn(queue, serving);
         continue;
       }
       if (serving !== seen) {
@@ -284,7 +289,13 @@ async function waitForTurns(
         await deps.ledger.passTurn(queue, serving);
         continue;
       }
-      if (now >= giveUpAt) return false;
+      if (now >= giveUpAt) {
+        await deps.ledger.abandonTicket(queue, ticket).catch((error: unknown) => {
+          // Left as is, the ticket is passed on as stalled after TURN_STALL_MS.
+          deps.logger.warn('giving up a ticket failed', { error: errorName(error) });
+        });
+        return false;
+      }
       const ahead = ticket - serving;
       // Next in line: about half a turn, so the hand-over is seen soon without a read every few ms.
       const sleepMs =

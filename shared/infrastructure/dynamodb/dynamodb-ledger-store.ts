@@ -167,13 +167,51 @@ export class DynamoDbLedgerStore implements LedgerStore {
     }
   }
 
-  async servingTurn(queue: TurnQueue): Promise<number> {
-    if ('account' in queue) {
-      const item = await this.get(keys.account(queue.account));
-      return item?.turnServing === undefined ? 0 : intOf(item.turnServing);
+  async servingTurn(queue: TurnQueue): Promise<{ serving: number; givenUp: boolean }> {
+    const onAccount = 'account' in queue;
+    const item = await this.get(
+      onAccount ? keys.account(queue.account) : keys.turnServing(queue.key),
+    );
+    const turn: unknown = item?.[onAccount ? 'turnServing' : 'serving'];
+    const serving = turn === undefined ? 0 : intOf(turn);
+    const givenUp: unknown = item?.[onAccount ? 'turnAbandoned' : 'abandoned'];
+    return {
+      serving,
+      givenUp: givenUp instanceof Set && [...givenUp].some((ticket) => intOf(ticket) === serving),
+    };
+  }
+
+  async abandonTicket(queue: TurnQueue, ticket: number): Promise<void> {
+    const onAccount = 'account' in queue;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          ...(onAccount
+            ? {
+                Key: keys.account(queue.account),
+                UpdateExpression: 'ADD turnAbandoned :ticket',
+                ConditionExpression: 'turnServing <= :at',
+              }
+            : {
+                Key: keys.turnServing(queue.key),
+                UpdateExpression: 'ADD abandoned :ticket SET #type = :type',
+                ConditionExpression: 'attribute_not_exists(serving) OR serving <= :at',
+                ExpressionAttributeNames: { '#type': 'type' },
+              }),
+          ExpressionAttributeValues: {
+            ':ticket': new Set([ticket]),
+            ':at': ticket,
+            ...(onAccount ? {} : { ':type': 'TurnServing' }),
+          },
+        }),
+      );
+      this.metrics?.onCall('UpdateItem');
+    } catch (error) {
+      this.metrics?.onCall('UpdateItem');
+      // The turn went past the ticket meanwhile: there is nothing left to skip.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const item = await this.get(keys.turnServing(queue.key));
-    return item === undefined ? 0 : intOf(item.serving);
   }
 
   async passTurn(queue: TurnQueue, ticket: number): Promise<boolean> {

@@ -51,18 +51,27 @@ export function passTurnUpdate(queue: TurnQueue, ticket: number) {
   if ('account' in queue) {
     return {
       Key: keys.account(queue.account),
-      UpdateExpression: 'SET turnServing = :next',
+      UpdateExpression: 'SET turnServing = :next DELETE turnAbandoned :passed',
       ConditionExpression: 'turnServing = :ticket',
-      ExpressionAttributeValues: { ':next': ticket + 1, ':ticket': ticket },
+      ExpressionAttributeValues: {
+        ':next': ticket + 1,
+        ':ticket': ticket,
+        ':passed': new Set([ticket]),
+      },
     };
   }
   return {
     Key: keys.turnServing(queue.key),
-    UpdateExpression: 'SET serving = :next, #type = :type',
+    UpdateExpression: 'SET serving = :next, #type = :type DELETE abandoned :passed',
     ConditionExpression:
       ticket === 0 ? 'attribute_not_exists(serving) OR serving = :ticket' : 'serving = :ticket',
     ExpressionAttributeNames: { '#type': 'type' },
-    ExpressionAttributeValues: { ':next': ticket + 1, ':ticket': ticket, ':type': 'TurnServing' },
+    ExpressionAttributeValues: {
+      ':next': ticket + 1,
+      ':ticket': ticket,
+      ':type': 'TurnServing',
+      ':passed': new Set([ticket]),
+    },
   };
 }
 

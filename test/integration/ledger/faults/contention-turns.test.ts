@@ -25,12 +25,12 @@ describe('the turn queue of contended accounts', () => {
     const q1 = { key: 'Q1' };
     const q2 = { key: 'Q2' };
     const tickets = [await ledger.takeTicket(q1), await ledger.takeTicket(q1)];
-    const servingAtFirst = await ledger.servingTurn(q1);
+    const servingAtFirst = (await ledger.servingTurn(q1)).serving;
     const passedByHolder = await ledger.passTurn(q1, 0);
     const passedTwice = await ledger.passTurn(q1, 0);
     const passedOutOfTurn = await ledger.passTurn(q1, 5);
-    const servingAfter = await ledger.servingTurn(q1);
-    const otherQueue = [await ledger.takeTicket(q2), await ledger.servingTurn(q2)];
+    const servingAfter = (await ledger.servingTurn(q1)).serving;
+    const otherQueue = [await ledger.takeTicket(q2), (await ledger.servingTurn(q2)).serving];
 
     // Assess
     expect(tickets).toEqual([0, 1]);
@@ -56,7 +56,7 @@ describe('the turn queue of contended accounts', () => {
       await api.deps.ledger.passTurn(queue, 0),
       await api.deps.ledger.passTurn(queue, 1),
     ];
-    const serving = await api.deps.ledger.servingTurn(queue);
+    const { serving } = await api.deps.ledger.servingTurn(queue);
     const after = await api.call<{ version: number }>('GET', `/accounts/${account}`);
     const ghost = api.deps.ledger.takeTicket({ account: 'NO-SUCH-ACCOUNT' });
 
@@ -90,9 +90,36 @@ describe('the turn queue of contended accounts', () => {
     expect(whileHeld.body.balance.amount).toBe('10.00');
     expect(handedOn).toBe(true);
     expect(response.status).toBe(201);
-    expect(await api.deps.ledger.servingTurn({ account })).toBe(2);
+    expect((await api.deps.ledger.servingTurn({ account })).serving).toBe(2);
     const after = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
     expect(after.body.balance.amount).toBe('11.00');
+  });
+
+  it('passes on at once a turn whose waiter gave up before it came, and marks nothing once the turn has gone past', async () => {
+    // Prepare: ticket 0 is being served; the waiter with ticket 1 gives up.
+    const account = await anAccount(api, { deposit: '10.00' });
+    const queue = { account };
+    const ledger = api.deps.ledger;
+    const [holding, gaveUp] = [await ledger.takeTicket(queue), await ledger.takeTicket(queue)];
+    await ledger.abandonTicket(queue, gaveUp);
+    await ledger.abandonTicket(queue, holding - 1); // Already served: refused quietly.
+    const startedAt = Date.now();
+
+    // Act: the holder hands on its turn, and a deposit arrives.
+    const whileHeld = await ledger.servingTurn(queue);
+    await ledger.passTurn(queue, holding);
+    const atGivenUp = await ledger.servingTurn(queue);
+    const response = await api.call('POST', '/transactions/deposit', {
+      body: { accountId: account, amount: '1.00', currency: 'USD' },
+    });
+
+    // Assess: the deposit queued (ticket 2), passed the given-up ticket 1 without waiting for it
+    // to look stalled, and handed its own turn on.
+    expect(whileHeld).toEqual({ serving: 0, givenUp: false });
+    expect(atGivenUp).toEqual({ serving: 1, givenUp: true });
+    expect(response.status).toBe(201);
+    expect(Date.now() - startedAt).toBeLessThan(TURN_STALL_MS);
+    expect(await ledger.servingTurn(queue)).toEqual({ serving: 3, givenUp: false });
   });
 
   it('passes on a turn whose holder vanished, then serves the waiting command and hands its turn on in its commit', async () => {
@@ -112,7 +139,7 @@ describe('the turn queue of contended accounts', () => {
     expect(response.status).toBe(201);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(TURN_STALL_MS - 100);
     // Ticket 0 was passed on as stalled, ticket 1 (the deposit's) passed on by its commit.
-    expect(await api.deps.ledger.servingTurn({ account })).toBe(2);
+    expect((await api.deps.ledger.servingTurn({ account })).serving).toBe(2);
     const balance = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
     expect(balance.body.balance.amount).toBe('11.00');
   });

@@ -1,0 +1,90 @@
+import { describe, expect, it } from '@jest/globals';
+import { PostingCache } from '../../../../../shared/application/ledger/posting-cache';
+import type { StoredCustomer } from '../../../../../shared/application/ledger/records';
+import type { Account } from '../../../../../shared/domain/ledger/account';
+
+const account = (id: string, version: number): Account => ({
+  id,
+  customerId: 'cus-1',
+  productType: 'SAVINGS',
+  currency: 'USD',
+  name: 'Savings',
+  status: 'ACTIVE',
+  balanceMinor: 1000n,
+  holdsMinor: 0n,
+  overdraftLimitMinor: 0n,
+  controlAccount: '2100',
+  version,
+  audit: { seq: version, hash: String(version).padStart(64, '0') },
+  createdAt: '2026-11-26T00:00:00.000Z',
+  updatedAt: '2026-11-26T00:00:00.000Z',
+});
+const owner: StoredCustomer = {
+  id: 'cus-1',
+  externalId: undefined,
+  status: 'ACTIVE',
+  kycStatus: 'VERIFIED',
+  kycTier: 2,
+  kycVerifiedAt: '2026-11-26T00:00:00.000Z',
+  kycExpiresAt: undefined,
+  version: 1,
+  audit: { seq: 1, hash: '0'.repeat(64) },
+  createdAt: '2026-11-26T00:00:00.000Z',
+  updatedAt: '2026-11-26T00:00:00.000Z',
+  erasedAt: undefined,
+  pii: undefined,
+  subjectKey: undefined,
+  beneficiaries: [],
+  lookups: {},
+  emailIndex: undefined,
+};
+const state = (version: number) => ({
+  accounts: new Map([['acc-1', account('acc-1', version)]]),
+  customers: new Map([['cus-1', owner]]),
+});
+/** A draw that never picks an exploring read. */
+const NO_EXPLORE = 0.99;
+
+describe('PostingCache: the state a container remembers is trusted while it proves fresh', () => {
+  it('returns the newest remembered state of known accounts and nothing for unknown ones', () => {
+    const cache = new PostingCache();
+    cache.remember(state(3));
+    cache.remember(state(2)); // An older report arriving late does not win.
+
+    expect(cache.read(['acc-1'], NO_EXPLORE)?.accounts.get('acc-1')?.version).toBe(3);
+    expect(cache.read(['acc-1', 'acc-2'], NO_EXPLORE)).toBeUndefined();
+  });
+
+  it('stops using remembered state once most writes planned from it found it stale, and trusts it again as it proves fresh', () => {
+    const cache = new PostingCache();
+    cache.remember(state(1));
+    for (let i = 0; i < 7; i += 1) cache.proved(false); // 0.9^7 = 0.48: below half.
+
+    const distrusted = cache.read(['acc-1'], NO_EXPLORE);
+    const explored = cache.read(['acc-1'], 0.05); // One draw in ten still tries it.
+    for (let i = 0; i < 3; i += 1) cache.proved(true);
+    const trustedAgain = cache.read(['acc-1'], NO_EXPLORE);
+
+    expect(distrusted).toBeUndefined();
+    expect(explored?.accounts.get('acc-1')?.version).toBe(1);
+    expect(trustedAgain?.accounts.get('acc-1')?.version).toBe(1);
+  });
+
+  it('always uses the state a group commit staged for the next command of its group', () => {
+    const cache = new PostingCache();
+    for (let i = 0; i < 20; i += 1) cache.proved(false);
+    cache.remember(state(5), true);
+
+    expect(cache.read(['acc-1'], NO_EXPLORE)?.accounts.get('acc-1')?.version).toBe(5);
+    cache.remember(state(6)); // The group's write committed: an ordinary entry again.
+    expect(cache.read(['acc-1'], NO_EXPLORE)).toBeUndefined();
+  });
+
+  it('forgets accounts together with their owner', () => {
+    const cache = new PostingCache();
+    cache.remember(state(1));
+    cache.forget(['acc-1']);
+
+    expect(cache.read(['acc-1'], NO_EXPLORE)).toBeUndefined();
+  });
+});
