@@ -61,6 +61,14 @@ export interface AuditFilter {
   readonly entityId?: string | undefined;
 }
 
+/** Whose turn it is in a queue, whether that ticket was given up, and the account it is on. */
+export interface TurnState {
+  readonly serving: number;
+  readonly givenUp: boolean;
+  /** An account queue's account, as it is now. */
+  readonly account?: Account;
+}
+
 /**
  * The ledger's storage. Reads are strongly consistent where a decision depends on them; every
  * change is a unit of work committed atomically by `commit`, whose conditions (versions, funds,
@@ -91,8 +99,8 @@ export interface LedgerStore {
    * turn it is (0 for a key never queued on) and whether that ticket's holder gave up, and `passTurn` moves the turn from `ticket` to the
    * next one, false if it had already moved. A commit passes its turns itself (WriteOp passTurn).
    */
-  takeTicket(queue: TurnQueue): Promise<number>;
-  servingTurn(queue: TurnQueue): Promise<{ readonly serving: number; readonly givenUp: boolean }>;
+  takeTicket(queue: TurnQueue): Promise<TurnState & { readonly ticket: number }>;
+  servingTurn(queue: TurnQueue): Promise<TurnState>;
   passTurn(queue: TurnQueue, ticket: number): Promise<boolean>;
   /**
    * A waiter gives up before its turn: its ticket is marked given up, so that whoever finds the

@@ -328,8 +328,12 @@ export async function postWith<T>(
   // Scored once per command, after validation and before posting; retries reuse the decision.
   let screened: Screened | undefined;
   let blocked: PostingRequest | undefined;
-  /** The last plan came from state this container remembered (PostingCache), not from a read. */
-  const remembered = { planned: false };
+  /**
+   * `planned`: the last plan came from state this container remembered (PostingCache), not from
+   * a read. `queued`: the accounts had commands queued on them, so others write them too and the
+   * state this posting leaves is not worth remembering.
+   */
+  const remembered = { planned: false, queued: false };
   const planFrom = async (loaded: Loaded): Promise<Plan<T>> => {
     const decided = await decide(loaded.accounts);
     if (!decided.ok) return decided;
@@ -389,6 +393,7 @@ export async function postWith<T>(
       const planned = await planFrom(loaded);
       const queued =
         loaded.queuedOn !== undefined && accountIds.some((id) => loaded.queuedOn?.has(id));
+      if (queued) remembered.queued = true;
       return queued && !('replay' in planned) && planned.ok
         ? ok({ ...planned.value, queued })
         : planned;
@@ -399,7 +404,8 @@ export async function postWith<T>(
   }
   if (outcome.ok && !outcome.value.replayed && committed !== undefined) {
     if (remembered.planned) deps.postingCache.proved(true);
-    deps.postingCache.remember(committed);
+    if (remembered.queued) deps.postingCache.forget(accountIds);
+    else deps.postingCache.remember(committed);
   }
   return outcome;
 }

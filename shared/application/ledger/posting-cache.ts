@@ -6,7 +6,7 @@ const TRUSTED = 0.5;
 /** Below it, one posting in this many still plans from remembered state. */
 const EXPLORE_ONE_IN = 10;
 /** Weight of the latest outcome in the moving average. */
-const FRESHNESS_WEIGHT = 0.1;
+const FRESHNESS_WEIGHT = 0.25;
 
 /** The accounts of a posting and their owners, as a plan needs them. */
 export interface PostingState {

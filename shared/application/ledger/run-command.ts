@@ -4,6 +4,8 @@ import { Money } from '../../domain/money';
 import type { Dependencies } from '../ports';
 import { CommitGroups, commitAsGroup, type GroupMember } from './group-commit';
 import type { PostingState } from './posting-cache';
+import type { Account } from '../../domain/ledger/account';
+import type { TurnState } from './ledger-store';
 import type { CommitFailure, CommitResult, IdempotencyRecord, TurnQueue, WriteOp } from './records';
 
 /** What a client's `Idempotency-Key` binds: the key, the operation and the request's hash. */
@@ -183,7 +185,7 @@ async function attemptAll<T>(
   request: RunRequest<T>,
   plan: (previous?: CommitFailure) => Promise<Plan<T>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
-  const turns: Turns = { held: [] };
+  const turns: Turns = { held: [], seen: [] };
   try {
     return await attemptInTurn(deps, request, plan, turns);
   } finally {
@@ -192,9 +194,13 @@ async function attemptAll<T>(
   }
 }
 
-/** The turns this command holds: the queues it waited in, with its ticket in each. */
+/**
+ * The turns this command holds: the queues it waited in, with its ticket in each, and the
+ * accounts as they were when their turn came.
+ */
 interface Turns {
   held: { readonly queue: TurnQueue; readonly ticket: number }[];
+  seen: Account[];
 }
 
 function queueOf(request: Pick<RunRequest<unknown>, 'queueOnAccounts'>, key: string): TurnQueue {
@@ -259,20 +265,29 @@ async function waitForTurns(
 ): Promise<boolean> {
   for (const key of [...new Set(keys)].sort()) {
     const queue = queueOf(request, key);
-    let ticket = await deps.ledger.takeTicket(queue);
+    let drawn = await deps.ledger.takeTicket(queue);
+    let ticket = drawn.ticket;
+    // The draw says whose turn it is: a free queue costs no read.
+    let state: TurnState | undefined = drawn;
     let seen = -1;
     let seenAt = deps.clock.now().getTime();
     let perTurnMs = 40;
     for (;;) {
-      const { serving, givenUp } = await deps.ledger.servingTurn(queue);
+      state ??= await deps.ledger.servingTurn(queue);
+      const { serving, givenUp, account } = state;
+      state = undefined;
       const now = deps.clock.now().getTime();
       if (serving === ticket) {
         turns.held.push({ queue, ticket });
+        // Read as the turn came, with nobody else writing it now: the plan needs no other read.
+        if (account !== undefined) turns.seen.push(account);
         break;
       }
       if (serving > ticket) {
         // Skipped as stalled while asleep: queue again.
-        ticket = await deps.ledger.takeTicket(queue);
+        drawn = await deps.ledger.takeTicket(queue);
+        ticket = drawn.ticket;
+        state = drawn;
         continue;
       }
       if (givenUp) {
@@ -408,7 +423,13 @@ async function attemptInTurn<T>(
         deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });
         return busy;
       }
-      previous = { reason: 'stale' }; // The turn came after a wait: plan from a fresh read.
+      // The turn came after a wait: plan from the accounts as the turn found them (a posting
+      // needs no read), or from a fresh read.
+      previous =
+        turns.seen.length > 0 && turns.seen.length === turns.held.length
+          ? { reason: 'stale', current: turns.seen }
+          : { reason: 'stale' };
+      turns.seen = [];
       continue;
     }
     // Lost to a commit that has happened: with the accounts as they now are in hand, the next

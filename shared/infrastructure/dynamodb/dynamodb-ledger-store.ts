@@ -40,6 +40,7 @@ import type {
   TurnQueue,
   WriteOp,
 } from '../../application/ledger/records';
+import type { TurnState } from '../../application/ledger/ledger-store';
 import type { AuditCheckpoint, ChainHeadMark } from '../../application/audit/checkpoints';
 import {
   identityKeys,
@@ -122,7 +123,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return { accounts, idempotency, customers, ...(queuedOn.size > 0 ? { queuedOn } : {}) };
   }
 
-  async takeTicket(queue: TurnQueue): Promise<number> {
+  async takeTicket(queue: TurnQueue): Promise<TurnState & { ticket: number }> {
     // The first ticket drawn is 0, the turn a queue never used starts on.
     if ('key' in queue) {
       const result = await this.client.send(
@@ -136,7 +137,8 @@ export class DynamoDbLedgerStore implements LedgerStore {
         }),
       );
       this.metrics?.onCall('UpdateItem');
-      return intOf(result.Attributes?.issued) - 1;
+      // Whose turn it is lives in another item: read it separately.
+      return { ticket: intOf(result.Attributes?.issued) - 1, ...(await this.servingTurn(queue)) };
     }
     // On the account item: from now on its writes that skip the queue fail their condition.
     // Drawing a ticket never changes the account's version, and only an existing account has
@@ -152,11 +154,12 @@ export class DynamoDbLedgerStore implements LedgerStore {
               'ADD turnIssued :one SET turnServing = if_not_exists(turnServing, :zero)',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-            ReturnValues: 'UPDATED_NEW',
+            ReturnValues: 'ALL_NEW',
           }),
         );
         this.metrics?.onCall('UpdateItem');
-        return intOf(result.Attributes?.turnIssued) - 1;
+        const item = result.Attributes ?? {};
+        return { ticket: intOf(item.turnIssued) - 1, ...accountTurnOf(item) };
       } catch (error) {
         this.metrics?.onCall('UpdateItem');
         if (!(error instanceof TransactionConflictException) || attempt >= TICKET_ATTEMPTS) {
@@ -167,18 +170,14 @@ export class DynamoDbLedgerStore implements LedgerStore {
     }
   }
 
-  async servingTurn(queue: TurnQueue): Promise<{ serving: number; givenUp: boolean }> {
-    const onAccount = 'account' in queue;
-    const item = await this.get(
-      onAccount ? keys.account(queue.account) : keys.turnServing(queue.key),
-    );
-    const turn: unknown = item?.[onAccount ? 'turnServing' : 'serving'];
-    const serving = turn === undefined ? 0 : intOf(turn);
-    const givenUp: unknown = item?.[onAccount ? 'turnAbandoned' : 'abandoned'];
-    return {
-      serving,
-      givenUp: givenUp instanceof Set && [...givenUp].some((ticket) => intOf(ticket) === serving),
-    };
+  async servingTurn(queue: TurnQueue): Promise<TurnState> {
+    if ('account' in queue) {
+      const item = await this.get(keys.account(queue.account));
+      return item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item);
+    }
+    const item = await this.get(keys.turnServing(queue.key));
+    const serving = item?.serving === undefined ? 0 : intOf(item.serving);
+    return { serving, givenUp: givenUpAt(item?.abandoned, serving) };
   }
 
   async abandonTicket(queue: TurnQueue, ticket: number): Promise<void> {
@@ -793,6 +792,17 @@ export function documentOf(item: Item): StoredDocument {
     data: JSON.parse(String(item.data)) as Record<string, unknown>,
     ...(index === undefined ? {} : { index }),
   };
+}
+
+/** An account item's turn queue: whose turn it is, whether it was given up, and the account. */
+function accountTurnOf(item: Item): TurnState {
+  const serving = item.turnServing === undefined ? 0 : intOf(item.turnServing);
+  return { serving, givenUp: givenUpAt(item.turnAbandoned, serving), account: accountOf(item) };
+}
+
+/** The ticket being served is in the set of given-up tickets. */
+function givenUpAt(abandoned: unknown, serving: number): boolean {
+  return abandoned instanceof Set && [...abandoned].some((ticket) => intOf(ticket) === serving);
 }
 
 /** Commands are queued on the account: tickets were drawn that have not been served yet. */

@@ -24,13 +24,16 @@ describe('the turn queue of contended accounts', () => {
     // Act
     const q1 = { key: 'Q1' };
     const q2 = { key: 'Q2' };
-    const tickets = [await ledger.takeTicket(q1), await ledger.takeTicket(q1)];
+    const tickets = [(await ledger.takeTicket(q1)).ticket, (await ledger.takeTicket(q1)).ticket];
     const servingAtFirst = (await ledger.servingTurn(q1)).serving;
     const passedByHolder = await ledger.passTurn(q1, 0);
     const passedTwice = await ledger.passTurn(q1, 0);
     const passedOutOfTurn = await ledger.passTurn(q1, 5);
     const servingAfter = (await ledger.servingTurn(q1)).serving;
-    const otherQueue = [await ledger.takeTicket(q2), (await ledger.servingTurn(q2)).serving];
+    const otherQueue = [
+      (await ledger.takeTicket(q2)).ticket,
+      (await ledger.servingTurn(q2)).serving,
+    ];
 
     // Assess
     expect(tickets).toEqual([0, 1]);
@@ -47,10 +50,8 @@ describe('the turn queue of contended accounts', () => {
     const before = await api.call<{ version: number }>('GET', `/accounts/${account}`);
 
     // Act
-    const tickets = [
-      await api.deps.ledger.takeTicket(queue),
-      await api.deps.ledger.takeTicket(queue),
-    ];
+    const first = await api.deps.ledger.takeTicket(queue);
+    const tickets = [first.ticket, (await api.deps.ledger.takeTicket(queue)).ticket];
     const passed = [
       await api.deps.ledger.passTurn(queue, 1),
       await api.deps.ledger.passTurn(queue, 0),
@@ -62,6 +63,8 @@ describe('the turn queue of contended accounts', () => {
 
     // Assess
     expect(tickets).toEqual([0, 1]);
+    // The draw says whose turn it is and hands back the account as it is: a free queue needs no read.
+    expect(first).toMatchObject({ serving: 0, givenUp: false, account: { id: account } });
     expect(passed).toEqual([false, true, true]);
     expect(serving).toBe(2);
     expect(after.body.version).toBe(before.body.version);
@@ -71,7 +74,7 @@ describe('the turn queue of contended accounts', () => {
   it('does not let a write that skips the queue overtake the command whose turn it is', async () => {
     // Prepare: another container holds the turn on the account (ticket 0 drawn, being served).
     const account = await anAccount(api, { deposit: '10.00' });
-    const holder = await api.deps.ledger.takeTicket({ account });
+    const holder = (await api.deps.ledger.takeTicket({ account })).ticket;
 
     // Act: a deposit from a container that was never refused (no queue of its own in mind).
     const deposit = api.call('POST', '/transactions/deposit', {
@@ -100,7 +103,10 @@ describe('the turn queue of contended accounts', () => {
     const account = await anAccount(api, { deposit: '10.00' });
     const queue = { account };
     const ledger = api.deps.ledger;
-    const [holding, gaveUp] = [await ledger.takeTicket(queue), await ledger.takeTicket(queue)];
+    const [holding, gaveUp] = [
+      (await ledger.takeTicket(queue)).ticket,
+      (await ledger.takeTicket(queue)).ticket,
+    ];
     await ledger.abandonTicket(queue, gaveUp);
     await ledger.abandonTicket(queue, holding - 1); // Already served: refused quietly.
     const startedAt = Date.now();
@@ -115,18 +121,18 @@ describe('the turn queue of contended accounts', () => {
 
     // Assess: the deposit queued (ticket 2), passed the given-up ticket 1 without waiting for it
     // to look stalled, and handed its own turn on.
-    expect(whileHeld).toEqual({ serving: 0, givenUp: false });
-    expect(atGivenUp).toEqual({ serving: 1, givenUp: true });
+    expect(whileHeld).toMatchObject({ serving: 0, givenUp: false });
+    expect(atGivenUp).toMatchObject({ serving: 1, givenUp: true });
     expect(response.status).toBe(201);
     expect(Date.now() - startedAt).toBeLessThan(TURN_STALL_MS);
-    expect(await ledger.servingTurn(queue)).toEqual({ serving: 3, givenUp: false });
+    expect(await ledger.servingTurn(queue)).toMatchObject({ serving: 3, givenUp: false });
   });
 
   it('passes on a turn whose holder vanished, then serves the waiting command and hands its turn on in its commit', async () => {
     // Prepare: a container drew the first ticket on the account and died before its turn ended;
     // the next deposit finds the queue on the account, so it queues behind that ticket.
     const account = await anAccount(api, { deposit: '10.00' });
-    const vanished = await api.deps.ledger.takeTicket({ account });
+    const vanished = (await api.deps.ledger.takeTicket({ account })).ticket;
     const startedAt = Date.now();
 
     // Act
