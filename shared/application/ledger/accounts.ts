@@ -13,6 +13,7 @@ import {
   storedReplay,
   type CommandOutcome,
   type IdempotencyRequest,
+  type Plan,
   type StoredResponse,
 } from './run-command';
 
@@ -103,6 +104,30 @@ export async function openAccount(
   });
 }
 
+/**
+ * A command on one account: it takes turns on the account (run-command.ts), reads it with the
+ * idempotency record, replays a stored response, refuses an unknown account, and otherwise plans
+ * from the account as read.
+ */
+function runOnAccount<T>(
+  deps: Deps,
+  accountId: string,
+  context: CommandContext<T>,
+  planFor: (account: Account) => Promise<Plan<T>>,
+): Promise<Result<CommandOutcome<T>, DomainError>> {
+  return runCommand(
+    deps,
+    { ...context, lockKeys: [accountId], queueOnAccounts: true },
+    async () => {
+      const loaded = await deps.ledger.loadAccounts([accountId], context.idempotency?.key);
+      if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
+      const account = loaded.accounts.get(accountId);
+      if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId });
+      return planFor(account);
+    },
+  );
+}
+
 export type StatusAction = 'freeze' | 'unfreeze' | 'close';
 
 /**
@@ -116,46 +141,38 @@ export async function changeAccountStatus(
   reason: string | undefined,
   context: CommandContext<Account>,
 ): Promise<Result<CommandOutcome<Account>, DomainError>> {
-  return runCommand(
-    deps,
-    { ...context, lockKeys: [accountId], queueOnAccounts: true },
-    async () => {
-      const loaded = await deps.ledger.loadAccounts([accountId], context.idempotency?.key);
-      if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
-      const account = loaded.accounts.get(accountId);
-      if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId });
-      const refused = statusRefusal(account, action);
-      if (refused !== undefined) return err(refused);
-      const status = action === 'freeze' ? 'FROZEN' : action === 'unfreeze' ? 'ACTIVE' : 'CLOSED';
-      const now = deps.clock.now().toISOString();
-      const audited = appendToAccountChain(account, {
-        at: now,
-        action: `ACCOUNT_${status === 'ACTIVE' ? 'UNFROZEN' : status}`,
-        actor: context.actor,
-        data: { from: account.status, to: status, ...(reason === undefined ? {} : { reason }) },
-      });
-      const after: Account = {
-        ...account,
-        status,
-        version: account.version + 1,
-        audit: audited.head,
-        updatedAt: now,
-      };
-      const eventType = {
-        freeze: 'nexum.account.frozen',
-        unfreeze: 'nexum.account.unfrozen',
-        close: 'nexum.account.closed',
-      }[action];
-      return ok({
-        ops: [
-          { kind: 'updateAccount', before: account, after },
-          { kind: 'appendAudit', record: audited.record },
-          accountEvent(deps, after, eventType, now),
-        ],
-        value: after,
-      });
-    },
-  );
+  return runOnAccount(deps, accountId, context, async (account) => {
+    const refused = statusRefusal(account, action);
+    if (refused !== undefined) return err(refused);
+    const status = action === 'freeze' ? 'FROZEN' : action === 'unfreeze' ? 'ACTIVE' : 'CLOSED';
+    const now = deps.clock.now().toISOString();
+    const audited = appendToAccountChain(account, {
+      at: now,
+      action: `ACCOUNT_${status === 'ACTIVE' ? 'UNFROZEN' : status}`,
+      actor: context.actor,
+      data: { from: account.status, to: status, ...(reason === undefined ? {} : { reason }) },
+    });
+    const after: Account = {
+      ...account,
+      status,
+      version: account.version + 1,
+      audit: audited.head,
+      updatedAt: now,
+    };
+    const eventType = {
+      freeze: 'nexum.account.frozen',
+      unfreeze: 'nexum.account.unfrozen',
+      close: 'nexum.account.closed',
+    }[action];
+    return ok({
+      ops: [
+        { kind: 'updateAccount', before: account, after },
+        { kind: 'appendAudit', record: audited.record },
+        accountEvent(deps, after, eventType, now),
+      ],
+      value: after,
+    });
+  });
 }
 
 function statusRefusal(account: Account, action: StatusAction): DomainError | undefined {
@@ -191,44 +208,33 @@ export async function placeHold(
   command: PlaceHoldCommand,
   context: CommandContext<Hold>,
 ): Promise<Result<CommandOutcome<Hold>, DomainError>> {
-  return runCommand(
-    deps,
-    { ...context, lockKeys: [command.accountId], queueOnAccounts: true },
-    async () => {
-      const loaded = await deps.ledger.loadAccounts([command.accountId], context.idempotency?.key);
-      if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
-      const account = loaded.accounts.get(command.accountId);
-      if (account === undefined)
-        return err({ code: 'ACCOUNT_NOT_FOUND', accountId: command.accountId });
-      if (command.amount.currency !== account.currency) {
-        return err({
-          code: 'CURRENCY_MISMATCH',
-          expected: account.currency,
-          received: command.amount.currency,
-        });
-      }
-      if (account.status === 'CLOSED')
-        return err({ code: 'ACCOUNT_CLOSED', accountId: account.id });
-      if (account.status === 'FROZEN')
-        return err({ code: 'ACCOUNT_FROZEN', accountId: account.id });
-      const amountMinor = command.amount.toMinor();
-      if (availableMinor(account) < amountMinor)
-        return err({ code: 'INSUFFICIENT_FUNDS', accountId: account.id });
-      const now = deps.clock.now().toISOString();
-      const hold: Hold = {
-        id: deps.ids.next(),
-        accountId: account.id,
-        amountMinor,
-        currency: account.currency,
-        reason: command.reason,
-        status: 'ACTIVE',
-        expiresAt: command.expiresAt,
-        createdAt: now,
-        releasedAt: undefined,
-      };
-      return ok({ ops: placeHoldOps(account, hold, context.actor, now), value: hold });
-    },
-  );
+  return runOnAccount(deps, command.accountId, context, async (account) => {
+    if (command.amount.currency !== account.currency) {
+      return err({
+        code: 'CURRENCY_MISMATCH',
+        expected: account.currency,
+        received: command.amount.currency,
+      });
+    }
+    if (account.status === 'CLOSED') return err({ code: 'ACCOUNT_CLOSED', accountId: account.id });
+    if (account.status === 'FROZEN') return err({ code: 'ACCOUNT_FROZEN', accountId: account.id });
+    const amountMinor = command.amount.toMinor();
+    if (availableMinor(account) < amountMinor)
+      return err({ code: 'INSUFFICIENT_FUNDS', accountId: account.id });
+    const now = deps.clock.now().toISOString();
+    const hold: Hold = {
+      id: deps.ids.next(),
+      accountId: account.id,
+      amountMinor,
+      currency: account.currency,
+      reason: command.reason,
+      status: 'ACTIVE',
+      expiresAt: command.expiresAt,
+      createdAt: now,
+      releasedAt: undefined,
+    };
+    return ok({ ops: placeHoldOps(account, hold, context.actor, now), value: hold });
+  });
 }
 
 /**
@@ -242,43 +248,35 @@ export async function releaseHold(
   outcome: 'RELEASED' | 'EXPIRED',
   context: CommandContext<Hold>,
 ): Promise<Result<CommandOutcome<Hold>, DomainError>> {
-  return runCommand(
-    deps,
-    { ...context, lockKeys: [accountId], queueOnAccounts: true },
-    async () => {
-      const loaded = await deps.ledger.loadAccounts([accountId], context.idempotency?.key);
-      if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
-      const account = loaded.accounts.get(accountId);
-      if (account === undefined) return err({ code: 'ACCOUNT_NOT_FOUND', accountId });
-      const hold = await deps.ledger.getHold(accountId, holdId);
-      if (hold === undefined) return err({ code: 'HOLD_NOT_FOUND', holdId });
-      if (hold.status !== 'ACTIVE') return err({ code: 'HOLD_NOT_ACTIVE', holdId });
-      const now = deps.clock.now().toISOString();
-      const released: Hold = { ...hold, status: outcome, releasedAt: now };
-      const action = outcome === 'RELEASED' ? 'HOLD_RELEASED' : 'HOLD_EXPIRED';
-      const { audited, after } = withHoldChange(
-        account,
-        hold,
-        -hold.amountMinor,
-        action,
-        context.actor,
-        now,
-      );
-      return ok({
-        ops: [
-          {
-            kind: 'updateAccount',
-            before: account,
-            after,
-            allowedStatuses: ['ACTIVE', 'FROZEN', 'CLOSED'],
-          },
-          { kind: 'updateHold', before: hold, after: released },
-          { kind: 'appendAudit', record: audited.record },
-        ],
-        value: released,
-      });
-    },
-  );
+  return runOnAccount(deps, accountId, context, async (account) => {
+    const hold = await deps.ledger.getHold(accountId, holdId);
+    if (hold === undefined) return err({ code: 'HOLD_NOT_FOUND', holdId });
+    if (hold.status !== 'ACTIVE') return err({ code: 'HOLD_NOT_ACTIVE', holdId });
+    const now = deps.clock.now().toISOString();
+    const released: Hold = { ...hold, status: outcome, releasedAt: now };
+    const action = outcome === 'RELEASED' ? 'HOLD_RELEASED' : 'HOLD_EXPIRED';
+    const { audited, after } = withHoldChange(
+      account,
+      hold,
+      -hold.amountMinor,
+      action,
+      context.actor,
+      now,
+    );
+    return ok({
+      ops: [
+        {
+          kind: 'updateAccount',
+          before: account,
+          after,
+          allowedStatuses: ['ACTIVE', 'FROZEN', 'CLOSED'],
+        },
+        { kind: 'updateHold', before: hold, after: released },
+        { kind: 'appendAudit', record: audited.record },
+      ],
+      value: released,
+    });
+  });
 }
 
 /** The account with its held total moved by `deltaMinor`, and the audit record saying why. */

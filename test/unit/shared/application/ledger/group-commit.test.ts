@@ -1,26 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { mergeWrites } from '../../../../../shared/application/ledger/group-commit';
 import type { WriteOp } from '../../../../../shared/application/ledger/records';
-import type { Account } from '../../../../../shared/domain/ledger/account';
+import { accountRecord } from '../../../../support/ledger-records';
 import type { CurrencyCode } from '../../../../../shared/domain/money';
 
 const USD = 'USD' as CurrencyCode;
-const account = (version: number, balanceMinor: bigint): Account => ({
-  id: 'acc-1',
-  customerId: 'cus-1',
-  productType: 'SAVINGS',
-  currency: USD,
-  name: 'Savings',
-  status: 'ACTIVE',
-  balanceMinor,
-  holdsMinor: 0n,
-  overdraftLimitMinor: 0n,
-  controlAccount: '2100',
-  version,
-  audit: { seq: version, hash: String(version).padStart(64, '0') },
-  createdAt: '2026-11-26T00:00:00.000Z',
-  updatedAt: '2026-11-26T00:00:00.000Z',
-});
+const account = (version: number, balanceMinor: bigint) => accountRecord(version, balanceMinor);
 const update = (from: number, to: number, fromMinor: bigint, toMinor: bigint): WriteOp => ({
   kind: 'updateAccount',
   before: account(from, fromMinor),

@@ -1,24 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { PostingCache } from '../../../../../shared/application/ledger/posting-cache';
 import type { StoredCustomer } from '../../../../../shared/application/ledger/records';
-import type { Account } from '../../../../../shared/domain/ledger/account';
+import { accountRecord } from '../../../../support/ledger-records';
 
-const account = (id: string, version: number): Account => ({
-  id,
-  customerId: 'cus-1',
-  productType: 'SAVINGS',
-  currency: 'USD',
-  name: 'Savings',
-  status: 'ACTIVE',
-  balanceMinor: 1000n,
-  holdsMinor: 0n,
-  overdraftLimitMinor: 0n,
-  controlAccount: '2100',
-  version,
-  audit: { seq: version, hash: String(version).padStart(64, '0') },
-  createdAt: '2026-11-26T00:00:00.000Z',
-  updatedAt: '2026-11-26T00:00:00.000Z',
-});
 const owner: StoredCustomer = {
   id: 'cus-1',
   externalId: undefined,
@@ -39,7 +23,7 @@ const owner: StoredCustomer = {
   emailIndex: undefined,
 };
 const state = (version: number) => ({
-  accounts: new Map([['acc-1', account('acc-1', version)]]),
+  accounts: new Map([['acc-1', accountRecord(version)]]),
   customers: new Map([['cus-1', owner]]),
 });
 /** A draw that never picks an exploring read. */
