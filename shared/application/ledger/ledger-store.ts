@@ -93,11 +93,13 @@ export interface LedgerStore {
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   commit(ops: readonly WriteOp[]): Promise<CommitResult>;
   /**
-   * The turn queue of a contended key (a ticket lock): used only once a command has lost a race,
-   * so that containers contending for a hot account are served in arrival order instead of
-   * colliding. `takeTicket` draws the next number (one UpdateItem), `servingTurn` reads whose
-   * turn it is (0 for a key never queued on) and whether that ticket's holder gave up, and `passTurn` moves the turn from `ticket` to the
-   * next one, false if it had already moved. A commit passes its turns itself (WriteOp passTurn).
+   * The turn queue of a contended key (a ticket lock): used only once a command is contended, so
+   * that containers contending for a hot account are served in arrival order instead of
+   * colliding. An account's queue lives on the account item (run-command.ts). `takeTicket` draws
+   * the next number (one UpdateItem) and says whose turn it is; `servingTurn` reads whose turn it
+   * is (0 for a key never queued on) and whether that ticket's holder gave up; `passTurn` moves
+   * the turn from `ticket` to the next one, false if it had already moved. A commit passes its
+   * turns itself (WriteOp passTurn, or on an account the `turn` of its update).
    */
   takeTicket(queue: TurnQueue): Promise<TurnState & { readonly ticket: number }>;
   servingTurn(queue: TurnQueue): Promise<TurnState>;

@@ -391,8 +391,8 @@ export async function postWith<T>(
         refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
       if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
       const planned = await planFrom(loaded);
-      const queued =
-        loaded.queuedOn !== undefined && accountIds.some((id) => loaded.queuedOn?.has(id));
+      // The read was of these accounts only: any queue it found is on one of them.
+      const queued = loaded.queuedOn !== undefined;
       if (queued) remembered.queued = true;
       return queued && !('replay' in planned) && planned.ok
         ? ok({ ...planned.value, queued })

@@ -69,7 +69,12 @@ import {
   transactionOf,
   type Item,
 } from './ledger-items';
-import { passTurnUpdate, transactItemOf, type TransactItem } from './ledger-writes';
+import {
+  abandonTicketUpdate,
+  passTurnUpdate,
+  transactItemOf,
+  type TransactItem,
+} from './ledger-writes';
 import { interestKeys } from './interest-items';
 import { BUSINESS_DATE_CHAIN } from '../../application/interest/business-date';
 import { batchGetAll, queryAll } from './table-reads';
@@ -181,29 +186,9 @@ export class DynamoDbLedgerStore implements LedgerStore {
   }
 
   async abandonTicket(queue: TurnQueue, ticket: number): Promise<void> {
-    const onAccount = 'account' in queue;
     try {
       await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          ...(onAccount
-            ? {
-                Key: keys.account(queue.account),
-                UpdateExpression: 'ADD turnAbandoned :ticket',
-                ConditionExpression: 'turnServing <= :at',
-              }
-            : {
-                Key: keys.turnServing(queue.key),
-                UpdateExpression: 'ADD abandoned :ticket SET #type = :type',
-                ConditionExpression: 'attribute_not_exists(serving) OR serving <= :at',
-                ExpressionAttributeNames: { '#type': 'type' },
-              }),
-          ExpressionAttributeValues: {
-            ':ticket': new Set([ticket]),
-            ':at': ticket,
-            ...(onAccount ? {} : { ':type': 'TurnServing' }),
-          },
-        }),
+        new UpdateCommand({ TableName: this.tableName, ...abandonTicketUpdate(queue, ticket) }),
       );
       this.metrics?.onCall('UpdateItem');
     } catch (error) {

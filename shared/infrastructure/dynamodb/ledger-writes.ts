@@ -76,6 +76,32 @@ export function passTurnUpdate(queue: TurnQueue, ticket: number) {
 }
 
 /**
+ * Marks `ticket` given up, so whoever finds the turn on it passes it on at once; only while the
+ * turn has not gone past it (a ticket already served or skipped is left alone).
+ */
+export function abandonTicketUpdate(queue: TurnQueue, ticket: number) {
+  if ('account' in queue) {
+    return {
+      Key: keys.account(queue.account),
+      UpdateExpression: 'ADD turnAbandoned :ticket',
+      ConditionExpression: 'turnServing <= :at',
+      ExpressionAttributeValues: { ':ticket': new Set([ticket]), ':at': ticket },
+    };
+  }
+  return {
+    Key: keys.turnServing(queue.key),
+    UpdateExpression: 'ADD abandoned :ticket SET #type = :type',
+    ConditionExpression: 'attribute_not_exists(serving) OR serving <= :at',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: {
+      ':ticket': new Set([ticket]),
+      ':at': ticket,
+      ':type': 'TurnServing',
+    },
+  };
+}
+
+/**
  * An account write's part in the account's turn queue (WriteOp updateAccount `turn`): nobody
  * queued (no ticket drawn, or every ticket drawn served), or this ticket's turn, handed on.
  */
