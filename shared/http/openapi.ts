@@ -7,7 +7,12 @@ import { ProblemSchema } from '../contracts/schemas/common';
 import { problemByCode, type ApiErrorCode } from './error-responses';
 
 /** Errors any route can answer with, whatever it does. */
-const edgeErrorCodes: readonly ApiErrorCode[] = ['VALIDATION_FAILED', 'RATE_LIMITED', 'INTERNAL'];
+const edgeErrorCodes: readonly ApiErrorCode[] = [
+  'VALIDATION_FAILED',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL',
+];
 
 /**
  * The OpenAPI 3.1 document, generated from the route table: the same zod schemas that validate

@@ -83,14 +83,17 @@ export async function createTestApi(
     },
     options.metrics === undefined ? {} : { metrics: options.metrics },
   );
+  // Errors go to stderr, so a failure on CI shows its cause (NEXUM_TEST_LOG=debug shows all,
+  // NEXUM_TEST_LOG=off nothing).
+  const logLevel = process.env.NEXUM_TEST_LOG === 'debug' ? 'debug' : 'error';
   const logger =
     options.logger ??
     createLogger({
-      level: 'error',
+      level: logLevel,
       sink:
-        process.env.NEXUM_TEST_LOG === '1'
-          ? (line) => process.stderr.write(`${line}\n`)
-          : () => undefined,
+        process.env.NEXUM_TEST_LOG === 'off'
+          ? () => undefined
+          : (line) => process.stderr.write(`${line}\n`),
     });
   const base: Dependencies = { ...runtime.dependencies, logger };
   const overrides =

@@ -28,6 +28,18 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/**
+ * The store could not learn whether a write was applied: it kept failing without a verdict. The
+ * write is idempotent on its request token, so nothing was applied twice; the client sends the
+ * request again under its Idempotency-Key and gets the one answer.
+ */
+export class WriteOutcomeUnknownError extends Error {
+  constructor(cause: unknown) {
+    super('The ledger did not confirm the write', { cause });
+    this.name = 'WriteOutcomeUnknownError';
+  }
+}
+
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextCursor: string | null;
@@ -96,12 +108,14 @@ export interface LedgerStore {
    * The turn queue of a contended key (a ticket lock): used only once a command is contended, so
    * that containers contending for a hot account are served in arrival order instead of
    * colliding. An account's queue lives on the account item (run-command.ts). `takeTicket` draws
-   * the next number (one UpdateItem) and says whose turn it is; `servingTurn` reads whose turn it
-   * is (0 for a key never queued on) and whether that ticket's holder gave up; `passTurn` moves
-   * the turn from `ticket` to the next one, false if it had already moved. A commit passes its
-   * turns itself (WriteOp passTurn, or on an account the `turn` of its update).
+   * the next number (one UpdateItem) and says whose turn it is, or `undefined` when the queue's
+   * item stayed busy with other writes (nothing drawn: try again); `servingTurn` reads whose turn
+   * it is (0 for a key never queued on) and whether that ticket's holder gave up; `passTurn`
+   * moves the turn from `ticket` to the next one, false if it had already moved or could not be
+   * moved (then it moves on as stalled). A commit passes its turns itself (WriteOp passTurn, or on
+   * an account the `turn` of its update).
    */
-  takeTicket(queue: TurnQueue): Promise<TurnState & { readonly ticket: number }>;
+  takeTicket(queue: TurnQueue): Promise<(TurnState & { readonly ticket: number }) | undefined>;
   servingTurn(queue: TurnQueue): Promise<TurnState>;
   passTurn(queue: TurnQueue, ticket: number): Promise<boolean>;
   /**

@@ -265,7 +265,8 @@ async function waitForTurns(
 ): Promise<boolean> {
   for (const key of [...new Set(keys)].sort()) {
     const queue = queueOf(request, key);
-    let drawn = await deps.ledger.takeTicket(queue);
+    let drawn = await drawTicket(deps, queue, giveUpAt);
+    if (drawn === undefined) return false;
     let ticket = drawn.ticket;
     // The draw says whose turn it is: a free queue costs no read.
     let state: TurnState | undefined = drawn;
@@ -285,7 +286,8 @@ async function waitForTurns(
       }
       if (serving > ticket) {
         // Skipped as stalled while asleep: queue again.
-        drawn = await deps.ledger.takeTicket(queue);
+        drawn = await drawTicket(deps, queue, giveUpAt);
+        if (drawn === undefined) return false;
         ticket = drawn.ticket;
         state = drawn;
         continue;
@@ -321,6 +323,21 @@ async function waitForTurns(
     }
   }
   return true;
+}
+
+/** A ticket in `queue`, drawn again while its item is busy; undefined once `giveUpAt` passes. */
+async function drawTicket(
+  deps: AttemptDeps,
+  queue: TurnQueue,
+  giveUpAt: number,
+): Promise<(TurnState & { readonly ticket: number }) | undefined> {
+  for (;;) {
+    const drawn = await deps.ledger.takeTicket(queue);
+    if (drawn !== undefined) return drawn;
+    const now = deps.clock.now().getTime();
+    if (now >= giveUpAt) return undefined;
+    await deps.retry.sleep(Math.min(giveUpAt - now, 5 + Math.floor(deps.retry.random() * 50)));
+  }
 }
 
 async function attemptInTurn<T>(

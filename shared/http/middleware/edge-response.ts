@@ -1,6 +1,9 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { InvalidCursorError } from '../../application/ledger/ledger-store';
+import {
+  InvalidCursorError,
+  WriteOutcomeUnknownError,
+} from '../../application/ledger/ledger-store';
 import type { Principal } from '../../application/identity/ports';
 import { permits } from '../../domain/identity/roles';
 import type { EdgeSettings } from '../edge-settings';
@@ -132,23 +135,35 @@ async function authenticate(
   }
 }
 
+/** The public face of whatever a route threw: unknown failures say nothing but the request id. */
+function apiErrorOf(failure: unknown): ApiError {
+  if (failure instanceof ApiError) return failure;
+  if (failure instanceof InvalidCursorError) {
+    return new ApiError('VALIDATION_FAILED', 'The cursor is not valid', {
+      errors: [{ path: 'query.cursor', message: 'Not a cursor this API returned' }],
+    });
+  }
+  if (failure instanceof WriteOutcomeUnknownError) {
+    return new ApiError(
+      'SERVICE_UNAVAILABLE',
+      'The ledger did not confirm the write in time. Nothing is applied twice: send the request again with the same Idempotency-Key.',
+      { headers: { 'Retry-After': '1' }, cause: failure },
+    );
+  }
+  return new ApiError('INTERNAL', 'Internal error. The request id locates it in the logs.', {
+    cause: failure,
+  });
+}
+
 function problemResponse(
   failure: unknown,
   state: EdgeState,
   settings: EdgeSettings,
 ): APIGatewayProxyResult {
-  const error =
-    failure instanceof ApiError
-      ? failure
-      : failure instanceof InvalidCursorError
-        ? new ApiError('VALIDATION_FAILED', 'The cursor is not valid', {
-            errors: [{ path: 'query.cursor', message: 'Not a cursor this API returned' }],
-          })
-        : new ApiError('INTERNAL', 'Internal error. The request id locates it in the logs.', {
-            cause: failure,
-          });
-  if (error.code === 'INTERNAL') {
-    settings.logger.error('unhandled error', { requestId: state.requestId, error: failure });
+  const error = apiErrorOf(failure);
+  if (error.code === 'INTERNAL' || failure instanceof WriteOutcomeUnknownError) {
+    const message = error.code === 'INTERNAL' ? 'unhandled error' : 'write not confirmed';
+    settings.logger.error(message, { requestId: state.requestId, error: failure });
   }
   return {
     statusCode: error.status,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   ConditionalCheckFailedException,
@@ -11,6 +12,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
+  type UpdateCommandOutput,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, ChainHead } from '../../domain/ledger/account';
@@ -40,7 +42,7 @@ import type {
   TurnQueue,
   WriteOp,
 } from '../../application/ledger/records';
-import type { TurnState } from '../../application/ledger/ledger-store';
+import { WriteOutcomeUnknownError, type TurnState } from '../../application/ledger/ledger-store';
 import type { AuditCheckpoint, ChainHeadMark } from '../../application/audit/checkpoints';
 import {
   identityKeys,
@@ -128,7 +130,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return { accounts, idempotency, customers, ...(queuedOn.size > 0 ? { queuedOn } : {}) };
   }
 
-  async takeTicket(queue: TurnQueue): Promise<TurnState & { ticket: number }> {
+  async takeTicket(queue: TurnQueue): Promise<(TurnState & { ticket: number }) | undefined> {
     // The first ticket drawn is 0, the turn a queue never used starts on.
     if ('key' in queue) {
       const result = await this.client.send(
@@ -147,32 +149,21 @@ export class DynamoDbLedgerStore implements LedgerStore {
     }
     // On the account item: from now on its writes that skip the queue fail their condition.
     // Drawing a ticket never changes the account's version, and only an existing account has
-    // a queue. On DynamoDB the update can meet a transaction in progress on the item
-    // (TransactionConflict): it is retried, briefly.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const result = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.account(queue.account),
-            UpdateExpression:
-              'ADD turnIssued :one SET turnServing = if_not_exists(turnServing, :zero)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        this.metrics?.onCall('UpdateItem');
-        const item = result.Attributes ?? {};
-        return { ticket: intOf(item.turnIssued) - 1, ...accountTurnOf(item) };
-      } catch (error) {
-        this.metrics?.onCall('UpdateItem');
-        if (!(error instanceof TransactionConflictException) || attempt >= TICKET_ATTEMPTS) {
-          throw error;
-        }
-        await new Promise((wake) => setTimeout(wake, Math.floor(Math.random() * 20 * attempt)));
-      }
-    }
+    // a queue.
+    const result = await this.updateQueue(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.account(queue.account),
+        UpdateExpression: 'ADD turnIssued :one SET turnServing = if_not_exists(turnServing, :zero)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (result === 'refused') throw new Error('No such account to queue on');
+    if (result === 'busy') return undefined;
+    const item = result.Attributes ?? {};
+    return { ticket: intOf(item.turnIssued) - 1, ...accountTurnOf(item) };
   }
 
   async servingTurn(queue: TurnQueue): Promise<TurnState> {
@@ -186,30 +177,41 @@ export class DynamoDbLedgerStore implements LedgerStore {
   }
 
   async abandonTicket(queue: TurnQueue, ticket: number): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, ...abandonTicketUpdate(queue, ticket) }),
-      );
-      this.metrics?.onCall('UpdateItem');
-    } catch (error) {
-      this.metrics?.onCall('UpdateItem');
-      // The turn went past the ticket meanwhile: there is nothing left to skip.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // Refused: the turn went past the ticket meanwhile, nothing is left to skip. Busy: the
+    // ticket is passed on as stalled instead.
+    await this.updateQueue(
+      new UpdateCommand({ TableName: this.tableName, ...abandonTicketUpdate(queue, ticket) }),
+    );
   }
 
   async passTurn(queue: TurnQueue, ticket: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({ TableName: this.tableName, ...passTurnUpdate(queue, ticket) }),
-      );
-      this.metrics?.onCall('UpdateItem');
-      return true;
-    } catch (error) {
-      this.metrics?.onCall('UpdateItem');
-      // Someone passed it on already (it looked stalled): nothing of ours to give back.
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+    // Refused: someone passed it on already (it looked stalled), nothing of ours to give back.
+    const result = await this.updateQueue(
+      new UpdateCommand({ TableName: this.tableName, ...passTurnUpdate(queue, ticket) }),
+    );
+    return result !== 'refused' && result !== 'busy';
+  }
+
+  /**
+   * One update of a turn queue. On DynamoDB a single-item write meets any transaction in progress
+   * on the item (an account's queue lives on the account: TransactionConflict), so it is tried
+   * again after a short, growing, random pause; `busy` if the item never came free.
+   */
+  private async updateQueue(
+    command: UpdateCommand,
+  ): Promise<UpdateCommandOutput | 'refused' | 'busy'> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const output = await this.client.send(command);
+        this.metrics?.onCall('UpdateItem');
+        return output;
+      } catch (error) {
+        this.metrics?.onCall('UpdateItem');
+        if (error instanceof ConditionalCheckFailedException) return 'refused';
+        if (!(error instanceof TransactionConflictException)) throw error;
+        if (attempt >= QUEUE_UPDATE_ATTEMPTS) return 'busy';
+        await sleep(jitteredBackoffMs(attempt));
+      }
     }
   }
 
@@ -225,24 +227,34 @@ export class DynamoDbLedgerStore implements LedgerStore {
     const items: TransactItem[] = ops.map((op) => transactItemOf(op, this.tableName, now));
     if (items.length > 100)
       throw new Error(`A unit of work has ${items.length} writes; the limit is 100`);
-    try {
-      const output = await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: items.map((item) => item.request),
-          ReturnConsumedCapacity: this.metrics === undefined ? 'NONE' : 'TOTAL',
-        }),
-      );
-      const units = output.ConsumedCapacity?.reduce(
-        (sum, c) => sum + (c.WriteCapacityUnits ?? c.CapacityUnits ?? 0),
-        0,
-      );
-      this.metrics?.onCall('TransactWriteItems', units);
-      return { committed: true };
-    } catch (error) {
-      this.metrics?.onCall('TransactWriteItems');
-      if (error instanceof TransactionCanceledException) return classify(error, items);
-      if (isThrottle(error)) return { committed: false, reason: 'contended' };
-      throw new Error('The ledger write failed', { cause: error });
+    // The token makes the transaction idempotent for ten minutes: while its outcome is unknown
+    // (a lost answer, a transaction still in progress, an overloaded or throttled table) it is
+    // sent again as is, and DynamoDB applies it at most once.
+    const input = {
+      TransactItems: items.map((item) => item.request),
+      ReturnConsumedCapacity: this.metrics === undefined ? ('NONE' as const) : ('TOTAL' as const),
+      ClientRequestToken: randomUUID(),
+    };
+    for (let resend = 0; ; resend += 1) {
+      try {
+        const output = await this.client.send(new TransactWriteCommand(input));
+        const units = output.ConsumedCapacity?.reduce(
+          (sum, c) => sum + (c.WriteCapacityUnits ?? c.CapacityUnits ?? 0),
+          0,
+        );
+        this.metrics?.onCall('TransactWriteItems', units);
+        return { committed: true };
+      } catch (error) {
+        this.metrics?.onCall('TransactWriteItems');
+        if (error instanceof TransactionCanceledException) return classify(error, items);
+        if (!outcomeUnknown(error)) throw new Error('The ledger write failed', { cause: error });
+        if (resend >= COMMIT_RESENDS) {
+          // Throttled until the end, nothing was written: the command backs off as contended.
+          if (isThrottle(error)) return { committed: false, reason: 'contended' };
+          throw new WriteOutcomeUnknownError(error);
+        }
+        await sleep(jitteredBackoffMs(resend));
+      }
     }
   }
 
@@ -750,6 +762,30 @@ function fxRateOf(item: Item): FxRate & { asOf: string } {
   };
 }
 
+/** How often a transaction whose outcome is unknown is sent again with its token (about 3 s). */
+const COMMIT_RESENDS = 6;
+
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
+
+/** Full jitter on 25 ms doubling per try, capped at one second. */
+const jitteredBackoffMs = (tried: number) =>
+  Math.floor(Math.random() * Math.min(1_000, 25 * 2 ** (tried + 1)));
+
+/**
+ * A TransactWriteItems that failed without a verdict: it may still be applied, so only the same
+ * request with the same token may follow it. A cancellation or a refused request is a verdict.
+ */
+function outcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'TransactionInProgressException' || isThrottle(error)) return true;
+  const { $fault, $metadata } = error as {
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+  };
+  // A server fault (5xx) or no HTTP answer at all (a dropped connection, a timeout).
+  return $fault === 'server' || $metadata?.httpStatusCode === undefined;
+}
+
 function isThrottle(error: unknown): boolean {
   const name = error instanceof Error ? error.name : '';
   return (
@@ -795,8 +831,8 @@ function hasQueue(item: Item): boolean {
   return item.turnIssued !== undefined && bigintOf(item.turnIssued) > bigintOf(item.turnServing);
 }
 
-/** How often drawing a ticket on an account is tried when it meets a transaction in progress. */
-const TICKET_ATTEMPTS = 5;
+/** How often a queue update is tried while it meets transactions in progress (about 2 s). */
+const QUEUE_UPDATE_ATTEMPTS = 8;
 
 /** A write made on its ticket's turn failed because the turn had moved (passed on as stalled). */
 function turnLost(

@@ -5,6 +5,7 @@ import {
   everyItem,
   idempotencyKeyTaken,
   injectFaults,
+  sdkError,
   type TransactWriteFaults,
 } from './fault-api';
 
@@ -283,4 +284,137 @@ describe('a write whose attempts are slow near the Lambda deadline', () => {
         : { status: 409, code: 'CONFLICT', balance: '10.00' },
     );
   }, 30_000);
+});
+
+describe('a transaction that fails without a verdict is sent again with its token', () => {
+  let api: TestApi;
+  let faults: TransactWriteFaults;
+  beforeAll(async () => {
+    api = await createTestApi('faults-unknown');
+    faults = injectFaults(api);
+  });
+  afterAll(async () => api.close());
+  beforeEach(() => faults.reset());
+
+  it('books a deposit once when its answer is lost after it landed (TransactionInProgress)', async () => {
+    // Prepare
+    const account = await anAccount(api, { deposit: '10.00' });
+    const before = await snapshot(api, account);
+    faults.reset();
+    faults.arm({
+      kind: 'throw',
+      landed: true,
+      error: () => sdkError('TransactionInProgressException', 400),
+    });
+
+    // Act
+    const response = await deposit(api, account, '2.50', `lost-${account}`);
+
+    // Assess: the second send carried the first's token, so DynamoDB did not apply it again.
+    expect(response.status).toBe(201);
+    expect(faults.attempts).toBe(2);
+    expect(new Set(faults.tokens).size).toBe(1);
+    expect(faults.tokens[0]).toEqual(expect.any(String));
+    expect(await snapshot(api, account)).toMatchObject({
+      balance: '12.50',
+      lines: before.lines + 1,
+      version: before.version + 1,
+    });
+  });
+
+  it('sends it again after dropped connections and server faults that wrote nothing', async () => {
+    // Prepare
+    const account = await anAccount(api, { deposit: '10.00' });
+    faults.reset();
+    faults.arm({ kind: 'throw', landed: false, error: () => sdkError('TimeoutError') });
+    faults.arm({ kind: 'throw', landed: false, error: () => sdkError('InternalServerError', 500) });
+
+    // Act
+    const response = await api.call('POST', '/transactions/withdraw', {
+      body: { accountId: account, amount: '4.00', currency: 'USD' },
+    });
+
+    // Assess
+    expect(response.status).toBe(201);
+    expect(faults.attempts).toBe(3);
+    expect(new Set(faults.tokens).size).toBe(1);
+    expect(await snapshot(api, account)).toMatchObject({ balance: '6.00', lines: 2 });
+  });
+
+  it('books each of a group of concurrent postings once when the group commit loses its answer', async () => {
+    // Prepare: the first withdrawal's commit is held back while the others queue behind it, so
+    // the second transaction is a group, and its answer is lost after it landed.
+    const account = await anAccount(api, { deposit: '30.00' });
+    faults.reset();
+    faults.delayNext((command) => command instanceof TransactWriteCommand, 300);
+    faults.arm({ kind: 'none' });
+    faults.arm({
+      kind: 'throw',
+      landed: true,
+      error: () => sdkError('TransactionInProgressException', 400),
+    });
+
+    // Act
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        api.call<{ id: string }>('POST', '/transactions/withdraw', {
+          body: { accountId: account, amount: '2.00', currency: 'USD' },
+          headers: { 'Idempotency-Key': `group-lost-${account}-${i}` },
+        }),
+      ),
+    );
+
+    // Assess: the lost transaction carried several postings, and each was booked exactly once.
+    expect(faults.faultedSizes).toHaveLength(1);
+    expect(faults.faultedSizes[0]).toBeGreaterThan(12);
+    expect(responses.map((response) => response.status)).toEqual(Array(12).fill(201));
+    expect(new Set(responses.map((response) => response.body.id)).size).toBe(12);
+    expect(await snapshot(api, account)).toMatchObject({ balance: '6.00', lines: 13 });
+    expect((await api.call<TrialBalance>('GET', '/ledger/trial-balance')).body.balanced).toBe(true);
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE when no send gets a verdict, and the retry under its key books it once', async () => {
+    // Prepare
+    const account = await anAccount(api, { deposit: '10.00' });
+    const before = await snapshot(api, account);
+    const key = `unconfirmed-${account}`;
+    faults.reset();
+    faults.arm(
+      { kind: 'throw', landed: false, error: () => sdkError('InternalServerError', 500) },
+      Number.POSITIVE_INFINITY,
+    );
+
+    // Act
+    const unconfirmed = await deposit(api, account, '1.00', key);
+    const sends = faults.attempts;
+    faults.reset();
+    const retried = await deposit(api, account, '1.00', key);
+
+    // Assess
+    expect(unconfirmed.status).toBe(503);
+    expect(unconfirmed.headers['retry-after']).toBe('1');
+    expect(unconfirmed.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(sends).toBe(7);
+    expect(retried.status).toBe(201);
+    expect(await snapshot(api, account)).toMatchObject({
+      balance: '11.00',
+      lines: before.lines + 1,
+    });
+  });
+
+  it('does not send again a request DynamoDB refused outright', async () => {
+    // Prepare
+    const account = await anAccount(api, { deposit: '10.00' });
+    const before = await snapshot(api, account);
+    faults.reset();
+    faults.arm({ kind: 'throw', landed: false, error: () => sdkError('ValidationException', 400) });
+
+    // Act
+    const response = await deposit(api, account, '1.00');
+
+    // Assess
+    expect(response.status).toBe(500);
+    expect(faults.attempts).toBe(1);
+    expect(await snapshot(api, account)).toEqual(before);
+  });
 });

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { KeyedMutex } from '../../../../shared/application/ledger/keyed-mutex';
 import { withdraw } from '../../../../shared/application/ledger/move-money';
 import { CommitGroups } from '../../../../shared/application/ledger/group-commit';
 import { PostingCache } from '../../../../shared/application/ledger/posting-cache';
 import { TURN_STALL_MS } from '../../../../shared/application/ledger/run-command';
 import type { Dependencies } from '../../../../shared/application/ports';
+import type { TurnQueue } from '../../../../shared/application/ledger/records';
 import { Money } from '../../../../shared/domain/money';
 import { anAccount, createTestApi, type TestApi } from '../../../support/api-client';
+import { injectFaults, type TransactWriteFaults } from './fault-api';
 
 // Once a command has lost a race it queues on the accounts it moves (run-command.ts): a ticket
 // per account, served in order, the turn handed on by the holder's own commit.
@@ -17,6 +20,13 @@ describe('the turn queue of contended accounts', () => {
   });
   afterAll(async () => api.close());
 
+  /** A ticket drawn directly; nothing else writes these queues, so the draw never finds them busy. */
+  async function drawn(queue: TurnQueue) {
+    const ticket = await api.deps.ledger.takeTicket(queue);
+    if (ticket === undefined) throw new Error('The queue was busy');
+    return ticket;
+  }
+
   it('draws tickets in order and moves the turn only from the ticket being served', async () => {
     // Prepare
     const ledger = api.deps.ledger;
@@ -24,16 +34,13 @@ describe('the turn queue of contended accounts', () => {
     // Act
     const q1 = { key: 'Q1' };
     const q2 = { key: 'Q2' };
-    const tickets = [(await ledger.takeTicket(q1)).ticket, (await ledger.takeTicket(q1)).ticket];
+    const tickets = [(await drawn(q1)).ticket, (await drawn(q1)).ticket];
     const servingAtFirst = (await ledger.servingTurn(q1)).serving;
     const passedByHolder = await ledger.passTurn(q1, 0);
     const passedTwice = await ledger.passTurn(q1, 0);
     const passedOutOfTurn = await ledger.passTurn(q1, 5);
     const servingAfter = (await ledger.servingTurn(q1)).serving;
-    const otherQueue = [
-      (await ledger.takeTicket(q2)).ticket,
-      (await ledger.servingTurn(q2)).serving,
-    ];
+    const otherQueue = [(await drawn(q2)).ticket, (await ledger.servingTurn(q2)).serving];
 
     // Assess
     expect(tickets).toEqual([0, 1]);
@@ -50,8 +57,8 @@ describe('the turn queue of contended accounts', () => {
     const before = await api.call<{ version: number }>('GET', `/accounts/${account}`);
 
     // Act
-    const first = await api.deps.ledger.takeTicket(queue);
-    const tickets = [first.ticket, (await api.deps.ledger.takeTicket(queue)).ticket];
+    const first = await drawn(queue);
+    const tickets = [first.ticket, (await drawn(queue)).ticket];
     const passed = [
       await api.deps.ledger.passTurn(queue, 1),
       await api.deps.ledger.passTurn(queue, 0),
@@ -74,7 +81,7 @@ describe('the turn queue of contended accounts', () => {
   it('does not let a write that skips the queue overtake the command whose turn it is', async () => {
     // Prepare: another container holds the turn on the account (ticket 0 drawn, being served).
     const account = await anAccount(api, { deposit: '10.00' });
-    const holder = (await api.deps.ledger.takeTicket({ account })).ticket;
+    const holder = (await drawn({ account })).ticket;
 
     // Act: a deposit from a container that was never refused (no queue of its own in mind).
     const deposit = api.call('POST', '/transactions/deposit', {
@@ -103,10 +110,7 @@ describe('the turn queue of contended accounts', () => {
     const account = await anAccount(api, { deposit: '10.00' });
     const queue = { account };
     const ledger = api.deps.ledger;
-    const [holding, gaveUp] = [
-      (await ledger.takeTicket(queue)).ticket,
-      (await ledger.takeTicket(queue)).ticket,
-    ];
+    const [holding, gaveUp] = [(await drawn(queue)).ticket, (await drawn(queue)).ticket];
     await ledger.abandonTicket(queue, gaveUp);
     await ledger.abandonTicket(queue, holding - 1); // Already served: refused quietly.
     const startedAt = Date.now();
@@ -132,7 +136,7 @@ describe('the turn queue of contended accounts', () => {
     // Prepare: a container drew the first ticket on the account and died before its turn ended;
     // the next deposit finds the queue on the account, so it queues behind that ticket.
     const account = await anAccount(api, { deposit: '10.00' });
-    const vanished = (await api.deps.ledger.takeTicket({ account })).ticket;
+    const vanished = (await drawn({ account })).ticket;
     const startedAt = Date.now();
 
     // Act
@@ -183,4 +187,63 @@ describe('the turn queue of contended accounts', () => {
     const after = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
     expect(after.body.balance.amount).toBe('0.00');
   });
+});
+
+// On DynamoDB an UpdateItem on an item in the middle of a transaction fails (TransactionConflict):
+// a hot account's item is often busy, and the queue's own updates live on it.
+describe('the turn queue on an account item busy with transactions', () => {
+  let api: TestApi;
+  let faults: TransactWriteFaults;
+  beforeAll(async () => {
+    api = await createTestApi('turns-busy');
+    faults = injectFaults(api);
+  });
+  afterAll(async () => api.close());
+
+  it('draws its ticket again until the item comes free, then is served in turn', async () => {
+    // Prepare: a vanished holder keeps a queue on the account; the next ten queue updates meet a
+    // transaction in progress (more than the store's own tries, so the command draws again).
+    const account = await anAccount(api, { deposit: '10.00' });
+    const ticket = await api.deps.ledger.takeTicket({ account });
+    faults.reset();
+    faults.failUpdates(
+      10,
+      () => new TransactionConflictException({ message: 'injected', $metadata: {} }),
+    );
+
+    // Act
+    const response = await api.call('POST', '/transactions/deposit', {
+      body: { accountId: account, amount: '1.00', currency: 'USD' },
+    });
+
+    // Assess
+    expect(ticket?.ticket).toBe(0);
+    expect(response.status).toBe(201);
+    expect(faults.updatesFailed).toBe(10);
+    expect(await api.deps.ledger.servingTurn({ account })).toMatchObject({ serving: 2 });
+    const balance = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
+    expect(balance.body.balance.amount).toBe('11.00');
+  }, 30_000);
+
+  it('treats a turn it cannot pass on while the item stays busy as not passed, not as an error', async () => {
+    // Prepare
+    const account = await anAccount(api, { deposit: '10.00' });
+    const ticket = await api.deps.ledger.takeTicket({ account });
+    faults.reset();
+    faults.failUpdates(
+      20,
+      () => new TransactionConflictException({ message: 'injected', $metadata: {} }),
+    );
+
+    // Act
+    const passed = await api.deps.ledger.passTurn({ account }, ticket?.ticket ?? -1);
+    const failedWhileBusy = faults.updatesFailed;
+    faults.reset();
+    const passedOnceFree = await api.deps.ledger.passTurn({ account }, ticket?.ticket ?? -1);
+
+    // Assess
+    expect(passed).toBe(false);
+    expect(failedWhileBusy).toBeGreaterThan(1);
+    expect(passedOnceFree).toBe(true);
+  }, 30_000);
 });
