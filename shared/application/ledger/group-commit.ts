@@ -46,6 +46,10 @@ export interface GroupMember {
   /** Its group failed once: it runs alone from now on. */
   solo: boolean;
   settled: boolean;
+  /** A leader is planning or writing it in its group: it waits for the outcome. */
+  claimed: boolean;
+  /** It stopped waiting (out of time): no leader may take it any more. */
+  withdrawn: boolean;
   tentative(): Promise<Tentative>;
   fail(error: unknown): void;
 }
@@ -73,7 +77,7 @@ export class CommitGroups {
   /** Those still waiting on exactly these accounts that may join a group, oldest first. */
   waitingWith(member: GroupMember): GroupMember[] {
     return [...(this.waiting.get(member.keyset) ?? [])].filter(
-      (other) => other !== member && !other.solo && !other.settled,
+      (other) => other !== member && !other.solo && !other.settled && !other.withdrawn,
     );
   }
 }
@@ -92,6 +96,21 @@ export async function commitAsGroup(
   followers: readonly GroupMember[],
   minimumTimeLeftMs: number,
 ): Promise<'settled' | 'alone'> {
+  try {
+    return await leadGroup(deps, keys, leader, followers, minimumTimeLeftMs);
+  } finally {
+    // Settled or not, none of them is the leader's any more.
+    for (const member of [leader, ...followers]) member.claimed = false;
+  }
+}
+
+async function leadGroup(
+  deps: GroupDeps,
+  keys: readonly string[],
+  leader: GroupMember,
+  followers: readonly GroupMember[],
+  minimumTimeLeftMs: number,
+): Promise<'settled' | 'alone'> {
   const joined: { member: GroupMember; tentative: Extract<Tentative, { kind: 'ops' }> }[] = [];
   let merged: WriteOp[] = [];
   let previousAfter: PostingState | undefined;
@@ -101,6 +120,9 @@ export async function commitAsGroup(
       if (member === leader) return 'alone';
       continue; // It answers for itself (out of time) when its turn comes.
     }
+    // Gone out of time, or answered, since the leader found it waiting.
+    if (member !== leader && (member.withdrawn || member.settled)) continue;
+    member.claimed = true;
     // The next command plans from the state the group leaves so far.
     if (previousAfter !== undefined) deps.postingCache.remember(previousAfter, true);
     let tentative: Tentative;

@@ -10,12 +10,41 @@ export class KeyedMutex {
 
   /** Runs `work` holding every key; keys are taken in sorted order, so two callers cannot deadlock. */
   async withLocks<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    const outcome = await this.withLocksUntil(keys, work, { until: Number.POSITIVE_INFINITY });
+    if (outcome.gaveUp) throw new Error('An unbounded wait gave up');
+    return outcome.value;
+  }
+
+  /**
+   * As `withLocks`, but a caller still waiting at epoch ms `until` stops waiting (`gaveUp`) as
+   * soon as `mayGiveUp()` agrees (asked then, and every RECHECK_MS after). A place given up is
+   * handed on at once when it comes, so the callers behind it are not held up.
+   */
+  async withLocksUntil<T>(
+    keys: readonly string[],
+    work: () => Promise<T>,
+    options: { readonly until: number; readonly mayGiveUp?: () => boolean },
+  ): Promise<{ readonly gaveUp: true } | { readonly gaveUp: false; readonly value: T }> {
     const releases: (() => void)[] = [];
-    try {
-      for (const key of [...new Set(keys)].sort()) releases.push(await this.acquire(key));
-      return await work();
-    } finally {
+    const releaseAll = () => {
       for (const release of releases.reverse()) release();
+    };
+    const acquired = (async () => {
+      for (const key of [...new Set(keys)].sort()) releases.push(await this.acquire(key));
+    })();
+    let until = options.until;
+    while (!(await arrivesBy(acquired, until))) {
+      if (options.mayGiveUp?.() ?? true) {
+        // The place is handed on as soon as it comes, so those behind it are not held up.
+        void acquired.then(releaseAll);
+        return { gaveUp: true };
+      }
+      until = Date.now() + RECHECK_MS;
+    }
+    try {
+      return { gaveUp: false, value: await work() };
+    } finally {
+      releaseAll();
     }
   }
 
@@ -33,5 +62,25 @@ export class KeyedMutex {
       // The last holder leaves no trace, so the map does not grow with every account ever seen.
       if (this.tails.get(key) === tail) this.tails.delete(key);
     };
+  }
+}
+
+/** How often a caller past its time that may not give up yet asks again. */
+const RECHECK_MS = 20;
+
+/** Whether `promise` settles before epoch ms `until` (no timer left behind either way). */
+async function arrivesBy(promise: Promise<unknown>, until: number): Promise<boolean> {
+  if (until === Number.POSITIVE_INFINITY) {
+    await promise;
+    return true;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, until - Date.now()));
+  });
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -85,8 +85,17 @@ export async function runCommand<T>(
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
   const keys = request.lockKeys ?? [];
   const { postingCache, commitGroups } = deps;
+  // Waiting in this process for the accounts ends when no attempt could start any more: the
+  // answer is then 409 CONFLICT (nothing done, retry), never a timeout of unknown outcome.
+  const until =
+    request.deadlineAt === undefined
+      ? Number.POSITIVE_INFINITY
+      : request.deadlineAt - ATTEMPT_ALLOWANCE_MS;
   if (postingCache === undefined || commitGroups === undefined) {
-    return deps.locks.withLocks(keys, () => attemptAll(deps, request, plan));
+    const outcome = await deps.locks.withLocksUntil(keys, () => attemptAll(deps, request, plan), {
+      until,
+    });
+    return outcome.gaveUp ? outOfTime(deps) : outcome.value;
   }
   if (keys.length === 0) return attemptAll(deps, request, plan);
   let answer: { value: Result<CommandOutcome<T>, DomainError> } | { thrown: unknown } | undefined;
@@ -95,6 +104,8 @@ export async function runCommand<T>(
     deadlineAt: request.deadlineAt,
     solo: false,
     settled: false,
+    claimed: false,
+    withdrawn: false,
     tentative: async () => {
       const planned = await plan();
       const settleWith = (value: Result<CommandOutcome<T>, DomainError>) => () => {
@@ -122,29 +133,46 @@ export async function runCommand<T>(
       member.settled = true;
     },
   };
+  const answered = (): Result<CommandOutcome<T>, DomainError> => {
+    if (answer === undefined) throw new Error('A settled command has no answer');
+    if ('thrown' in answer) throw answer.thrown;
+    return answer.value;
+  };
   commitGroups.join(member);
+  // Out of time while waiting: answered by a group meanwhile, it stops waiting with its answer;
+  // otherwise it withdraws, unless a leader is writing it in its group right now.
+  const mayGiveUp = () => {
+    if (member.settled) return true;
+    if (member.claimed) return false;
+    member.withdrawn = true;
+    return true;
+  };
   try {
-    return await deps.locks.withLocks(keys, async () => {
-      commitGroups.leave(member);
-      if (!member.settled) {
-        const followers = commitGroups.waitingWith(member);
-        if (followers.length > 0) {
-          const led = await commitAsGroup(
-            { ...deps, postingCache },
-            keys,
-            member,
-            followers,
-            ATTEMPT_ALLOWANCE_MS,
-          );
-          if (led === 'alone') return attemptAll(deps, request, plan);
-        } else {
-          return attemptAll(deps, request, plan);
+    const outcome = await deps.locks.withLocksUntil(
+      keys,
+      async () => {
+        commitGroups.leave(member);
+        if (!member.settled) {
+          const followers = commitGroups.waitingWith(member);
+          if (followers.length > 0) {
+            const led = await commitAsGroup(
+              { ...deps, postingCache },
+              keys,
+              member,
+              followers,
+              ATTEMPT_ALLOWANCE_MS,
+            );
+            if (led === 'alone') return attemptAll(deps, request, plan);
+          } else {
+            return attemptAll(deps, request, plan);
+          }
         }
-      }
-      if (answer === undefined) throw new Error('A settled command has no answer');
-      if ('thrown' in answer) throw answer.thrown;
-      return answer.value;
-    });
+        return answered();
+      },
+      { until, mayGiveUp },
+    );
+    if (!outcome.gaveUp) return outcome.value;
+    return member.settled ? answered() : outOfTime(deps);
   } finally {
     commitGroups.leave(member);
   }
@@ -314,10 +342,12 @@ async function waitForTurns(
         return false;
       }
       const ahead = ticket - serving;
-      // Next in line: about half a turn, so the hand-over is seen soon without a read every few ms.
+      // Next in line: until the turn ahead is due to end (a turn after it was first seen), then
+      // a quarter turn at a time, so the hand-over is seen soon with a read or two per turn.
+      const dueInMs = seenAt + perTurnMs - now;
       const sleepMs =
         ahead <= 1
-          ? 5 + Math.floor(deps.retry.random() * (perTurnMs / 2))
+          ? Math.max(5, dueInMs > 0 ? dueInMs : perTurnMs / 4) + Math.floor(deps.retry.random() * 5)
           : Math.min(1_000, Math.floor((ahead - 1) * perTurnMs));
       await deps.retry.sleep(Math.min(sleepMs, Math.max(1, giveUpAt - now)));
     }
@@ -349,10 +379,7 @@ async function attemptInTurn<T>(
   const { retry } = deps;
   let previous: CommitFailure | undefined;
   const startedAt = deps.clock.now().getTime();
-  const busy = err({
-    code: 'CONFLICT',
-    detail: 'The accounts are busy; retry the request',
-  } as const);
+  const busy = accountsBusy();
   let slowestAttemptMs = 0;
   let racesLost = 0;
   for (let attempt = 1; ; attempt += 1) {
@@ -458,6 +485,16 @@ async function attemptInTurn<T>(
         : Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** Math.min(attempt, 16));
     await retry.sleep(Math.floor(retry.random() * ceiling));
   }
+}
+
+/** Nothing was done, and the client may send the request again (409 CONFLICT). */
+function accountsBusy() {
+  return err({ code: 'CONFLICT', detail: 'The accounts are busy; retry the request' } as const);
+}
+
+function outOfTime(deps: Pick<Dependencies, 'logger'>) {
+  deps.logger.warn('unit of work out of time waiting in this process for its accounts');
+  return accountsBusy();
 }
 
 /** Replays a stored response to the same request; a different request under the key is refused. */

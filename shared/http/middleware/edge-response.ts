@@ -135,6 +135,17 @@ async function authenticate(
   }
 }
 
+/**
+ * The ledger never confirmed a write, or the invocation ran out of time (middy's early timeout,
+ * an SDK timeout): what was asked may or may not have happened.
+ */
+function outcomeUnknown(failure: unknown): boolean {
+  return (
+    failure instanceof WriteOutcomeUnknownError ||
+    (failure instanceof Error && failure.name === 'TimeoutError')
+  );
+}
+
 /** The public face of whatever a route threw: unknown failures say nothing but the request id. */
 function apiErrorOf(failure: unknown): ApiError {
   if (failure instanceof ApiError) return failure;
@@ -143,10 +154,10 @@ function apiErrorOf(failure: unknown): ApiError {
       errors: [{ path: 'query.cursor', message: 'Not a cursor this API returned' }],
     });
   }
-  if (failure instanceof WriteOutcomeUnknownError) {
+  if (outcomeUnknown(failure)) {
     return new ApiError(
       'SERVICE_UNAVAILABLE',
-      'The ledger did not confirm the write in time. Nothing is applied twice: send the request again with the same Idempotency-Key.',
+      'The request ran out of time before its outcome was confirmed. Nothing is applied twice: send it again with the same Idempotency-Key.',
       { headers: { 'Retry-After': '1' }, cause: failure },
     );
   }
@@ -161,8 +172,8 @@ function problemResponse(
   settings: EdgeSettings,
 ): APIGatewayProxyResult {
   const error = apiErrorOf(failure);
-  if (error.code === 'INTERNAL' || failure instanceof WriteOutcomeUnknownError) {
-    const message = error.code === 'INTERNAL' ? 'unhandled error' : 'write not confirmed';
+  if (error.code === 'INTERNAL' || outcomeUnknown(failure)) {
+    const message = error.code === 'INTERNAL' ? 'unhandled error' : 'outcome not confirmed';
     settings.logger.error(message, { requestId: state.requestId, error: failure });
   }
   return {

@@ -418,3 +418,41 @@ describe('a transaction that fails without a verdict is sent again with its toke
     expect(await snapshot(api, account)).toEqual(before);
   });
 });
+
+describe('requests that wait in their process past the deadline', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi('faults-waiting'); // The deployed policy and a 10 s timeout.
+  });
+  afterAll(async () => api.close());
+
+  it('answer 409 CONFLICT before the timeout, write nothing later, and go through when sent again', async () => {
+    // Prepare: something in this process holds the account for longer than the invocation lasts.
+    const account = await anAccount(api, { deposit: '10.00' });
+    let release: () => void = () => undefined;
+    const held = api.deps.locks.withLocks([account], () => new Promise<void>((r) => (release = r)));
+    const startedAt = Date.now();
+
+    // Act
+    const waited = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => deposit(api, account, '1.00', `waited-${account}-${i}`)),
+    );
+    const answeredAfterMs = Date.now() - startedAt;
+    release();
+    await held;
+    await new Promise((wake) => setTimeout(wake, 300)); // Anything still queued would land now.
+    const untouched = await snapshot(api, account);
+    const sentAgain = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => deposit(api, account, '1.00', `waited-${account}-${i}`)),
+    );
+
+    // Assess
+    expect(
+      waited.map((response) => [response.status, (response.body as { code?: string }).code]),
+    ).toEqual(Array(5).fill([409, 'CONFLICT']));
+    expect(answeredAfterMs).toBeLessThan(10_000);
+    expect(untouched).toMatchObject({ balance: '10.00', lines: 1 });
+    expect(sentAgain.map((response) => response.status)).toEqual(Array(5).fill(201));
+    expect(await snapshot(api, account)).toMatchObject({ balance: '15.00', lines: 6 });
+  }, 30_000);
+});

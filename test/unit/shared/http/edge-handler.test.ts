@@ -45,7 +45,9 @@ const brokenThing = defineRoute({
   success: { status: 200, description: 'ok', schema: z.object({ id: z.string() }) },
 });
 
-function setup(options: { validateResponses?: boolean; maxBodyBytes?: number } = {}) {
+function setup(
+  options: { validateResponses?: boolean; maxBodyBytes?: number; slowMs?: number } = {},
+) {
   const logs = capturedLogger();
   const bindings: RouteBinding[] = [
     {
@@ -67,6 +69,10 @@ function setup(options: { validateResponses?: boolean; maxBodyBytes?: number } =
       operationId: 'brokenThing',
       contract: brokenThing,
       implementation: async () => {
+        if (options.slowMs !== undefined) {
+          await new Promise((wake) => setTimeout(wake, options.slowMs));
+          return { body: { id: 'T1' } };
+        }
         if (options.validateResponses === true) return { body: { identifier: 'wrong shape' } };
         throw new Error('database exploded', { cause: new Error('socket hang up') });
       },
@@ -306,6 +312,25 @@ describe('the HTTP edge', () => {
     const logged = logs.entries().find((entry) => entry.message === 'unhandled error');
     expect(JSON.stringify(logged)).toContain('socket hang up');
     expect(logged?.requestId).toBe(problem.requestId);
+  });
+
+  it('answers 503 with Retry-After, not 500, when the invocation runs out of time before its outcome is known', async () => {
+    const { handler, logs } = setup({ slowMs: 1_000 });
+
+    const result = await handler(
+      apiEvent({
+        method: 'DELETE',
+        path: '/things/ABCD',
+        resource: '/things/{thingId}',
+        pathParameters: { thingId: 'ABCD' },
+      }),
+      { ...lambdaContext, getRemainingTimeInMillis: () => 100 },
+    );
+
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['Retry-After']).toBe('1');
+    expect(problemOf(result).code).toBe('SERVICE_UNAVAILABLE');
+    expect(logs.entries().map((entry) => entry.message)).toContain('outcome not confirmed');
   });
 
   it('refuses to send a response that breaks its schema when responses are validated', async () => {
