@@ -240,8 +240,8 @@ export async function aVerifiedCustomer(api: TestApi, tier = 3): Promise<string>
 
 /**
  * Sends a request as API.md asks a client to: a `409 CONFLICT` (the accounts were busy; nothing
- * changed) is sent again with the same Idempotency-Key after a short pause, until another answer
- * comes. `retries` counts the conflicts met, for the tests that report them.
+ * changed) or a `503 SERVICE_UNAVAILABLE` (out of time, outcome unknown) is sent again with the
+ * same Idempotency-Key after a short pause, until another answer comes. `retries` counts the conflicts met, for the tests that report them.
  */
 export async function callAsClient<T = Record<string, unknown>>(
   api: TestApi,
@@ -254,7 +254,10 @@ export async function callAsClient<T = Record<string, unknown>>(
   for (let attempt = 1; ; attempt += 1) {
     const response = await api.call<T>(method, path, { ...options, headers });
     const code = (response.body as { code?: unknown }).code;
-    if (response.status !== 409 || code !== 'CONFLICT' || attempt >= 20) return response;
+    const retryable =
+      (response.status === 409 && code === 'CONFLICT') ||
+      (response.status === 503 && code === 'SERVICE_UNAVAILABLE');
+    if (!retryable || attempt >= 20) return response;
     retries.conflicts += 1;
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
   }

@@ -54,9 +54,32 @@ export interface GroupMember {
   fail(error: unknown): void;
 }
 
+/** How long a slow unit of work is remembered: its weight halves every this many ms. */
+const SLOW_HALF_LIFE_MS = 10_000;
+
 /** The commands waiting on each set of accounts, in arrival order. One per runtime, like its locks. */
 export class CommitGroups {
   private readonly waiting = new Map<string, Set<GroupMember>>();
+  private slowMs = 0;
+  private slowAt = 0;
+
+  /** Records how long a unit of work (a read and a commit, or a group's plans and commit) took. */
+  noteDuration(ms: number, now = Date.now()): void {
+    this.slowMs = Math.max(ms, this.recentSlowMs(now));
+    this.slowAt = now;
+  }
+
+  /**
+   * The time a unit of work must have left to start: the floor, or one and a half of the
+   * slowest seen lately in this runtime (a loaded table or machine), fading as it recovers.
+   */
+  allowanceMs(floorMs: number, now = Date.now()): number {
+    return Math.max(floorMs, Math.ceil(1.5 * this.recentSlowMs(now)));
+  }
+
+  private recentSlowMs(now: number): number {
+    return this.slowMs * 0.5 ** (Math.max(0, now - this.slowAt) / SLOW_HALF_LIFE_MS);
+  }
 
   static keyset(keys: readonly string[]): string {
     return [...new Set(keys)].sort().join('\u0000');

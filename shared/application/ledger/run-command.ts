@@ -90,7 +90,7 @@ export async function runCommand<T>(
   const until =
     request.deadlineAt === undefined
       ? Number.POSITIVE_INFINITY
-      : request.deadlineAt - ATTEMPT_ALLOWANCE_MS;
+      : request.deadlineAt - allowanceMs(deps);
   if (postingCache === undefined || commitGroups === undefined) {
     const outcome = await deps.locks.withLocksUntil(keys, () => attemptAll(deps, request, plan), {
       until,
@@ -155,13 +155,15 @@ export async function runCommand<T>(
         if (!member.settled) {
           const followers = commitGroups.waitingWith(member);
           if (followers.length > 0) {
+            const groupStartedAt = deps.clock.now().getTime();
             const led = await commitAsGroup(
               { ...deps, postingCache },
               keys,
               member,
               followers,
-              ATTEMPT_ALLOWANCE_MS,
+              allowanceMs(deps),
             );
+            commitGroups.noteDuration(deps.clock.now().getTime() - groupStartedAt);
             if (led === 'alone') return attemptAll(deps, request, plan);
           } else {
             return attemptAll(deps, request, plan);
@@ -206,7 +208,16 @@ export const TURN_STALL_MS = 2_000;
 /** Races lost to commits on the same accounts (not counting a stale cache) before queueing. */
 const RACES_BEFORE_QUEUEING = 2;
 
-type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'ids'>;
+type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'ids'> &
+  Partial<Pick<Dependencies, 'commitGroups'>>;
+
+/**
+ * The time a unit of work must have left to start: ATTEMPT_ALLOWANCE_MS, or more while units of
+ * work in this runtime have lately been slower (a loaded table or machine).
+ */
+function allowanceMs(deps: Partial<Pick<Dependencies, 'commitGroups'>>): number {
+  return deps.commitGroups?.allowanceMs(ATTEMPT_ALLOWANCE_MS) ?? ATTEMPT_ALLOWANCE_MS;
+}
 
 async function attemptAll<T>(
   deps: AttemptDeps,
@@ -385,10 +396,11 @@ async function attemptInTurn<T>(
   for (let attempt = 1; ; attempt += 1) {
     // An attempt that cannot finish before the deadline must not start: a timeout after a write
     // was sent would leave the client unsure whether it happened. Slow storage (throttling, SDK
-    // retries) raises the allowance to one and a half of the slowest attempt seen.
+    // retries, a loaded machine) raises the allowance to one and a half of the slowest attempt
+    // seen, by this command or lately in this runtime.
     const attemptStartedAt = deps.clock.now().getTime();
-    const allowanceMs = Math.max(ATTEMPT_ALLOWANCE_MS, slowestAttemptMs * 1.5);
-    if (request.deadlineAt !== undefined && attemptStartedAt > request.deadlineAt - allowanceMs) {
+    const allowance = Math.max(allowanceMs(deps), slowestAttemptMs * 1.5);
+    if (request.deadlineAt !== undefined && attemptStartedAt > request.deadlineAt - allowance) {
       deps.logger.warn('unit of work out of time', { attempts: attempt - 1, slowestAttemptMs });
       return busy;
     }
@@ -402,11 +414,13 @@ async function attemptInTurn<T>(
         : await deps.ledger.commit(
             inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, turns.held),
           );
+    const attemptMs = deps.clock.now().getTime() - attemptStartedAt;
+    deps.commitGroups?.noteDuration(attemptMs);
     if (result.committed) {
       turns.held = [];
       return ok({ replayed: false, value });
     }
-    slowestAttemptMs = Math.max(slowestAttemptMs, deps.clock.now().getTime() - attemptStartedAt);
+    slowestAttemptMs = Math.max(slowestAttemptMs, attemptMs);
     switch (result.reason) {
       case 'idempotency-key-taken': {
         const key = request.idempotency?.key;
@@ -461,7 +475,7 @@ async function attemptInTurn<T>(
     if (lockKeys.length > 0 && turns.held.length === 0 && contended) {
       const giveUpAt = Math.min(
         startedAt + retry.budgetMs,
-        (request.deadlineAt ?? Number.POSITIVE_INFINITY) - ATTEMPT_ALLOWANCE_MS,
+        (request.deadlineAt ?? Number.POSITIVE_INFINITY) - allowanceMs(deps),
       );
       if (!(await waitForTurns(deps, request, lockKeys, turns, giveUpAt))) {
         deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });

@@ -66,11 +66,12 @@ describe('group commit of queued postings on one account', () => {
 
     // Assess
     const statuses = responses.map((response) => response.status);
-    expect(statuses.filter((status) => status === 201)).toHaveLength(45);
-    expect(
-      responses.filter((r) => r.status === 422).every((r) => r.body.code === 'INSUFFICIENT_FUNDS'),
-    ).toBe(true);
-    expect(statuses.filter((status) => status === 422)).toHaveLength(15);
+    const answers: Record<string, number> = {};
+    for (const { status, body } of responses) {
+      const answer = body.code === undefined ? String(status) : `${status} ${body.code}`;
+      answers[answer] = (answers[answer] ?? 0) + 1;
+    }
+    expect(answers).toEqual({ '201': 45, '422 INSUFFICIENT_FUNDS': 15 });
     // 45 postings, several to a transaction: far fewer round trips than postings.
     expect(postingsPerCommit.reduce((sum, n) => sum + n, 0)).toBe(45);
     expect(Math.max(...postingsPerCommit)).toBeGreaterThan(1);

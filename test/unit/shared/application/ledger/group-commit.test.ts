@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mergeWrites } from '../../../../../shared/application/ledger/group-commit';
+import { CommitGroups, mergeWrites } from '../../../../../shared/application/ledger/group-commit';
 import type { WriteOp } from '../../../../../shared/application/ledger/records';
 import { accountRecord } from '../../../../support/ledger-records';
 import type { CurrencyCode } from '../../../../../shared/domain/money';
@@ -82,5 +82,27 @@ describe('mergeWrites: several postings as one transaction', () => {
   it('keeps every write in the order it first appears', () => {
     const merged = mergeWrites([update(1, 2, 10n, 9n), gl(1n, 0n), update(2, 3, 9n, 8n)]);
     expect(merged?.map((op) => op.kind)).toEqual(['updateAccount', 'moveGl']);
+  });
+});
+
+describe('CommitGroups time allowance', () => {
+  it('is the floor until units of work run slow, then one and a half of the slowest, fading by half every 10 s', () => {
+    const groups = new CommitGroups();
+    const at = 1_000_000;
+
+    const fresh = groups.allowanceMs(1_500, at);
+    groups.noteDuration(200, at);
+    const afterFast = groups.allowanceMs(1_500, at);
+    groups.noteDuration(2_000, at);
+    groups.noteDuration(300, at + 1);
+    const afterSlow = groups.allowanceMs(1_500, at + 1);
+    const tenSecondsLater = groups.allowanceMs(1_500, at + 10_000);
+    const minuteLater = groups.allowanceMs(1_500, at + 60_000);
+
+    expect([fresh, afterFast]).toEqual([1_500, 1_500]);
+    expect(afterSlow).toBe(3_000);
+    expect(tenSecondsLater).toBe(1_500);
+    expect(groups.allowanceMs(1_000, at + 10_000)).toBe(1_500);
+    expect(minuteLater).toBe(1_500);
   });
 });
