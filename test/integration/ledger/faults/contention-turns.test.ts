@@ -191,6 +191,9 @@ describe('the turn queue of contended accounts', () => {
 
 // On DynamoDB an UpdateItem on an item in the middle of a transaction fails (TransactionConflict):
 // a hot account's item is often busy, and the queue's own updates live on it.
+const transactionInProgress = () =>
+  new TransactionConflictException({ message: 'injected', $metadata: {} });
+
 describe('the turn queue on an account item busy with transactions', () => {
   let api: TestApi;
   let faults: TransactWriteFaults;
@@ -206,10 +209,7 @@ describe('the turn queue on an account item busy with transactions', () => {
     const account = await anAccount(api, { deposit: '10.00' });
     const ticket = await api.deps.ledger.takeTicket({ account });
     faults.reset();
-    faults.failUpdates(
-      10,
-      () => new TransactionConflictException({ message: 'injected', $metadata: {} }),
-    );
+    faults.failUpdates(10, transactionInProgress);
 
     // Act
     const response = await api.call('POST', '/transactions/deposit', {
@@ -230,10 +230,7 @@ describe('the turn queue on an account item busy with transactions', () => {
     const account = await anAccount(api, { deposit: '10.00' });
     const ticket = await api.deps.ledger.takeTicket({ account });
     faults.reset();
-    faults.failUpdates(
-      20,
-      () => new TransactionConflictException({ message: 'injected', $metadata: {} }),
-    );
+    faults.failUpdates(20, transactionInProgress);
 
     // Act
     const passed = await api.deps.ledger.passTurn({ account }, ticket?.ticket ?? -1);

@@ -92,6 +92,15 @@ function setup(
   return { handler, logs };
 }
 
+/** A call of the route that fails (or, with `slowMs`, takes its time). */
+const brokenThingEvent = () =>
+  apiEvent({
+    method: 'DELETE',
+    path: '/things/ABCD',
+    resource: '/things/{thingId}',
+    pathParameters: { thingId: 'ABCD' },
+  });
+
 const problemOf = (result: APIGatewayProxyResult) =>
   JSON.parse(result.body) as {
     code: string;
@@ -295,15 +304,7 @@ describe('the HTTP edge', () => {
   it('hides an unexpected error behind a generic 500 and logs its cause', async () => {
     const { handler, logs } = setup();
 
-    const result = await handler(
-      apiEvent({
-        method: 'DELETE',
-        path: '/things/ABCD',
-        resource: '/things/{thingId}',
-        pathParameters: { thingId: 'ABCD' },
-      }),
-      lambdaContext,
-    );
+    const result = await handler(brokenThingEvent(), lambdaContext);
 
     expect(result.statusCode).toBe(500);
     const problem = problemOf(result);
@@ -317,15 +318,10 @@ describe('the HTTP edge', () => {
   it('answers 503 with Retry-After, not 500, when the invocation runs out of time before its outcome is known', async () => {
     const { handler, logs } = setup({ slowMs: 1_000 });
 
-    const result = await handler(
-      apiEvent({
-        method: 'DELETE',
-        path: '/things/ABCD',
-        resource: '/things/{thingId}',
-        pathParameters: { thingId: 'ABCD' },
-      }),
-      { ...lambdaContext, getRemainingTimeInMillis: () => 100 },
-    );
+    const result = await handler(brokenThingEvent(), {
+      ...lambdaContext,
+      getRemainingTimeInMillis: () => 100,
+    });
 
     expect(result.statusCode).toBe(503);
     expect(result.headers?.['Retry-After']).toBe('1');
@@ -336,15 +332,7 @@ describe('the HTTP edge', () => {
   it('refuses to send a response that breaks its schema when responses are validated', async () => {
     const { handler } = setup({ validateResponses: true });
 
-    const result = await handler(
-      apiEvent({
-        method: 'DELETE',
-        path: '/things/ABCD',
-        resource: '/things/{thingId}',
-        pathParameters: { thingId: 'ABCD' },
-      }),
-      lambdaContext,
-    );
+    const result = await handler(brokenThingEvent(), lambdaContext);
 
     expect(result.statusCode).toBe(500);
   });
