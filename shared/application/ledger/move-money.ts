@@ -370,6 +370,8 @@ export async function postWith<T>(
     async (previous) => {
       if (previous !== undefined) {
         if (remembered.planned && previous.reason === 'stale') deps.postingCache.proved(false);
+        // Queued on, or waited in a queue: others write these accounts too.
+        if (previous.reason === 'stale' && previous.queued === true) remembered.queued = true;
         deps.postingCache.forget(accountIds);
       }
       const cached =

@@ -106,3 +106,21 @@ describe('CommitGroups time allowance', () => {
     expect(minuteLater).toBe(1_500);
   });
 });
+
+describe('CommitGroups turn estimate', () => {
+  it('starts at 40 ms and follows the turns waiters measure, a quarter of the way each time, never past 1 s', () => {
+    const groups = new CommitGroups();
+
+    const fresh = groups.turnEstimateMs();
+    groups.noteTurn(200);
+    const afterSlowTurn = groups.turnEstimateMs();
+    for (let i = 0; i < 40; i += 1) groups.noteTurn(10);
+    const afterFastTurns = groups.turnEstimateMs();
+    groups.noteTurn(1_000_000);
+
+    expect(fresh).toBe(40);
+    expect(afterSlowTurn).toBe(80);
+    expect(afterFastTurns).toBeCloseTo(10, 1);
+    expect(groups.turnEstimateMs()).toBeCloseTo(afterFastTurns + (1_000 - afterFastTurns) / 4, 6);
+  });
+});
