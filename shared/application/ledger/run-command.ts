@@ -201,9 +201,18 @@ export const ATTEMPT_ALLOWANCE_MS = 1_500;
 /**
  * How long the turn on a contended key may stay on one ticket before a waiter passes it on: far
  * longer than a turn takes (one read and one commit), so only a holder that crashed or gave up
- * waiting is skipped.
+ * waiting is skipped. Longer while units of work in the runtime are slow (`turnStallMs`).
  */
 export const TURN_STALL_MS = 2_000;
+
+/**
+ * The stall threshold now: TURN_STALL_MS, or one and a half of the slowest unit of work lately
+ * in this runtime, if longer. On a loaded table a live holder's draw and commit take seconds,
+ * and passing its turn on would only make it fail and queue again.
+ */
+export function turnStallMs(deps: Partial<Pick<Dependencies, 'commitGroups'>>): number {
+  return Math.max(TURN_STALL_MS, deps.commitGroups?.allowanceMs(0) ?? 0);
+}
 
 /** Races lost to commits on the same accounts (not counting a stale cache) before queueing. */
 const RACES_BEFORE_QUEUEING = 2;
@@ -362,7 +371,7 @@ async function waitForTurns(
         }
         seen = serving;
         seenAt = now;
-      } else if (now - seenAt >= TURN_STALL_MS) {
+      } else if (now - seenAt >= turnStallMs(deps)) {
         deps.logger.warn('passing on a stalled turn', { ticket: serving });
         await deps.ledger.passTurn(queue, serving);
         continue;

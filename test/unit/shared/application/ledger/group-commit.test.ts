@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CommitGroups, mergeWrites } from '../../../../../shared/application/ledger/group-commit';
+import { TURN_STALL_MS, turnStallMs } from '../../../../../shared/application/ledger/run-command';
 import type { WriteOp } from '../../../../../shared/application/ledger/records';
 import { accountRecord } from '../../../../support/ledger-records';
 import type { CurrencyCode } from '../../../../../shared/domain/money';
@@ -122,5 +123,25 @@ describe('CommitGroups turn estimate', () => {
     expect(afterSlowTurn).toBe(80);
     expect(afterFastTurns).toBeCloseTo(10, 1);
     expect(groups.turnEstimateMs()).toBeCloseTo(afterFastTurns + (1_000 - afterFastTurns) / 4, 6);
+  });
+});
+
+describe('the stall threshold of a turn', () => {
+  it('is TURN_STALL_MS, or one and a half of the slowest unit of work lately in the runtime when that is longer', () => {
+    const groups = new CommitGroups();
+
+    const fresh = turnStallMs({ commitGroups: groups });
+    groups.noteDuration(1_000);
+    const afterFast = turnStallMs({ commitGroups: groups });
+    groups.noteDuration(3_000);
+    const afterSlow = turnStallMs({ commitGroups: groups });
+
+    expect([fresh, afterFast, turnStallMs({})]).toEqual([
+      TURN_STALL_MS,
+      TURN_STALL_MS,
+      TURN_STALL_MS,
+    ]);
+    expect(afterSlow).toBeGreaterThanOrEqual(4_490);
+    expect(afterSlow).toBeLessThanOrEqual(4_500);
   });
 });
