@@ -54,11 +54,6 @@ export interface GroupMember {
   fail(error: unknown): void;
 }
 
-/** A turn's length before any was measured, its moving average's weight, and its ceiling. */
-const INITIAL_TURN_MS = 40;
-const TURN_MS_WEIGHT = 0.25;
-const TURN_MS_CEILING = 1_000;
-
 /** How long a slow unit of work is remembered: its weight halves every this many ms. */
 const SLOW_HALF_LIFE_MS = 10_000;
 
@@ -67,7 +62,6 @@ export class CommitGroups {
   private readonly waiting = new Map<string, Set<GroupMember>>();
   private slowMs = 0;
   private slowAt = 0;
-  private turnMs = INITIAL_TURN_MS;
 
   /** Records how long a unit of work (a read and a commit, or a group's plans and commit) took. */
   noteDuration(ms: number, now = Date.now()): void {
@@ -81,19 +75,6 @@ export class CommitGroups {
    */
   allowanceMs(floorMs: number, now = Date.now()): number {
     return Math.max(floorMs, Math.ceil(1.5 * this.recentSlowMs(now)));
-  }
-
-  /**
-   * Records how long a turn on a contended key took, as a waiter measured it (how fast the
-   * turn being served moved): the next wait in this runtime starts from it instead of a guess.
-   */
-  noteTurn(ms: number): void {
-    this.turnMs += (Math.min(TURN_MS_CEILING, Math.max(1, ms)) - this.turnMs) * TURN_MS_WEIGHT;
-  }
-
-  /** How long a turn on a contended key lately takes here (a moving average of measurements). */
-  turnEstimateMs(): number {
-    return this.turnMs;
   }
 
   private recentSlowMs(now: number): number {

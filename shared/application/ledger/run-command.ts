@@ -201,18 +201,9 @@ export const ATTEMPT_ALLOWANCE_MS = 1_500;
 /**
  * How long the turn on a contended key may stay on one ticket before a waiter passes it on: far
  * longer than a turn takes (one read and one commit), so only a holder that crashed or gave up
- * waiting is skipped. Longer while units of work in the runtime are slow (`turnStallMs`).
+ * waiting is skipped.
  */
 export const TURN_STALL_MS = 2_000;
-
-/**
- * The stall threshold now: TURN_STALL_MS, or one and a half of the slowest unit of work lately
- * in this runtime, if longer. On a loaded table a live holder's draw and commit take seconds,
- * and passing its turn on would only make it fail and queue again.
- */
-export function turnStallMs(deps: Partial<Pick<Dependencies, 'commitGroups'>>): number {
-  return Math.max(TURN_STALL_MS, deps.commitGroups?.allowanceMs(0) ?? 0);
-}
 
 /** Races lost to commits on the same accounts (not counting a stale cache) before queueing. */
 const RACES_BEFORE_QUEUEING = 2;
@@ -333,7 +324,7 @@ async function waitForTurns(
     let state: TurnState | undefined = drawn;
     let seen = -1;
     let seenAt = deps.clock.now().getTime();
-    let perTurnMs = deps.commitGroups?.turnEstimateMs() ?? 40;
+    let perTurnMs = 40;
     for (;;) {
       // The poll reads the later accounts too, to write them at once if free when the turn came.
       state ??= await deps.ledger.servingTurn(queue, later);
@@ -365,13 +356,10 @@ async function waitForTurns(
         continue;
       }
       if (serving !== seen) {
-        if (seen >= 0) {
-          perTurnMs = Math.min(1_000, Math.max(5, (now - seenAt) / (serving - seen)));
-          deps.commitGroups?.noteTurn(perTurnMs);
-        }
+        if (seen >= 0) perTurnMs = Math.min(1_000, Math.max(5, (now - seenAt) / (serving - seen)));
         seen = serving;
         seenAt = now;
-      } else if (now - seenAt >= turnStallMs(deps)) {
+      } else if (now - seenAt >= TURN_STALL_MS) {
         deps.logger.warn('passing on a stalled turn', { ticket: serving });
         await deps.ledger.passTurn(queue, serving);
         continue;
@@ -384,14 +372,12 @@ async function waitForTurns(
         return false;
       }
       const ahead = ticket - serving;
-      // Next in line: half way to when the turn ahead is due to end (a turn after it was first
-      // seen), then a quarter turn at a time, so the hand-over is seen soon with a few reads per
-      // turn. Never sleeping past the due time lets the measured turn shrink when turns speed up.
+      // Next in line: until the turn ahead is due to end (a turn after it was first seen), then
+      // a quarter turn at a time, so the hand-over is seen soon with a read or two per turn.
       const dueInMs = seenAt + perTurnMs - now;
       const sleepMs =
         ahead <= 1
-          ? Math.max(5, dueInMs > perTurnMs / 4 ? dueInMs / 2 : perTurnMs / 4) +
-            Math.floor(deps.retry.random() * 5)
+          ? Math.max(5, dueInMs > 0 ? dueInMs : perTurnMs / 4) + Math.floor(deps.retry.random() * 5)
           : Math.min(1_000, Math.floor((ahead - 1) * perTurnMs));
       await deps.retry.sleep(Math.min(sleepMs, Math.max(1, giveUpAt - now)));
     }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { CommitGroups, mergeWrites } from '../../../../../shared/application/ledger/group-commit';
-import { TURN_STALL_MS, turnStallMs } from '../../../../../shared/application/ledger/run-command';
 import type { WriteOp } from '../../../../../shared/application/ledger/records';
 import { accountRecord } from '../../../../support/ledger-records';
 import type { CurrencyCode } from '../../../../../shared/domain/money';
@@ -105,43 +104,5 @@ describe('CommitGroups time allowance', () => {
     expect(tenSecondsLater).toBe(1_500);
     expect(groups.allowanceMs(1_000, at + 10_000)).toBe(1_500);
     expect(minuteLater).toBe(1_500);
-  });
-});
-
-describe('CommitGroups turn estimate', () => {
-  it('starts at 40 ms and follows the turns waiters measure, a quarter of the way each time, never past 1 s', () => {
-    const groups = new CommitGroups();
-
-    const fresh = groups.turnEstimateMs();
-    groups.noteTurn(200);
-    const afterSlowTurn = groups.turnEstimateMs();
-    for (let i = 0; i < 40; i += 1) groups.noteTurn(10);
-    const afterFastTurns = groups.turnEstimateMs();
-    groups.noteTurn(1_000_000);
-
-    expect(fresh).toBe(40);
-    expect(afterSlowTurn).toBe(80);
-    expect(afterFastTurns).toBeCloseTo(10, 1);
-    expect(groups.turnEstimateMs()).toBeCloseTo(afterFastTurns + (1_000 - afterFastTurns) / 4, 6);
-  });
-});
-
-describe('the stall threshold of a turn', () => {
-  it('is TURN_STALL_MS, or one and a half of the slowest unit of work lately in the runtime when that is longer', () => {
-    const groups = new CommitGroups();
-
-    const fresh = turnStallMs({ commitGroups: groups });
-    groups.noteDuration(1_000);
-    const afterFast = turnStallMs({ commitGroups: groups });
-    groups.noteDuration(3_000);
-    const afterSlow = turnStallMs({ commitGroups: groups });
-
-    expect([fresh, afterFast, turnStallMs({})]).toEqual([
-      TURN_STALL_MS,
-      TURN_STALL_MS,
-      TURN_STALL_MS,
-    ]);
-    expect(afterSlow).toBeGreaterThanOrEqual(4_490);
-    expect(afterSlow).toBeLessThanOrEqual(4_500);
   });
 });
