@@ -274,11 +274,6 @@ function inTurn(
   return [...marked, ...passed];
 }
 
-/** Whether this command holds the turn on the account or key `key`. */
-function holdsTurn(turns: Turns, key: string): boolean {
-  return turns.held.some(({ queue }) => ('account' in queue ? queue.account : queue.key) === key);
-}
-
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
 
 async function passAll(deps: AttemptDeps, turns: Turns): Promise<void> {
@@ -307,16 +302,8 @@ async function waitForTurns(
   turns: Turns,
   giveUpAt: number,
 ): Promise<boolean> {
-  const sorted = [...new Set(keys)].sort();
-  // Accounts read free (nobody queued) in the same round trip that showed the turn on an earlier
-  // one come: written without a ticket, their updates requiring that nobody queued meanwhile
-  // (`unqueued`). A draw saved, and one round trip less between two turns of a hot pair.
-  const seenFree = new Set<string>();
-  for (const [index, key] of sorted.entries()) {
-    if (seenFree.has(key)) continue;
+  for (const key of [...new Set(keys)].sort()) {
     const queue = queueOf(request, key);
-    const later =
-      'account' in queue && request.queueOnAccounts === true ? sorted.slice(index + 1) : [];
     let drawn = await drawTicket(deps, queue, giveUpAt);
     if (drawn === undefined) return false;
     let ticket = drawn.ticket;
@@ -326,20 +313,14 @@ async function waitForTurns(
     let seenAt = deps.clock.now().getTime();
     let perTurnMs = 40;
     for (;;) {
-      // The poll reads the later accounts too, to write them at once if free when the turn came.
-      state ??= await deps.ledger.servingTurn(queue, later);
-      const { serving, givenUp, account, alongWith = [] } = state;
+      state ??= await deps.ledger.servingTurn(queue);
+      const { serving, givenUp, account } = state;
       state = undefined;
       const now = deps.clock.now().getTime();
       if (serving === ticket) {
         turns.held.push({ queue, ticket });
         // Read as the turn came, with nobody else writing it now: the plan needs no other read.
         if (account !== undefined) turns.seen.push(account);
-        for (const other of alongWith) {
-          if (other.queued) continue;
-          seenFree.add(other.account.id);
-          turns.seen.push(other.account);
-        }
         break;
       }
       if (serving > ticket) {
@@ -491,29 +472,20 @@ async function attemptInTurn<T>(
       result.reason === 'contended' ||
       result.reason === 'turn-lost' ||
       racesLost >= RACES_BEFORE_QUEUEING;
-    // Holding the turn on some accounts, it met a queue on one it wrote without a ticket: it
-    // queues there too, after the keys it holds (the key order that rules out deadlocks holds).
-    const unheld = lockKeys.filter((key) => !holdsTurn(turns, key));
-    const queueOnRest =
-      request.queueOnAccounts === true &&
-      turns.held.length > 0 &&
-      result.reason === 'stale' &&
-      result.queued === true;
-    if (unheld.length > 0 && ((turns.held.length === 0 && contended) || queueOnRest)) {
+    if (lockKeys.length > 0 && turns.held.length === 0 && contended) {
       const giveUpAt = Math.min(
         startedAt + retry.budgetMs,
         (request.deadlineAt ?? Number.POSITIVE_INFINITY) - allowanceMs(deps),
       );
-      if (!(await waitForTurns(deps, request, unheld, turns, giveUpAt))) {
+      if (!(await waitForTurns(deps, request, lockKeys, turns, giveUpAt))) {
         deps.logger.warn('unit of work gave up waiting for its turn', { attempts: attempt });
         return busy;
       }
       // The turn came after a wait: plan from the accounts as the turn found them (a posting
       // needs no read), or from a fresh read. Others are queued on them: what this command
       // writes is not worth remembering.
-      const seenIds = new Set(turns.seen.map(({ id }) => id));
       previous =
-        request.queueOnAccounts === true && unheld.every((key) => seenIds.has(key))
+        turns.seen.length > 0 && turns.seen.length === turns.held.length
           ? { reason: 'stale', current: turns.seen, queued: true }
           : { reason: 'stale', queued: true };
       turns.seen = [];

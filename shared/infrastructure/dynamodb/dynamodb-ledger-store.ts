@@ -166,24 +166,10 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return { ticket: intOf(item.turnIssued) - 1, ...accountTurnOf(item) };
   }
 
-  async servingTurn(queue: TurnQueue, alongWith: readonly string[] = []): Promise<TurnState> {
+  async servingTurn(queue: TurnQueue): Promise<TurnState> {
     if ('account' in queue) {
-      const others = [...new Set(alongWith)].filter((id) => id !== queue.account);
-      if (others.length === 0) {
-        const item = await this.get(keys.account(queue.account));
-        return item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item);
-      }
-      const items = await this.batchGet([queue.account, ...others].map((id) => keys.account(id)));
-      const byId = new Map(items.map((item) => [String(item.id), item]));
-      const item = byId.get(queue.account);
-      const found = others.flatMap((id) => {
-        const other = byId.get(id);
-        return other === undefined ? [] : [{ account: accountOf(other), queued: hasQueue(other) }];
-      });
-      return {
-        ...(item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item)),
-        alongWith: found,
-      };
+      const item = await this.get(keys.account(queue.account));
+      return item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item);
     }
     const item = await this.get(keys.turnServing(queue.key));
     const serving = item?.serving === undefined ? 0 : intOf(item.serving);
