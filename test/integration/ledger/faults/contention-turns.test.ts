@@ -11,6 +11,12 @@ import { Money } from '../../../../shared/domain/money';
 import { anAccount, createTestApi, type TestApi } from '../../../support/api-client';
 import { injectFaults, type TransactWriteFaults } from './fault-api';
 
+/** An account's posted balance, as the API reports it. */
+async function balanceOf(api: TestApi, accountId: string): Promise<string> {
+  const got = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${accountId}`);
+  return got.body.balance.amount;
+}
+
 // Once a command has lost a race it queues on the accounts it moves (run-command.ts): a ticket
 // per account, served in order, the turn handed on by the holder's own commit.
 describe('the turn queue of contended accounts', () => {
@@ -88,21 +94,17 @@ describe('the turn queue of contended accounts', () => {
       body: { accountId: account, amount: '1.00', currency: 'USD' },
     });
     await new Promise((wake) => setTimeout(wake, 400));
-    const whileHeld = await api.call<{ balance: { amount: string } }>(
-      'GET',
-      `/accounts/${account}`,
-    );
+    const whileHeld = await balanceOf(api, account);
     const handedOn = await api.deps.ledger.passTurn({ account }, holder);
     const response = await deposit;
 
     // Assess: it queued behind the holder (ticket 1) and wrote only once the turn was handed on.
     expect(holder).toBe(0);
-    expect(whileHeld.body.balance.amount).toBe('10.00');
+    expect(whileHeld).toBe('10.00');
     expect(handedOn).toBe(true);
     expect(response.status).toBe(201);
     expect((await api.deps.ledger.servingTurn({ account })).serving).toBe(2);
-    const after = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
-    expect(after.body.balance.amount).toBe('11.00');
+    expect(await balanceOf(api, account)).toBe('11.00');
   });
 
   it('passes on at once a turn whose waiter gave up before it came, and marks nothing once the turn has gone past', async () => {
@@ -150,8 +152,7 @@ describe('the turn queue of contended accounts', () => {
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(TURN_STALL_MS - 100);
     // Ticket 0 was passed on as stalled, ticket 1 (the deposit's) passed on by its commit.
     expect((await api.deps.ledger.servingTurn({ account })).serving).toBe(2);
-    const balance = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
-    expect(balance.body.balance.amount).toBe('11.00');
+    expect(await balanceOf(api, account)).toBe('11.00');
   });
 
   it('does not remember, for planning the next posting, accounts it wrote after waiting in their queue', async () => {
@@ -160,36 +161,30 @@ describe('the turn queue of contended accounts', () => {
       await anAccount(api, { deposit: '10.00' }),
       await anAccount(api, { deposit: '10.00' }),
     ];
-    const [first, second] = [one, two].sort();
+    const [first, second] = [one, two].sort() as [string, string];
     const body = (amount: string) => ({
       body: { fromAccountId: first, toAccountId: second, amount, currency: 'USD' },
     });
     const uncontended = await api.call('POST', '/transactions/transfer', body('1.00'));
-    const holder = (await drawn({ account: first! })).ticket;
+    const holder = (await drawn({ account: first })).ticket;
     const cache = api.deps.postingCache;
-    const rememberedBefore = cache.read([first!, second!], 0) !== undefined;
+    const rememberedBefore = cache.read([first, second], 0) !== undefined;
 
     // Act: the transfer queues on the first account; the holder hands its turn on.
     const transfer = api.call('POST', '/transactions/transfer', body('2.50'));
     await new Promise((wake) => setTimeout(wake, 300));
-    await api.deps.ledger.passTurn({ account: first! }, holder);
+    await api.deps.ledger.passTurn({ account: first }, holder);
     const response = await transfer;
 
     // Assess: served in turn on both accounts (tickets 1 and 0, handed on by its commit).
     expect([uncontended.status, response.status]).toEqual([201, 201]);
-    expect((await api.deps.ledger.servingTurn({ account: first! })).serving).toBe(2);
-    expect((await api.deps.ledger.servingTurn({ account: second! })).serving).toBe(1);
-    const balances = await Promise.all(
-      [first, second].map(async (id) => {
-        const got = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${id}`);
-        return got.body.balance.amount;
-      }),
-    );
-    expect(balances).toEqual(['6.50', '13.50']);
+    expect((await api.deps.ledger.servingTurn({ account: first })).serving).toBe(2);
+    expect((await api.deps.ledger.servingTurn({ account: second })).serving).toBe(1);
+    expect([await balanceOf(api, first), await balanceOf(api, second)]).toEqual(['6.50', '13.50']);
     // Others queue on these accounts: what the transfer wrote is not remembered to plan from.
     expect(rememberedBefore).toBe(true);
-    expect(cache.read([first!], 0)).toBeUndefined();
-    expect(cache.read([second!], 0)).toBeUndefined();
+    expect(cache.read([first], 0)).toBeUndefined();
+    expect(cache.read([second], 0)).toBeUndefined();
   });
 
   it('serves 24 containers withdrawing from one account in turn: no request fails for contention and none overdraws', async () => {
@@ -222,8 +217,7 @@ describe('the turn queue of contended accounts', () => {
     const tally: Record<string, number> = {};
     for (const outcome of outcomes) tally[outcome] = (tally[outcome] ?? 0) + 1;
     expect(tally).toEqual({ posted: 15, INSUFFICIENT_FUNDS: 9 });
-    const after = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
-    expect(after.body.balance.amount).toBe('0.00');
+    expect(await balanceOf(api, account)).toBe('0.00');
   });
 });
 
@@ -259,8 +253,7 @@ describe('the turn queue on an account item busy with transactions', () => {
     expect(response.status).toBe(201);
     expect(faults.updatesFailed).toBe(10);
     expect(await api.deps.ledger.servingTurn({ account })).toMatchObject({ serving: 2 });
-    const balance = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${account}`);
-    expect(balance.body.balance.amount).toBe('11.00');
+    expect(await balanceOf(api, account)).toBe('11.00');
   }, 30_000);
 
   it('treats a turn it cannot pass on while the item stays busy as not passed, not as an error', async () => {
