@@ -3,10 +3,12 @@
  *
  *   npm run bench:ledger
  *
- * Starts its own in-memory DynamoDB Local with one table, opens 64 accounts plus a hot pair
+ * Starts its own in-memory DynamoDB Local with one table, opens 1,024 accounts plus a hot pair
  * through the real handlers, and moves money three ways, each at concurrency 1, 8 and 32, on
- * random pairs of the 64 accounts and on the hot pair (alternating direction, so funds never run
- * out):
+ * random pairs of the 1,024 accounts (many accounts: two transfers rarely meet on an account) and
+ * on the hot pair (alternating direction, so funds never run out); and at concurrency 8 and 32 on
+ * random pairs of the first 64 of them (the warm set: at c=32 every account is in flight about
+ * half the time, so this measures optimistic contention rather than the cost of a transfer):
  *
  *   raw         one TransactWriteItems per transfer with the same 17 items a transfer writes, of
  *               the same shapes (puts, and conditional ADD updates of pre-created account items):
@@ -31,15 +33,16 @@
  * for one transfer's write from its request body. (StoreMetrics would only see the store of a
  * runtime the bench builds itself, not the Lambda modules' own.)
  *
- * Last, the same in-process scenarios (64 accounts at c=1 and c=8) are measured after 1k and after
- * 50k prior postings. The first 1k go through the transfer use case; the rest too when that would
+ * Last, the same in-process scenarios (many accounts at c=1 and c=8) are measured after 1k and
+ * after 50k prior postings, spread over every account. The first 1k go through the transfer use case; the rest too when that would
  * take under 5 minutes, otherwise they are written with BatchWriteItem (preloadByBatchWrite says
  * which items and why). The output says which preload ran and how long it took.
  *
  * The exit code is 0 even when a goal fails: this is a measurement, and the FAIL lines say what
  * to look at. Knobs: BENCH_TRANSFERS (per scenario, default 300), BENCH_SCENARIO_SECONDS (a
  * scenario stops sending after this, default 10), BENCH_PROBE_TRANSFERS (default 150),
- * BENCH_POSTINGS (default 50000), BENCH_PRELOAD=auto|usecase|batch (default auto).
+ * BENCH_POSTINGS (default 50000), BENCH_PRELOAD=auto|usecase|batch (default auto),
+ * BENCH_ACCOUNTS (the many accounts, default 1024).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -140,7 +143,11 @@ const config = {
   /** Prior postings of the two growth measurements. */
   smallHistory: 1_000,
   bigHistory: intFromEnv('BENCH_POSTINGS', 50_000),
-  accounts: 64,
+  /** The many accounts of the random pairs, and the warm set among them. */
+  accounts: intFromEnv('BENCH_ACCOUNTS', 1_024),
+  warmAccounts: 64,
+  /** Accounts opened at once during the setup. */
+  setupConcurrency: 8,
   concurrencies: [1, 8, 32] as const,
   preload: preloadChoiceFromEnv(),
   /** Above this estimate, the 50k preload switches from the use case to BatchWriteItem. */
@@ -1024,7 +1031,13 @@ function useCaseTransfer(deps: Dependencies): TransferFn {
 // ---------------------------------------------------------------------------------------------
 
 type Mode = 'raw' | 'in-process' | 'http';
-type Topology = '64 accounts' | 'hot pair';
+/** Random pairs of the many accounts or of the warm set among them, or the hot pair. */
+type Topology = 'many' | 'warm' | 'hot';
+
+function topologyLabel(topology: Topology): string {
+  if (topology === 'many') return `${config.accounts} accounts`;
+  return topology === 'warm' ? `${config.warmAccounts} (warm)` : 'hot pair';
+}
 
 interface Scenario {
   readonly mode: Mode;
@@ -1040,10 +1053,10 @@ interface BenchContext {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly counter: WireCounter;
-  /** The 64 accounts of the random pairs, the hot pair, and both together. */
+  /** The many accounts of the random pairs (the warm set is their first 64), and the hot pair. */
   readonly manyAccountIds: readonly string[];
   readonly hotAccountIds: readonly [string, string];
-  /** The raw baseline's accounts (64, then its hot pair) and their audit sequences. */
+  /** The raw baseline's accounts (as many, then its hot pair) and their audit sequences. */
   readonly rawAccounts: ReadonlyMap<string, RawAccount>;
   /**
    * Where preloaded postings go: both sets of accounts, so that the raw baseline, the control
@@ -1082,7 +1095,7 @@ function describe(scenario: Scenario): string {
   const { load } = scenario;
   const failed = load.transfers - load.ok;
   return (
-    `${scenario.mode.padEnd(10)} ${scenario.topology.padEnd(11)} c=${String(scenario.concurrency).padEnd(3)}` +
+    `${scenario.mode.padEnd(10)} ${topologyLabel(scenario.topology).padEnd(13)} c=${String(scenario.concurrency).padEnd(3)}` +
     ` ${fixed(load.ok / load.seconds, 1).padStart(7)} transfers/s, p50 ${fixed(percentile(load.latencies, 0.5), 1)} ms,` +
     ` p99 ${fixed(percentile(load.latencies, 0.99), 1)} ms, ${fixed(callsPerTransfer(scenario), 2)} calls/transfer` +
     (failed > 0 ? `, ${failed} failed` : '')
@@ -1140,7 +1153,7 @@ async function openAccount(api: InProcessApi, index: number): Promise<string> {
   return accountId;
 }
 
-/** Pre-creates the raw baseline's accounts (64 + a hot pair) with one BatchWriteItem each 25. */
+/** Pre-creates the raw baseline's accounts (as many + a hot pair), 25 to a BatchWriteItem. */
 async function createRawAccounts(
   client: DynamoDBDocumentClient,
   tableName: string,
@@ -1176,7 +1189,7 @@ async function createRawAccounts(
 interface GrowthPoint {
   readonly postings: number;
   /**
-   * Best of `probeRuns` runs each, on the 64 accounts: in-process at c=1 and c=8, then the raw
+   * Best of `probeRuns` runs each, on the many accounts: in-process at c=1 and c=8, then the raw
    * baseline at c=1 and c=8 as the control (it writes the same item shapes with no read and no
    * use case, so it shows how much DynamoDB Local itself slows down with the table's size).
    */
@@ -1213,7 +1226,7 @@ async function growthProbe(
       const scenario = await measure(
         context,
         mode,
-        '64 accounts',
+        'many',
         concurrency,
         transfer,
         randomPairs(accountIds, 100 + run),
@@ -1318,10 +1331,14 @@ async function main(): Promise<void> {
     const api = inProcessApi(token);
 
     const setupStarted = performance.now();
-    const accountIds: string[] = [];
-    for (let index = 0; index < config.accounts + 2; index += 1) {
-      accountIds.push(await openAccount(api, index));
-    }
+    const accountIds: string[] = new Array<string>(config.accounts + 2);
+    let nextToOpen = 0;
+    const opener = async (): Promise<void> => {
+      for (let index = nextToOpen++; index < accountIds.length; index = nextToOpen++) {
+        accountIds[index] = await openAccount(api, index);
+      }
+    };
+    await Promise.all(Array.from({ length: config.setupConcurrency }, opener));
     const client = createDocumentClient({ region: environment.region, endpoint: dynamo.endpoint });
     const rawAccounts = await createRawAccounts(client, tableName);
     const rawIds = [...rawAccounts.keys()];
@@ -1360,10 +1377,11 @@ async function main(): Promise<void> {
       http: httpTransfer(baseUrl, token),
     };
     const pairsFor = (mode: Mode, topology: Topology, seed: number): PairOf => {
-      if (topology === 'hot pair') {
+      if (topology === 'hot') {
         return mode === 'raw' ? hotPair(...rawHot) : hotPair(...context.hotAccountIds);
       }
-      return randomPairs(mode === 'raw' ? rawMany : context.manyAccountIds, seed);
+      const many = mode === 'raw' ? rawMany : context.manyAccountIds;
+      return randomPairs(topology === 'warm' ? many.slice(0, config.warmAccounts) : many, seed);
     };
 
     // Warm-up (JIT, connection pools, the Lambda modules' imports, and every in-process
@@ -1371,17 +1389,13 @@ async function main(): Promise<void> {
     for (const mode of ['raw', 'in-process', 'http'] as const) {
       const concurrency = mode === 'in-process' ? Math.max(...config.concurrencies) : 8;
       context.postings += (
-        await runLoad(transfers[mode], pairsFor(mode, '64 accounts', 99), 64, concurrency)
+        await runLoad(transfers[mode], pairsFor(mode, 'many', 99), 64, concurrency)
       ).ok;
     }
 
     // What one in-process transfer's TransactWriteItems would cost on DynamoDB.
     counter.forgetLastTransactWrite();
-    const probe = await transfers['in-process'](
-      ...pairsFor('in-process', '64 accounts', 7)(0),
-      '1.00',
-      0,
-    );
+    const probe = await transfers['in-process'](...pairsFor('in-process', 'many', 7)(0), '1.00', 0);
     context.postings += 1;
     const body = counter.lastTransactWrite();
     if (body === undefined) {
@@ -1410,8 +1424,10 @@ async function main(): Promise<void> {
     // The matrix.
     print(`Scenarios (${config.transfers} transfers each):`);
     const scenarios: Scenario[] = [];
-    for (const topology of ['64 accounts', 'hot pair'] as const) {
+    for (const topology of ['many', 'warm', 'hot'] as const) {
       for (const concurrency of config.concurrencies) {
+        // On the warm set c=1 would repeat the many accounts' c=1: one transfer at a time.
+        if (topology === 'warm' && concurrency === 1) continue;
         for (const mode of ['raw', 'in-process', 'http'] as const) {
           scenarios.push(
             await measure(
@@ -1525,7 +1541,7 @@ function row(scenario: Scenario): string[] {
   const { load } = scenario;
   return [
     scenario.mode,
-    scenario.topology,
+    topologyLabel(scenario.topology),
     String(scenario.concurrency),
     String(load.transfers),
     failuresOf(load),
@@ -1570,11 +1586,13 @@ function report(
   print();
   print('DynamoDB requests per successful transfer, by operation (every attempt counts):');
   for (const scenario of scenarios) {
-    const label = `${scenario.mode} ${scenario.topology} c=${scenario.concurrency}`;
+    const label = `${scenario.mode} ${topologyLabel(scenario.topology)} c=${scenario.concurrency}`;
     print(`  ${label.padEnd(26)} ${breakdownOf(scenario)}`);
   }
   print();
-  print(`Throughput after prior postings (64 accounts, best of ${config.probeRuns} runs):`);
+  print(
+    `Throughput after prior postings (${topologyLabel('many')}, best of ${config.probeRuns} runs):`,
+  );
   const growthRatios = small.probes.map((before, index) => {
     const after = big.probes[index];
     if (after === undefined) throw new Error('Growth probes do not match');
@@ -1613,43 +1631,42 @@ function report(
     return found;
   };
   const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+  const percent = (ratio: number) => `${fixed(100 * ratio, 1)}%`;
+  const listed = (entries: readonly { concurrency: number; ratio: number }[]) =>
+    entries.map(({ concurrency, ratio }) => `c=${concurrency} ${percent(ratio)}`).join(', ');
   print();
   print('=== Goals ===');
 
-  const uncontended = (['in-process', 'http'] as const).map((mode) => find(mode, '64 accounts', 1));
+  const uncontended = (['in-process', 'http'] as const).map((mode) => find(mode, 'many', 1));
   const roundTrips = uncontended.map(callsPerTransfer);
   print(
     `${verdict(roundTrips.every((calls) => calls <= 2))}  <= 2 DynamoDB round trips per transfer ` +
-      `(64 accounts, c=1): in-process ${fixed(roundTrips[0]!, 2)}, http ${fixed(roundTrips[1]!, 2)}` +
+      `(${topologyLabel('many')}, c=1): in-process ${fixed(roundTrips[0]!, 2)}, http ${fixed(roundTrips[1]!, 2)}` +
       ` (contended scenarios, for information: ${scenarios
         .filter((s) => s.mode !== 'raw' && s.concurrency > 1)
-        .map(
-          (s) =>
-            `${s.mode}/${s.topology === 'hot pair' ? 'hot' : '64'}/c${s.concurrency} ${fixed(callsPerTransfer(s), 2)}`,
-        )
+        .map((s) => `${s.mode}/${s.topology}/c${s.concurrency} ${fixed(callsPerTransfer(s), 2)}`)
         .join(', ')})`,
   );
 
-  const ratios = config.concurrencies.map(
-    (c) =>
-      throughput(find('in-process', '64 accounts', c)) / throughput(find('raw', '64 accounts', c)),
-  );
-  const hotRatios = config.concurrencies.map(
-    (c) => throughput(find('in-process', 'hot pair', c)) / throughput(find('raw', 'hot pair', c)),
-  );
-  const percent = (ratio: number) => `${fixed(100 * ratio, 1)}%`;
+  /** In-process throughput over raw, per concurrency measured on that topology. */
+  const ratiosOn = (topology: Topology) =>
+    config.concurrencies
+      .filter((c) => scenarios.some((s) => s.topology === topology && s.concurrency === c))
+      .map((c) => ({
+        concurrency: c,
+        ratio: throughput(find('in-process', topology, c)) / throughput(find('raw', topology, c)),
+      }));
+  const ratios = ratiosOn('many');
   print(
-    `${verdict(ratios.every((ratio) => ratio >= 0.6))}  in-process throughput >= 60% of the raw ` +
-      `baseline (64 accounts): ${config.concurrencies.map((c, i) => `c=${c} ${percent(ratios[i]!)}`).join(', ')}` +
-      ` (hot pair, for information: ${config.concurrencies.map((c, i) => `c=${c} ${percent(hotRatios[i]!)}`).join(', ')})`,
+    `${verdict(ratios.every(({ ratio }) => ratio >= 0.6))}  in-process throughput >= 60% of the raw ` +
+      `baseline (${topologyLabel('many')}): ${listed(ratios)} (for information, the warm set ` +
+      `${listed(ratiosOn('warm'))}; the hot pair ${listed(ratiosOn('hot'))})`,
   );
 
   const growthOf = (mode: ProbeMode) =>
     growthRatios
       .filter(({ before }) => before.mode === mode)
       .map(({ before, ratio }) => ({ concurrency: before.concurrency, ratio }));
-  const listed = (entries: readonly { concurrency: number; ratio: number }[]) =>
-    entries.map(({ concurrency, ratio }) => `c=${concurrency} ${percent(ratio)}`).join(', ');
   // The in-process change divided by the raw change: what is left once DynamoDB Local's own
   // slowdown (or a noisy neighbour) is taken out.
   const relative = growthOf('in-process').map(({ concurrency, ratio }) => ({
@@ -1658,12 +1675,12 @@ function report(
   }));
   print(
     `${verdict(growthOf('in-process').every(({ ratio }) => ratio >= 0.9))}  throughput after ` +
-      `${big.postings} postings >= 90% of after ${small.postings} (in-process, 64 accounts): ` +
+      `${big.postings} postings >= 90% of after ${small.postings} (in-process, ${topologyLabel('many')}): ` +
       `${listed(growthOf('in-process'))} (for information: the raw baseline, the control, ` +
       `${listed(growthOf('raw'))}; in-process relative to it ${listed(relative)})`,
   );
 
-  const hot32 = (['in-process', 'http'] as const).map((mode) => find(mode, 'hot pair', 32));
+  const hot32 = (['in-process', 'http'] as const).map((mode) => find(mode, 'hot', 32));
   const failed = hot32.map((s) => s.load.transfers - s.load.ok);
   print(
     `${verdict(failed.every((n) => n === 0))}  zero failed requests at c=32 on the hot pair: ` +
