@@ -1,4 +1,4 @@
-import type { Account } from '../../domain/ledger/account';
+import type { Account, OwnerKyc } from '../../domain/ledger/account';
 import { glRoles, type GlCode } from '../../domain/ledger/chart-of-accounts';
 import { reversingLines, type JournalLine } from '../../domain/ledger/journal-entry';
 import {
@@ -334,12 +334,16 @@ export async function postWith<T>(
    * state this posting leaves is not worth remembering.
    */
   const remembered = { planned: false, queued: false };
+  /** Owners whose KYC standing moved since an attempt's plan: read with the accounts. */
+  const ownersToRead = new Set<string>();
   const planFrom = async (loaded: Loaded): Promise<Plan<T>> => {
     const decided = await decide(loaded.accounts);
     if (!decided.ok) return decided;
-    const { request: postingRequest, extraOps, value } = decided.value;
-    const limits = await kycLimitOps(deps, postingRequest, loaded.customers);
+    const { extraOps, value } = decided.value;
+    const limits = await kycLimitOps(deps, decided.value.request, loaded.customers);
     if (!limits.ok) return limits;
+    // The accounts carry the owners' standing as this plan judged it.
+    const postingRequest = { ...decided.value.request, accounts: limits.value.accounts };
     // Customer-initiated movements are scored; loan bookings are the bank's own.
     const screening =
       decided.value.screened !== true && scoredTypes.has(postingRequest.type)
@@ -359,7 +363,7 @@ export async function postWith<T>(
     const posting = buildPosting(deps, { ...postingRequest, ...screening?.posting });
     committed = afterPosting(loaded, posting.ops);
     return ok({
-      ops: [...posting.ops, ...limits.value, ...extraOps(posting.transaction)],
+      ops: [...posting.ops, ...limits.value.ops, ...extraOps(posting.transaction)],
       value: value(posting.transaction),
       after: committed,
     });
@@ -372,6 +376,9 @@ export async function postWith<T>(
         if (remembered.planned && previous.reason === 'stale') deps.postingCache.proved(false);
         // Queued on, or waited in a queue: others write these accounts too.
         if (previous.reason === 'stale' && previous.queued === true) remembered.queued = true;
+        if (previous.reason === 'stale') {
+          for (const owner of previous.staleOwners ?? []) ownersToRead.add(owner);
+        }
         deps.postingCache.forget(accountIds);
       }
       const cached =
@@ -390,7 +397,8 @@ export async function postWith<T>(
         deps.postingCache.forget(accountIds);
       }
       const loaded = (last =
-        refreshed(last, previous) ?? (await load(deps, accountIds, context.idempotency?.key)));
+        refreshed(last, previous) ??
+        (await deps.ledger.loadAccounts(accountIds, context.idempotency?.key, [...ownersToRead])));
       if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
       const planned = await planFrom(loaded);
       // The read was of these accounts only: any queue it found is on one of them.
@@ -424,19 +432,6 @@ function afterPosting(loaded: Loaded, ops: readonly WriteOp[]): PostingState {
 
 type Loaded = Awaited<ReturnType<Deps['ledger']['loadAccounts']>>;
 
-/** One round trip: the accounts, the idempotency record, and the owners already known. */
-async function load(
-  deps: Deps,
-  accountIds: readonly string[],
-  idempotencyKey: string | undefined,
-): Promise<Loaded> {
-  const owners = accountIds.flatMap((id) => {
-    const owner = ownerOfAccount.get(id);
-    return owner === undefined ? [] : [owner];
-  });
-  return deps.ledger.loadAccounts(accountIds, idempotencyKey, owners);
-}
-
 /**
  * After losing a race to a commit, the last read with the accounts DynamoDB returned as they now
  * are: no read is needed to plan again. (An idempotent duplicate that committed meanwhile still
@@ -449,19 +444,42 @@ function refreshed(
   if (last === undefined || previous?.reason !== 'stale' || previous.current === undefined) {
     return undefined;
   }
-  if (previous.current.length === 0) return undefined;
+  // An owner whose standing moved must be read: the accounts alone would plan from the old one.
+  if (previous.current.length === 0 || (previous.staleOwners?.length ?? 0) > 0) return undefined;
   const accounts = new Map(last.accounts);
   for (const account of previous.current) accounts.set(account.id, account);
   return { ...last, accounts, idempotency: undefined };
 }
 
-/** Account → owning customer: fixed at opening, so remembered to read the owner in the same batch. */
-const ownerOfAccount = new Map<string, string>();
-const OWNER_CACHE_LIMIT = 50_000;
-
 /** USD → currency rates for converting KYC limits, remembered briefly (rates change rarely). */
 const limitRates = new Map<string, { readonly rate: string | undefined; readonly atMs: number }>();
 const LIMIT_RATE_TTL_MS = 60_000;
+
+/** The standing a plan judges a customer by, and the version its transaction checks. */
+function ownerKycOf(customer: StoredCustomer): OwnerKyc {
+  return {
+    customerVersion: customer.version,
+    kycStatus: customer.kycStatus,
+    kycTier: customer.kycTier,
+    kycExpiresAt: customer.kycExpiresAt,
+  };
+}
+
+function sameOwnerKyc(a: OwnerKyc, b: OwnerKyc | undefined): boolean {
+  return (
+    b !== undefined &&
+    a.customerVersion === b.customerVersion &&
+    a.kycStatus === b.kycStatus &&
+    a.kycTier === b.kycTier &&
+    a.kycExpiresAt === b.kycExpiresAt
+  );
+}
+
+interface KycPlan {
+  readonly ops: WriteOp[];
+  /** The request's accounts, each carrying its owner's standing as judged here. */
+  readonly accounts: ReadonlyMap<string, Account>;
+}
 
 /**
  * KYC tier limits (kyc-limits.ts) of the customers on both sides: money a customer pays out and
@@ -470,12 +488,17 @@ const LIMIT_RATE_TTL_MS = 60_000;
  * limits become conditional increments of each party's running totals in the posting's own
  * transaction, so concurrent postings can never pass them together, beside a check that the
  * customer's KYC standing is still the one judged by.
+ *
+ * The standing comes from the customer when it was read with the accounts (a retry after it
+ * moved), otherwise from the account item (`ownerKyc`, written by the account's last posting), so
+ * a posting reads nothing but its accounts; only an account that has none yet reads its owner.
+ * A refusal is never believed from the account's copy: the customer is read and judged again.
  */
 async function kycLimitOps(
   deps: Deps,
   request: PostingRequest,
   customers: ReadonlyMap<string, StoredCustomer>,
-): Promise<Result<WriteOp[], DomainError>> {
+): Promise<Result<KycPlan, DomainError>> {
   const parties = new Map<string, Account>();
   for (const accountId of [request.fromAccountId, request.toAccountId]) {
     const account = accountId === undefined ? undefined : request.accounts.get(accountId);
@@ -483,30 +506,38 @@ async function kycLimitOps(
     if (account === undefined || account.productType === 'LOAN' || parties.has(account.customerId))
       continue;
     parties.set(account.customerId, account);
-    if (ownerOfAccount.size >= OWNER_CACHE_LIMIT) ownerOfAccount.clear();
-    ownerOfAccount.set(account.id, account.customerId);
   }
-  const now = deps.clock.now();
+  const now = deps.clock.now().toISOString();
   const ops: WriteOp[] = [];
+  let accounts = request.accounts;
   for (const [customerId, account] of parties) {
-    const customer = customers.get(customerId) ?? (await deps.ledger.getCustomer(customerId));
-    const tier = customer === undefined ? 0 : effectiveKycTier(customer, now.toISOString());
     // What this party moves, in its account's currency (an FX transfer credits the converted sum).
     const moved = request.lines.find(
       (line) => line.account.kind === 'customer' && line.account.accountId === account.id,
     );
     if (moved === undefined) continue;
     const amount = Money.fromMinor(moved.amountMinor, moved.currency);
-    const decided = kycCheckFor(
-      customerId,
-      tier,
-      amount,
-      now.toISOString().slice(0, 10),
-      await usdRateTo(deps, amount.currency, now.getTime()),
-    );
+    const rate = await usdRateTo(deps, amount.currency, Date.parse(now));
+    const judge = (owner: OwnerKyc | undefined) =>
+      kycCheckFor(
+        customerId,
+        owner === undefined ? 0 : effectiveKycTier(owner, now),
+        amount,
+        now.slice(0, 10),
+        rate,
+      );
+    const known = customers.get(customerId);
+    let owner = known === undefined ? account.ownerKyc : ownerKycOf(known);
+    let decided = judge(owner);
+    if (known === undefined && (owner === undefined || !decided.ok)) {
+      const read = await deps.ledger.getCustomer(customerId);
+      owner = read === undefined ? undefined : ownerKycOf(read);
+      decided = judge(owner);
+    }
     if (!decided.ok) return err(decided.error);
-    if (customer !== undefined) {
-      ops.push({ kind: 'checkCustomer', customerId, version: customer.version });
+    if (owner !== undefined) {
+      ops.push({ kind: 'checkCustomer', customerId, version: owner.customerVersion });
+      accounts = withOwnerKyc(accounts, customerId, owner);
     }
     for (const period of decided.check.periods) {
       ops.push({
@@ -517,11 +548,29 @@ async function kycLimitOps(
         periodKey: period.periodKey,
         amountMinor: amount.toMinor(),
         limitMinor: period.limit.toMinor(),
-        tier,
+        tier: decided.check.tier,
       });
     }
   }
-  return ok(ops);
+  return ok({ ops, accounts });
+}
+
+/** The accounts with `owner` as the standing of every account `customerId` holds among them. */
+function withOwnerKyc(
+  accounts: ReadonlyMap<string, Account>,
+  customerId: string,
+  owner: OwnerKyc,
+): ReadonlyMap<string, Account> {
+  const stale = [...accounts.values()].filter(
+    (account) =>
+      account.customerId === customerId &&
+      account.productType !== 'LOAN' &&
+      !sameOwnerKyc(owner, account.ownerKyc),
+  );
+  if (stale.length === 0) return accounts;
+  const updated = new Map(accounts);
+  for (const account of stale) updated.set(account.id, { ...account, ownerKyc: owner });
+  return updated;
 }
 
 async function usdRateTo(

@@ -8,7 +8,10 @@ const EXPLORE_ONE_IN = 10;
 /** Weight of the latest outcome in the moving average. */
 const FRESHNESS_WEIGHT = 0.25;
 
-/** The accounts of a posting and their owners, as a plan needs them. */
+/**
+ * The accounts of a posting, as a plan needs them (each carries its owner's KYC standing), and
+ * the owners read with them when their standing moved.
+ */
 export interface PostingState {
   readonly accounts: ReadonlyMap<string, Account>;
   readonly customers: ReadonlyMap<string, StoredCustomer>;
@@ -16,11 +19,11 @@ export interface PostingState {
 }
 
 /**
- * The accounts (and their owners) as this container last wrote them through a posting. The next
- * posting on them plans from that state and goes straight to the write: one round trip instead
- * of two, which is what a queue of requests on one account in one container waits on. Nothing
- * in it is trusted blindly: each account write is conditional on the version planned from and
- * each owner on its KYC version, so a change made elsewhere (another container, a freeze, a hold)
+ * The accounts as this container last wrote them through a posting. The next posting on them
+ * plans from that state and goes straight to the write: one round trip instead of two, which is
+ * what a queue of requests on one account in one container waits on. Nothing in it is trusted
+ * blindly: each account write is conditional on the version planned from and each owner on the
+ * KYC version the account carries, so a change made elsewhere (another container, a freeze, a hold)
  * fails the write, DynamoDB hands back the account as it is, and the command plans again from
  * that with these entries dropped; a refusal planned from it is confirmed by a fresh read.
  *
@@ -35,7 +38,6 @@ export interface PostingState {
  */
 export class PostingCache {
   private readonly accounts = new Map<string, { account: Account; staged: boolean }>();
-  private readonly customers = new Map<string, StoredCustomer>();
   /** Moving average of the writes planned from remembered state that found it fresh (1) or not. */
   private freshness = 1;
 
@@ -48,46 +50,32 @@ export class PostingCache {
   read(accountIds: readonly string[], draw: number): PostingState | undefined {
     const trusted = this.freshness >= TRUSTED || draw * EXPLORE_ONE_IN < 1;
     const found = new Map<string, Account>();
-    const owners = new Map<string, StoredCustomer>();
     for (const id of accountIds) {
       const entry = this.accounts.get(id);
       if (entry === undefined) return undefined;
       if (!entry.staged && !trusted) return undefined;
-      const owner = this.customers.get(entry.account.customerId);
-      if (owner === undefined) return undefined;
       found.set(id, entry.account);
-      owners.set(owner.id, owner);
     }
-    return { accounts: found, customers: owners, idempotency: undefined };
+    return { accounts: found, customers: new Map(), idempotency: undefined };
   }
 
   /**
    * Keeps the accounts as a commit left them; `staged` for the state a group commit plans the
    * next command of the group from, before the group's write.
    */
-  remember(state: Pick<PostingState, 'accounts' | 'customers'>, staged = false): void {
-    if (this.accounts.size >= this.limit || this.customers.size >= this.limit) {
-      this.accounts.clear();
-      this.customers.clear();
-    }
+  remember(state: Pick<PostingState, 'accounts'>, staged = false): void {
+    if (this.accounts.size >= this.limit) this.accounts.clear();
     // Commands that committed together may report back in any order: the newest state stays.
     for (const [id, account] of state.accounts) {
       if ((this.accounts.get(id)?.account.version ?? -1) <= account.version) {
         this.accounts.set(id, { account, staged });
       }
     }
-    for (const [id, customer] of state.customers) {
-      if ((this.customers.get(id)?.version ?? -1) <= customer.version) {
-        this.customers.set(id, customer);
-      }
-    }
   }
 
   forget(accountIds: readonly string[]): void {
     for (const id of accountIds) {
-      const entry = this.accounts.get(id);
       this.accounts.delete(id);
-      if (entry !== undefined) this.customers.delete(entry.account.customerId);
     }
   }
 

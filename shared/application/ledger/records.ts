@@ -382,6 +382,8 @@ export type CommitFailure =
       readonly current?: readonly Account[];
       /** Commands are queued on one of the accounts: a command that skipped the queue joins it. */
       readonly queued?: boolean;
+      /** Customers whose version moved since the plan: the retry reads them before planning. */
+      readonly staleOwners?: readonly string[];
     }
   /** DynamoDB cancelled for contention or throttling even after the SDK's retries. */
   | { readonly reason: 'contended' }

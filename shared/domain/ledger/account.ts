@@ -14,6 +14,19 @@ export interface ChainHead {
 }
 
 /**
+ * The owner's KYC standing as the account's last posting found it, with the customer version it
+ * was read at. A posting plans its KYC limits from it without reading the customer, and its
+ * transaction checks that the customer is still at `customerVersion`: a change since fails the
+ * write, and the retry reads the customer and writes the standing afresh.
+ */
+export interface OwnerKyc {
+  readonly customerVersion: number;
+  readonly kycStatus: string;
+  readonly kycTier: number;
+  readonly kycExpiresAt?: string | undefined;
+}
+
+/**
  * A customer (sub-ledger) account. Amounts are integer minor units of `currency`, signed in the
  * account's natural direction: positive means the bank owes the customer. `version` increases
  * with every change; writes are conditional on it (optimistic concurrency).
@@ -33,6 +46,8 @@ export interface Account {
   /** The product and version the account was opened on (shared/application/products); fixed for life. */
   readonly productId?: string | undefined;
   readonly productVersion?: number | undefined;
+  /** Absent until the account's first posting that judged the owner's KYC. */
+  readonly ownerKyc?: OwnerKyc | undefined;
   readonly version: number;
   readonly audit: ChainHead;
   readonly createdAt: string;

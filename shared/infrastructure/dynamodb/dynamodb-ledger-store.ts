@@ -872,7 +872,10 @@ function classify(
     return { committed: false, reason: 'turn-lost' };
   }
   // A customer whose KYC changed is re-read before a limit is believed.
-  if (failureOf('checkCustomer') !== undefined) return { committed: false, reason: 'stale' };
+  const owners = failed.flatMap(({ item }) =>
+    item?.op.kind === 'checkCustomer' ? [item.op.customerId] : [],
+  );
+  if (owners.length > 0) return { committed: false, reason: 'stale', staleOwners: owners };
   const volume = failureOf('addKycVolume')?.item?.op;
   if (volume?.kind === 'addKycVolume') {
     return {

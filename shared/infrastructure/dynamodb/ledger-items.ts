@@ -1,5 +1,5 @@
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
-import type { Account } from '../../domain/ledger/account';
+import type { Account, OwnerKyc } from '../../domain/ledger/account';
 import type { GlCode } from '../../domain/ledger/chart-of-accounts';
 import type { JournalEntry, JournalLine } from '../../domain/ledger/journal-entry';
 import type { CurrencyCode } from '../../domain/money';
@@ -62,6 +62,7 @@ export function accountItem(account: Account): Item {
     overdraftLimitMinor: account.overdraftLimitMinor,
     availableMinor: account.balanceMinor - account.holdsMinor + account.overdraftLimitMinor,
     controlAccount: account.controlAccount,
+    ...(account.ownerKyc === undefined ? {} : { ownerKyc: ownerKycItem(account.ownerKyc) }),
     version: account.version,
     auditSeq: account.audit.seq,
     auditHash: account.audit.hash,
@@ -87,10 +88,32 @@ export function accountOf(item: Item): Account {
     holdsMinor: bigintOf(item.holdsMinor),
     overdraftLimitMinor: bigintOf(item.overdraftLimitMinor),
     controlAccount: str(item.controlAccount) as GlCode,
+    ...(typeof item.ownerKyc === 'object' && item.ownerKyc !== null
+      ? { ownerKyc: ownerKycOf(item.ownerKyc as Item) }
+      : {}),
     version: intOf(item.version),
     audit: { seq: intOf(item.auditSeq), hash: str(item.auditHash) },
     createdAt: str(item.createdAt),
     updatedAt: str(item.updatedAt),
+  };
+}
+
+/** The owner's KYC standing on an account item (a map; no personal data). */
+export function ownerKycItem(owner: OwnerKyc): Item {
+  return {
+    customerVersion: owner.customerVersion,
+    kycStatus: owner.kycStatus,
+    kycTier: owner.kycTier,
+    ...(owner.kycExpiresAt === undefined ? {} : { kycExpiresAt: owner.kycExpiresAt }),
+  };
+}
+
+function ownerKycOf(item: Item): OwnerKyc {
+  return {
+    customerVersion: intOf(item.customerVersion),
+    kycStatus: str(item.kycStatus),
+    kycTier: intOf(item.kycTier),
+    kycExpiresAt: optStr(item.kycExpiresAt),
   };
 }
 

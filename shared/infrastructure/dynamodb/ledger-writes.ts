@@ -17,6 +17,7 @@ import {
   entryItem,
   holdItem,
   idempotencyItem,
+  ownerKycItem,
   transactionItem,
 } from './ledger-items';
 import { businessDateItem, interestKeys, interestStateItem } from './interest-items';
@@ -291,6 +292,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
             'SET balanceMinor = :balance, holdsMinor = :holds, overdraftLimitMinor = :overdraft, ' +
             'availableMinor = :available, #status = :status, version = :version, ' +
             'auditSeq = :auditSeq, auditHash = :auditHash, updatedAt = :updatedAt' +
+            (after.ownerKyc === undefined ? '' : ', ownerKyc = :ownerKyc') +
             turn.set,
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: { '#status': 'status' },
@@ -309,6 +311,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
             ':auditSeq': after.audit.seq,
             ':auditHash': after.audit.hash,
             ':updatedAt': after.updatedAt,
+            ...(after.ownerKyc === undefined ? {} : { ':ownerKyc': ownerKycItem(after.ownerKyc) }),
             ...turn.values,
           },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

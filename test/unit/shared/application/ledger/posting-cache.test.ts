@@ -1,30 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { PostingCache } from '../../../../../shared/application/ledger/posting-cache';
-import type { StoredCustomer } from '../../../../../shared/application/ledger/records';
 import { accountRecord } from '../../../../support/ledger-records';
 
-const owner: StoredCustomer = {
-  id: 'cus-1',
-  externalId: undefined,
-  status: 'ACTIVE',
-  kycStatus: 'VERIFIED',
-  kycTier: 2,
-  kycVerifiedAt: '2026-11-26T00:00:00.000Z',
-  kycExpiresAt: undefined,
-  version: 1,
-  audit: { seq: 1, hash: '0'.repeat(64) },
-  createdAt: '2026-11-26T00:00:00.000Z',
-  updatedAt: '2026-11-26T00:00:00.000Z',
-  erasedAt: undefined,
-  pii: undefined,
-  subjectKey: undefined,
-  beneficiaries: [],
-  lookups: {},
-  emailIndex: undefined,
-};
 const state = (version: number) => ({
   accounts: new Map([['acc-1', accountRecord(version)]]),
-  customers: new Map([['cus-1', owner]]),
 });
 /** A draw that never picks an exploring read. */
 const NO_EXPLORE = 0.99;
@@ -64,7 +43,7 @@ describe('PostingCache: the state a container remembers is trusted while it prov
     expect(cache.read(['acc-1'], NO_EXPLORE)).toBeUndefined();
   });
 
-  it('forgets accounts together with their owner', () => {
+  it('forgets accounts', () => {
     const cache = new PostingCache();
     cache.remember(state(1));
     cache.forget(['acc-1']);
