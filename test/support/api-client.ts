@@ -285,3 +285,10 @@ export function aLoanApplication(
     ...extra,
   };
 }
+
+/** An account's posted balance, as the API reports it (a decimal string). */
+export async function balanceOf(api: TestApi, accountId: string): Promise<string> {
+  const got = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${accountId}`);
+  if (got.status !== 200) throw new Error(`reading account ${accountId} failed: ${got.raw}`);
+  return got.body.balance.amount;
+}

@@ -5,7 +5,7 @@ import {
   BastionFraudScorer,
   type BastionSettings,
 } from '../../../shared/infrastructure/fraud/bastion-client';
-import { anAccount, createTestApi, type TestApi } from '../../support/api-client';
+import { anAccount, balanceOf, createTestApi, type TestApi } from '../../support/api-client';
 import { startFakeBastion, type FakeBastion } from '../../support/fake-bastion';
 import { capturedLogger } from '../../support/log-capture';
 
@@ -55,9 +55,6 @@ describe('Bastion fraud scoring in the posting path', () => {
     bastion.mode = { kind: 'answer', action: 'APPROVE', score: 0.1, reasons: [] };
   });
 
-  const balanceOf = async (accountId: string) =>
-    (await api.call<{ balance: { amount: string } }>('GET', `/accounts/${accountId}`)).body.balance
-      .amount;
   const withdraw = (accountId: string, amount: string) =>
     api.call<TransactionBody>('POST', '/transactions/withdraw', {
       body: { accountId, amount, currency: 'USD' },
@@ -97,7 +94,7 @@ describe('Bastion fraud scoring in the posting path', () => {
       currency: 'USD',
       metadata: { transaction_type: 'WITHDRAWAL', from_account_id: accountId },
     });
-    expect(await balanceOf(accountId)).toBe('459.75');
+    expect(await balanceOf(api, accountId)).toBe('459.75');
   });
 
   it('REVIEW books nothing: the amount is held, the transaction PENDING_REVIEW, nexum.fraud.flagged emitted', async () => {
@@ -119,7 +116,7 @@ describe('Bastion fraud scoring in the posting path', () => {
     });
     const read = await api.call<TransactionBody>('GET', `/transactions/${response.body.id}`);
     expect(read.body).toMatchObject({ status: 'PENDING_REVIEW', fraud: { action: 'REVIEW' } });
-    expect(await balanceOf(to)).toBe('0.00');
+    expect(await balanceOf(api, to)).toBe('0.00');
     const payer = await api.call<{
       balance: { amount: string };
       availableBalance: { amount: string };
@@ -146,7 +143,7 @@ describe('Bastion fraud scoring in the posting path', () => {
 
     expect(response.status).toBe(422);
     expect(response.body).toMatchObject({ code: 'FRAUD_BLOCKED' });
-    expect(await balanceOf(accountId)).toBe('500.00');
+    expect(await balanceOf(api, accountId)).toBe('500.00');
     const blockedId = String(bastion.calls.at(-1)?.body.transaction_id);
     expect((await api.call('GET', `/transactions/${blockedId}`)).status).toBe(404);
     const events = await flaggedEvents(blockedId);
@@ -223,7 +220,7 @@ describe('Bastion fraud scoring in the posting path', () => {
 
     expect(response.status).toBe(422);
     expect(response.body).toMatchObject({ code: 'FRAUD_BLOCKED' });
-    expect(await balanceOf(accountId)).toBe('100.00');
+    expect(await balanceOf(api, accountId)).toBe('100.00');
   });
 
   it('opens the circuit after consecutive failures, calls nothing while open, then half-opens', async () => {

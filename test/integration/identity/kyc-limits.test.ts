@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   anAccount,
   aVerifiedCustomer,
+  balanceOf,
   callAsClient,
   createTestApi,
   type TestApi,
@@ -26,9 +27,6 @@ describe('KYC tier limits on money movements', () => {
     api.call<{ code?: string; detail?: string }>('POST', '/transactions/deposit', {
       body: { accountId, amount, currency },
     });
-  const balanceOf = async (accountId: string) =>
-    (await api.call<{ balance: { amount: string } }>('GET', `/accounts/${accountId}`)).body.balance
-      .amount;
 
   it('holds an unverified customer to tier 0: single and daily limits, nothing posted past them', async () => {
     const account = await anAccount(api, { customerId: await pendingCustomer() });
@@ -48,7 +46,7 @@ describe('KYC tier limits on money movements', () => {
     expect(overDaily.status).toBe(422);
     expect(overDaily.body).toMatchObject({ code: 'KYC_LIMIT_EXCEEDED' });
     expect(overDaily.body.detail).toContain('daily volume would exceed 100.00 USD');
-    expect(await balanceOf(account)).toBe('100.00');
+    expect(await balanceOf(api, account)).toBe('100.00');
     expect(history.body.items).toHaveLength(1);
   });
 
@@ -74,8 +72,8 @@ describe('KYC tier limits on money movements', () => {
     expect(fits.status).toBe(201);
     expect(internal.status).toBe(422);
     expect(internal.body.code).toBe('KYC_LIMIT_EXCEEDED');
-    expect(await balanceOf(first)).toBe('300.00');
-    expect(await balanceOf(second)).toBe('100.00');
+    expect(await balanceOf(api, first)).toBe('300.00');
+    expect(await balanceOf(api, second)).toBe('100.00');
   });
 
   it("checks the receiving customer's limits too: a transfer cannot push a tier 0 customer past theirs", async () => {
@@ -94,8 +92,8 @@ describe('KYC tier limits on money movements', () => {
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.code).toBe('KYC_LIMIT_EXCEEDED');
     expect(allowed.status).toBe(201);
-    expect(await balanceOf(rich)).toBe('4925.00');
-    expect(await balanceOf(poor)).toBe('75.00');
+    expect(await balanceOf(api, rich)).toBe('4925.00');
+    expect(await balanceOf(api, poor)).toBe('75.00');
   });
 
   it('never lets concurrent postings pass a period limit together', async () => {
@@ -116,7 +114,7 @@ describe('KYC tier limits on money movements', () => {
     expect(
       results.filter((r) => r.status === 422).every((r) => r.body.code === 'KYC_LIMIT_EXCEEDED'),
     ).toBe(true);
-    expect(await balanceOf(account)).toBe('100.00');
+    expect(await balanceOf(api, account)).toBe('100.00');
   });
 
   it('converts the USD limits at the stored rate, and applies them at face value without one', async () => {
@@ -152,7 +150,7 @@ describe('KYC tier limits on money movements', () => {
     const afterRejection = await deposit(account, '50.00');
     expect(afterRejection.status).toBe(422);
     expect(afterRejection.body.detail).toContain('KYC tier 0');
-    expect(await balanceOf(account)).toBe('500.00');
+    expect(await balanceOf(api, account)).toBe('500.00');
   });
 
   it('keeps the trial balance at zero and the audit chain valid', async () => {

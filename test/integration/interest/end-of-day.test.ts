@@ -13,7 +13,12 @@ import {
   type BusinessDate,
 } from '../../../shared/domain/interest/business-date';
 import { createLogger } from '../../../shared/observability/logger';
-import { aVerifiedCustomer, createTestApi, type TestApi } from '../../support/api-client';
+import {
+  aVerifiedCustomer,
+  balanceOf,
+  createTestApi,
+  type TestApi,
+} from '../../support/api-client';
 
 type Money = { amount: string; currency: string };
 type TrialBalance = {
@@ -47,10 +52,6 @@ async function anInterestAccount(
   });
   if (deposited.status !== 201) throw new Error(`deposit failed: ${deposited.raw}`);
   return accountId;
-}
-
-async function balanceOf(api: TestApi, accountId: string): Promise<string> {
-  return (await api.call<{ balance: Money }>('GET', `/accounts/${accountId}`)).body.balance.amount;
 }
 
 async function glBalance(api: TestApi, code: string): Promise<{ debits: string; credits: string }> {

@@ -7,6 +7,7 @@ import {
   aLoanApplication,
   anAccount,
   aVerifiedCustomer,
+  balanceOf,
   createTestApi,
   type TestApi,
 } from '../../support/api-client';
@@ -65,8 +66,6 @@ describe('loans over HTTP and the ledger', () => {
   const application = aLoanApplication;
   const schedule = async (loanId: string) =>
     (await api.call<{ items: ScheduleItem[] }>('GET', `/loans/${loanId}/schedule`)).body.items;
-  const balanceOf = async (accountId: string) =>
-    (await api.call<{ balance: MoneyBody }>('GET', `/accounts/${accountId}`)).body.balance.amount;
   const repay = (loanId: string, body: Record<string, unknown>, headers = {}) =>
     api.call<PostingBody>('POST', `/loans/${loanId}/repayments`, {
       body: { currency: 'USD', ...body },
@@ -142,8 +141,8 @@ describe('loans over HTTP and the ledger', () => {
 
   it('lives a whole life: approve, disburse, every installment paid as scheduled, PAID_OFF, ledger balanced', async () => {
     const { loanId, accountId, loanAccountId } = await activeLoan({}, '1000.00');
-    expect(await balanceOf(accountId)).toBe('11000.00');
-    expect(await balanceOf(loanAccountId)).toBe('-10000.00');
+    expect(await balanceOf(api, accountId)).toBe('11000.00');
+    expect(await balanceOf(api, loanAccountId)).toBe('-10000.00');
     const items = await schedule(loanId);
 
     let last: PostingBody | undefined;
@@ -178,8 +177,8 @@ describe('loans over HTTP and the ledger', () => {
       outstanding: { interest: { amount: '0.00' }, fees: { amount: '0.00' } },
     });
     expect(after.every((item) => item.status === 'PAID')).toBe(true);
-    expect(await balanceOf(loanAccountId)).toBe('0.00');
-    expect(await balanceOf(accountId)).toBe(
+    expect(await balanceOf(api, loanAccountId)).toBe('0.00');
+    expect(await balanceOf(api, accountId)).toBe(
       Money.of('1000.00', 'USD').minus(totalInterest).toString(),
     );
     expect(trial.body.balanced).toBe(true);
@@ -306,7 +305,7 @@ describe('loans over HTTP and the ledger', () => {
     expect(paid.status).toBe(201);
     expect(paid.body.loan.status).toBe('PAID_OFF');
     expect(paid.body.allocated.interest.amount).toBe('50.00');
-    expect(await balanceOf(loanAccountId)).toBe('0.00');
+    expect(await balanceOf(api, loanAccountId)).toBe('0.00');
   });
 
   it('writes off the outstanding principal to loan-loss expense', async () => {
@@ -331,7 +330,7 @@ describe('loans over HTTP and the ledger', () => {
       type: 'LOAN_WRITE_OFF',
       amount: { amount: '9211.51' },
     });
-    expect(await balanceOf(loanAccountId)).toBe('0.00');
+    expect(await balanceOf(api, loanAccountId)).toBe('0.00');
     expect([repayAfter.status, repayAfter.body.code]).toEqual([409, 'LOAN_TRANSITION_NOT_ALLOWED']);
     expect(trial.body.balanced).toBe(true);
   });
@@ -492,7 +491,7 @@ describe('loans over HTTP and the ledger', () => {
     expect(replayed.raw).toBe(paid.raw);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
     expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
-    expect(await balanceOf(accountId)).toBe('9111.51');
+    expect(await balanceOf(api, accountId)).toBe('9111.51');
     expect((await schedule(created.body.id))[0]?.status).toBe('PAID');
   });
 });

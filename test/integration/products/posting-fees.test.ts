@@ -4,6 +4,7 @@ import {
   aLoanApplication,
   anAccount,
   aVerifiedCustomer,
+  balanceOf,
   createTestApi,
   type TestApi,
 } from '../../support/api-client';
@@ -68,8 +69,6 @@ describe('product fees inside postings, and balance limits', () => {
     api.call<TransactionBody>('POST', '/transactions/transfer', {
       body: { fromAccountId, toAccountId, amount, currency: 'USD' },
     });
-  const balanceOf = async (id: string) =>
-    (await api.call<{ balance: Money }>('GET', `/accounts/${id}`)).body.balance.amount;
   const history = async (id: string) =>
     (await api.call<{ items: HistoryLine[] }>('GET', `/accounts/${id}/transactions`)).body.items;
   const feeIncome = async () => {
@@ -107,7 +106,7 @@ describe('product fees inside postings, and balance limits', () => {
     expect(deposited.status).toBe(201);
     expect(deposited.body.amount).toEqual(usd('62.50'));
     expect(deposited.body.fee).toEqual(usd('0.62'));
-    expect(await balanceOf(accountId)).toBe('61.88');
+    expect(await balanceOf(api, accountId)).toBe('61.88');
     expect(await entryLines(deposited.body.journalEntryId)).toEqual([
       ['1000', 'DEBIT', '62.50'],
       ['customer', 'CREDIT', '61.88'],
@@ -128,7 +127,7 @@ describe('product fees inside postings, and balance limits', () => {
     const tiny = await move('deposit', accountId, '0.50');
     expect(tiny.status).toBe(422);
     expect(tiny.body.code).toBe('FEE_EXCEEDS_AMOUNT');
-    expect(await balanceOf(accountId)).toBe('569.38');
+    expect(await balanceOf(api, accountId)).toBe('569.38');
     expect(await history(accountId)).toHaveLength(6);
     // The reading back of a transaction shows its fee too.
     const read = await api.call<TransactionBody>('GET', `/transactions/${deposited.body.id}`);
@@ -147,14 +146,14 @@ describe('product fees inside postings, and balance limits', () => {
     const tooMuch = await transfer(from, to, '98.01');
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.code).toBe('INSUFFICIENT_FUNDS');
-    expect(await balanceOf(from)).toBe('100.00');
-    expect(await balanceOf(to)).toBe('0.00');
+    expect(await balanceOf(api, from)).toBe('100.00');
+    expect(await balanceOf(api, to)).toBe('0.00');
     expect(await feeIncome()).toBe(incomeBefore);
     const sent = await transfer(from, to, '98.00');
     expect(sent.status).toBe(201);
     expect(sent.body.fee).toEqual(usd('2.00'));
-    expect(await balanceOf(from)).toBe('0.00');
-    expect(await balanceOf(to)).toBe('98.00');
+    expect(await balanceOf(api, from)).toBe('0.00');
+    expect(await balanceOf(api, to)).toBe('98.00');
     expect(await entryLines(sent.body.journalEntryId)).toEqual([
       ['customer', 'DEBIT', '100.00'],
       ['customer', 'CREDIT', '98.00'],
@@ -187,11 +186,11 @@ describe('product fees inside postings, and balance limits', () => {
     const overdraws = await move('withdraw', accountId, '150.00');
     expect(overdraws.status).toBe(201);
     expect(overdraws.body.fee).toEqual(usd('10.00'));
-    expect(await balanceOf(accountId)).toBe('-60.00');
+    expect(await balanceOf(api, accountId)).toBe('-60.00');
     // Already below zero: no second fee.
     const deeper = await move('withdraw', accountId, '40.00');
     expect(deeper.body.fee).toBeUndefined();
-    expect(await balanceOf(accountId)).toBe('-100.00');
+    expect(await balanceOf(api, accountId)).toBe('-100.00');
     // The fee counts against the overdraft limit: 590 would reach −490, −500 with the fee: fine;
     // 591 would need 501.
     const other = await openOn(productId, { overdraftLimit: '500.00' });
@@ -199,10 +198,10 @@ describe('product fees inside postings, and balance limits', () => {
     const over = await move('withdraw', other, '591.00');
     expect(over.status).toBe(422);
     expect(over.body.code).toBe('INSUFFICIENT_FUNDS');
-    expect(await balanceOf(other)).toBe('100.00');
+    expect(await balanceOf(api, other)).toBe('100.00');
     const exact = await move('withdraw', other, '590.00');
     expect(exact.status).toBe(201);
-    expect(await balanceOf(other)).toBe('-500.00');
+    expect(await balanceOf(api, other)).toBe('-500.00');
   });
 
   it('adds the OVERDRAFT fee to the WITHDRAWAL fee, percentage on the overdrawn amount', async () => {
@@ -219,7 +218,7 @@ describe('product fees inside postings, and balance limits', () => {
     // 50 − 100 − 1 = −51 overdrawn → 5 % = 2.55; total 3.55
     const withdrawn = await move('withdraw', accountId, '100.00');
     expect(withdrawn.body.fee).toEqual(usd('3.55'));
-    expect(await balanceOf(accountId)).toBe('-53.55');
+    expect(await balanceOf(api, accountId)).toBe('-53.55');
     expect((await history(accountId))[0]?.description).toBe('WITHDRAWAL fee, Overdraft');
   });
 
@@ -240,18 +239,18 @@ describe('product fees inside postings, and balance limits', () => {
     const transferredIn = await transfer(other, accountId, '600.00');
     expect(transferredIn.status).toBe(422);
     expect(transferredIn.body.code).toBe('PRODUCT_BALANCE_LIMIT');
-    expect(await balanceOf(other)).toBe('5000.00');
+    expect(await balanceOf(api, other)).toBe('5000.00');
     const below = await move('withdraw', accountId, '400.01');
     expect(below.status).toBe(422);
     expect(below.body.code).toBe('PRODUCT_BALANCE_LIMIT');
     expect(below.body.detail).toContain('minimum balance of 100.00');
     const transferredOut = await transfer(accountId, other, '401.00');
     expect(transferredOut.body.code).toBe('PRODUCT_BALANCE_LIMIT');
-    expect(await balanceOf(accountId)).toBe('500.00');
+    expect(await balanceOf(api, accountId)).toBe('500.00');
     expect(await history(accountId)).toHaveLength(2);
     expect((await move('withdraw', accountId, '400.00')).status).toBe(201);
     expect((await move('deposit', accountId, '900.00')).status).toBe(201);
-    expect(await balanceOf(accountId)).toBe('1000.00');
+    expect(await balanceOf(api, accountId)).toBe('1000.00');
   });
 
   it('deducts ORIGINATION fees from the disbursement and maps LATE_PAYMENT to the late fee', async () => {
@@ -290,7 +289,7 @@ describe('product fees inside postings, and balance limits', () => {
     // 1.25 % of 10,000.00 = 125.00 (under the 200.00 cap)
     expect(disbursed.body.transaction.amount).toEqual(usd('10000.00'));
     expect(disbursed.body.transaction.fee).toEqual(usd('125.00'));
-    expect(await balanceOf(accountId)).toBe('9875.00');
+    expect(await balanceOf(api, accountId)).toBe('9875.00');
     expect(await entryLines(disbursed.body.transaction.journalEntryId)).toEqual([
       ['customer', 'DEBIT', '10000.00'],
       ['customer', 'CREDIT', '9875.00'],

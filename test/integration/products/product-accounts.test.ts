@@ -7,7 +7,12 @@ import {
 } from '../../../shared/application/interest/end-of-day';
 import { maintenanceFeeStep } from '../../../shared/application/products/maintenance-fees';
 import type { BusinessDate } from '../../../shared/domain/interest/business-date';
-import { aVerifiedCustomer, createTestApi, type TestApi } from '../../support/api-client';
+import {
+  aVerifiedCustomer,
+  balanceOf,
+  createTestApi,
+  type TestApi,
+} from '../../support/api-client';
 import { savingsDefinition } from '../../support/products';
 
 type Money = { amount: string; currency: string };
@@ -173,15 +178,13 @@ describe('accounts opened from products', () => {
       }
     };
     await run('2026-06-29');
-    const balanceOf = async (id: string) =>
-      (await api.call<AccountBody>('GET', `/accounts/${id}`)).body.balance.amount;
-    expect(await balanceOf(account.id)).toBe('100.00');
+    expect(await balanceOf(api, account.id)).toBe('100.00');
     await run('2026-06-30');
     await run('2026-06-30');
-    expect(await balanceOf(account.id)).toBe('95.00');
-    expect(await balanceOf(broke.id)).toBe('3.00');
+    expect(await balanceOf(api, account.id)).toBe('95.00');
+    expect(await balanceOf(api, broke.id)).toBe('3.00');
     await run('2026-07-31');
-    expect(await balanceOf(account.id)).toBe('90.00');
+    expect(await balanceOf(api, account.id)).toBe('90.00');
   });
 
   it('runs the fees and term deposit steps in the end-of-day pipeline', async () => {

@@ -8,6 +8,7 @@ import type { BusinessDate } from '../../../shared/domain/interest/business-date
 import {
   anAccount,
   aVerifiedCustomer,
+  balanceOf,
   createTestApi,
   type TestApi,
 } from '../../support/api-client';
@@ -70,8 +71,6 @@ describe('term deposit accrual', () => {
     // Payable is credit-normal, expense debit-normal.
     return { payable: -net('2100'), expense: net('5000'), fees: -net('4100') };
   };
-  const balance = async (id: string) =>
-    (await api.call<{ balance: Money }>('GET', `/accounts/${id}`)).body.balance.amount;
   /** The invariant: 2100 holds exactly what the active deposits have accrued. */
   const expectPayableMatches = async () => {
     let sum = 0;
@@ -167,14 +166,14 @@ describe('term deposit accrual', () => {
     // 12.33 accrued leaves 2100; of it 9.59 (the forfeited part) is reversed out of 5000.
     expect(before.payable - after.payable).toBeCloseTo(12.33, 2);
     expect(before.expense - after.expense).toBeCloseTo(9.59, 2);
-    expect(await balance(funding.broken as string)).toBe('10002.74');
+    expect(await balanceOf(api, funding.broken as string)).toBe('10002.74');
     await expectPayableMatches();
   });
 
   it('periodic payouts and maturity pay out of what was accrued, the figures unchanged', async () => {
     await endOfDay('2026-07-31');
     // 12,000 × 6 % × 31 / 365 = 61.15, all of it accrued by the payout: nothing left accrued.
-    expect(await balance(funding.periodic as string)).toBe('61.15');
+    expect(await balanceOf(api, funding.periodic as string)).toBe('61.15');
     expect(await accrued('periodic')).toBe('0.00');
     await endOfDay('2026-08-01');
     expect(await accrued('periodic')).toBe('1.97');
@@ -182,7 +181,7 @@ describe('term deposit accrual', () => {
     await endOfDay('2026-12-31');
     await endOfDay('2026-12-31');
     // 10,000 at 5 % for 184 days: 252.05, paid with the principal.
-    expect(await balance(funding.matures as string)).toBe('10252.05');
+    expect(await balanceOf(api, funding.matures as string)).toBe('10252.05');
     const contract = await getTermDeposit(api.deps, deposits.matures as string);
     expect(contract?.status).toBe('MATURED');
     expect(contract?.accrued.toString()).toBe('0.00');

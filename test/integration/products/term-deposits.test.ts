@@ -6,6 +6,7 @@ import type { BusinessDate } from '../../../shared/domain/interest/business-date
 import {
   anAccount,
   aVerifiedCustomer,
+  balanceOf,
   createTestApi,
   type TestApi,
 } from '../../support/api-client';
@@ -63,8 +64,6 @@ describe('term deposits', () => {
   const products: Record<string, string> = {};
   const deposits: Record<string, string> = {};
 
-  const balance = async (id: string) =>
-    (await api.call<AccountBody>('GET', `/accounts/${id}`)).body.balance.amount;
   const contract = async (id: string) =>
     (await api.call<Contract>('GET', `/accounts/${id}/term-deposit`)).body;
   const product = async (code: string, termDeposit: Record<string, unknown>, extra = {}) => {
@@ -156,10 +155,10 @@ describe('term deposits', () => {
       balance: { amount: '10000.00', currency: 'USD' },
     });
     // 18,000 − 10,000; 10,000 − 5,000 − 5,000; 12,000 − 12,000
-    expect(await balance(funding)).toBe('8000.00');
-    expect(await balance(rollFunding)).toBe('0.00');
-    expect(await balance(periodicFunding)).toBe('0.00');
-    expect(await balance(breakerFunding)).toBe('1000.00');
+    expect(await balanceOf(api, funding)).toBe('8000.00');
+    expect(await balanceOf(api, rollFunding)).toBe('0.00');
+    expect(await balanceOf(api, periodicFunding)).toBe('0.00');
+    expect(await balanceOf(api, breakerFunding)).toBe('1000.00');
     expect(await contract(id)).toMatchObject({
       status: 'ACTIVE',
       maturityDate: '2026-12-31',
@@ -183,11 +182,11 @@ describe('term deposits', () => {
       body: { fromAccountId: id, toAccountId: funding, amount: '10.00', currency: 'USD' },
     });
     expect(transfer.body.code).toBe('TERM_DEPOSIT_LOCKED');
-    expect(await balance(id)).toBe('10000.00');
+    expect(await balanceOf(api, id)).toBe('10000.00');
   });
 
   it('refuses openings outside the product with 422 and reasons, moving nothing', async () => {
-    const before = await balance(funding);
+    const before = await balanceOf(api, funding);
     const cases: [Record<string, unknown>, string][] = [
       [{ amount: '999.99' }, 'PRODUCT_NOT_ELIGIBLE'],
       [{ termMonths: 36 }, 'PRODUCT_NOT_ELIGIBLE'],
@@ -216,7 +215,7 @@ describe('term deposits', () => {
       body: { customerId, productType: 'TERM_DEPOSIT', currency: 'USD' },
     });
     expect(noProduct.status).toBe(400);
-    expect(await balance(funding)).toBe(before);
+    expect(await balanceOf(api, funding)).toBe(before);
   });
 
   it('breaks a deposit early with each penalty rule, to the cent', async () => {
@@ -282,22 +281,22 @@ describe('term deposits', () => {
     await eventsOn('2026-07-31', id);
     await eventsOn('2026-07-31', id);
     // 12,000 × 6 % × 31 / 365 = 61.1506… → 61.15
-    expect(await balance(periodicFunding)).toBe('61.15');
+    expect(await balanceOf(api, periodicFunding)).toBe('61.15');
     expect((await contract(id)).nextEventDate).toBe('2026-08-31');
-    expect(await balance(id)).toBe('12000.00');
+    expect(await balanceOf(api, id)).toBe('12000.00');
   });
 
   it('pays out principal and interest at maturity and closes the account, once', async () => {
     const id = deposits.payout as string;
-    const before = await balance(funding);
+    const before = await balanceOf(api, funding);
     await eventsOn('2026-12-30', id);
-    expect(await balance(id)).toBe('10000.00');
+    expect(await balanceOf(api, id)).toBe('10000.00');
     await eventsOn('2026-12-31', id);
     await eventsOn('2026-12-31', id);
     const account = (await api.call<AccountBody>('GET', `/accounts/${id}`)).body;
     expect(account).toMatchObject({ status: 'CLOSED', balance: { amount: '0.00' } });
     expect((await contract(id)).status).toBe('MATURED');
-    const after = await balance(funding);
+    const after = await balanceOf(api, funding);
     expect(new Decimal(after).minus(before).toFixed(2)).toBe('10252.05');
   });
 
@@ -307,21 +306,21 @@ describe('term deposits', () => {
     await eventsOn('2026-12-31', all);
     await eventsOn('2026-12-31', principalOnly);
     // 5,000 × 5 % × 184 / 365 = 126.0273… → 126.03
-    expect(await balance(all)).toBe('5126.03');
+    expect(await balanceOf(api, all)).toBe('5126.03');
     expect(await contract(all)).toMatchObject({
       status: 'ACTIVE',
       term: 2,
       principal: { amount: '5126.03' },
       maturityDate: '2027-06-30',
     });
-    expect(await balance(principalOnly)).toBe('5000.00');
+    expect(await balanceOf(api, principalOnly)).toBe('5000.00');
     expect(await contract(principalOnly)).toMatchObject({ term: 2, maturityDate: '2027-06-30' });
     // only the principal-only rollover pays its interest out
-    expect(await balance(rollFunding)).toBe('126.03');
+    expect(await balanceOf(api, rollFunding)).toBe('126.03');
     // the business date is still in the first term: the second has not started, so no break
     const early = await api.call<AccountBody>('POST', `/accounts/${all}/break`);
     expect(early.status).toBe(409);
     expect(early.body.code).toBe('TERM_DEPOSIT_NOT_ACTIVE');
-    expect(await balance(all)).toBe('5126.03');
+    expect(await balanceOf(api, all)).toBe('5126.03');
   });
 });

@@ -8,14 +8,8 @@ import { TURN_STALL_MS } from '../../../../shared/application/ledger/run-command
 import type { Dependencies } from '../../../../shared/application/ports';
 import type { TurnQueue } from '../../../../shared/application/ledger/records';
 import { Money } from '../../../../shared/domain/money';
-import { anAccount, createTestApi, type TestApi } from '../../../support/api-client';
+import { anAccount, balanceOf, createTestApi, type TestApi } from '../../../support/api-client';
 import { injectFaults, type TransactWriteFaults } from './fault-api';
-
-/** An account's posted balance, as the API reports it. */
-async function balanceOf(api: TestApi, accountId: string): Promise<string> {
-  const got = await api.call<{ balance: { amount: string } }>('GET', `/accounts/${accountId}`);
-  return got.body.balance.amount;
-}
 
 // Once a command has lost a race it queues on the accounts it moves (run-command.ts): a ticket
 // per account, served in order, the turn handed on by the holder's own commit.
