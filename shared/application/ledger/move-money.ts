@@ -456,7 +456,7 @@ const limitRates = new Map<string, { readonly rate: string | undefined; readonly
 const LIMIT_RATE_TTL_MS = 60_000;
 
 /** The standing a plan judges a customer by, and the version its transaction checks. */
-function ownerKycOf(customer: StoredCustomer): OwnerKyc {
+function standingOf(customer: StoredCustomer): OwnerKyc {
   return {
     customerVersion: customer.version,
     kycStatus: customer.kycStatus,
@@ -507,7 +507,8 @@ async function kycLimitOps(
       continue;
     parties.set(account.customerId, account);
   }
-  const now = deps.clock.now().toISOString();
+  const at = deps.clock.now();
+  const now = at.toISOString();
   const ops: WriteOp[] = [];
   let accounts = request.accounts;
   for (const [customerId, account] of parties) {
@@ -517,7 +518,7 @@ async function kycLimitOps(
     );
     if (moved === undefined) continue;
     const amount = Money.fromMinor(moved.amountMinor, moved.currency);
-    const rate = await usdRateTo(deps, amount.currency, Date.parse(now));
+    const rate = await usdRateTo(deps, amount.currency, at.getTime());
     const judge = (owner: OwnerKyc | undefined) =>
       kycCheckFor(
         customerId,
@@ -527,11 +528,11 @@ async function kycLimitOps(
         rate,
       );
     const known = customers.get(customerId);
-    let owner = known === undefined ? account.ownerKyc : ownerKycOf(known);
+    let owner = known === undefined ? account.ownerKyc : standingOf(known);
     let decided = judge(owner);
     if (known === undefined && (owner === undefined || !decided.ok)) {
       const read = await deps.ledger.getCustomer(customerId);
-      owner = read === undefined ? undefined : ownerKycOf(read);
+      owner = read === undefined ? undefined : standingOf(read);
       decided = judge(owner);
     }
     if (!decided.ok) return err(decided.error);

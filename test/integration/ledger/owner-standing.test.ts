@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { CommitGroups } from '../../../shared/application/ledger/group-commit';
 import { KeyedMutex } from '../../../shared/application/ledger/keyed-mutex';
 import type { LedgerStore } from '../../../shared/application/ledger/ledger-store';
@@ -7,10 +6,10 @@ import { deposit as depositUseCase } from '../../../shared/application/ledger/mo
 import { PostingCache } from '../../../shared/application/ledger/posting-cache';
 import type { Dependencies } from '../../../shared/application/ports';
 import { Money } from '../../../shared/domain/money';
-import { keys } from '../../../shared/infrastructure/dynamodb/keys';
 import {
   anAccount,
   aVerifiedCustomer,
+  balanceOf,
   createTestApi,
   type TestApi,
 } from '../../support/api-client';
@@ -79,25 +78,11 @@ describe("the owner's KYC standing kept on the account", () => {
     );
     return { outcome: result.ok ? 'posted' : result.error.code, reads };
   }
-  /** An item's attributes as stored, numbers as numbers. */
-  async function stored(key: Record<string, string>): Promise<Record<string, unknown>> {
-    const got = await api.table.client.send(
-      new GetCommand({ TableName: api.table.tableName, Key: key }),
-    );
-    if (got.Item === undefined) throw new Error(`No item ${JSON.stringify(key)}`);
-    return JSON.parse(
-      JSON.stringify(got.Item, (_, value: unknown) =>
-        typeof value === 'object' && value !== null && 'value' in value
-          ? Number((value as { value: string }).value)
-          : value,
-      ),
-    ) as Record<string, unknown>;
-  }
-  const standingOn = async (accountId: string) => (await stored(keys.account(accountId))).ownerKyc;
+  /** The owner's standing on the account item, as the store reads it back. */
+  const standingOn = async (accountId: string) =>
+    (await api.deps.ledger.loadAccounts([accountId])).accounts.get(accountId)?.ownerKyc;
   const customerVersion = async (customerId: string) =>
-    (await stored(keys.customer(customerId))).version;
-  const balanceMinorOf = async (accountId: string) =>
-    (await stored(keys.account(accountId))).balanceMinor;
+    (await api.deps.ledger.getCustomer(customerId))?.version;
 
   it('is written by the first posting, after which a posting reads nothing but its accounts', async () => {
     // Prepare
@@ -118,7 +103,7 @@ describe("the owner's KYC standing kept on the account", () => {
       kycTier: 2,
     });
     expect(second.reads).toEqual({ batched: [[]], alone: [] });
-    expect(await balanceMinorOf(account)).toBe(3_000);
+    expect(await balanceOf(api, account)).toBe('30.00');
   });
 
   it('fails the write when the standing moved since, and the retry judges by the owner as read', async () => {
@@ -137,7 +122,7 @@ describe("the owner's KYC standing kept on the account", () => {
     expect(refused.outcome).toBe('KYC_LIMIT_EXCEEDED');
     expect(refused.reads).toEqual({ batched: [[], [customerId]], alone: [] });
     expect(allowed.outcome).toBe('posted');
-    expect(await balanceMinorOf(account)).toBe(51_000);
+    expect(await balanceOf(api, account)).toBe('510.00');
     expect(await standingOn(account)).toEqual({
       customerVersion: await customerVersion(customerId),
       kycStatus: 'VERIFIED',
@@ -165,6 +150,6 @@ describe("the owner's KYC standing kept on the account", () => {
     expect(posted.outcome).toBe('posted');
     expect(posted.reads).toEqual({ batched: [[]], alone: [customerId] });
     expect(await standingOn(account)).toMatchObject({ kycStatus: 'VERIFIED', kycTier: 2 });
-    expect(await balanceMinorOf(account)).toBe(55_000);
+    expect(await balanceOf(api, account)).toBe('550.00');
   });
 });
