@@ -135,9 +135,9 @@ const config = {
   transfers: intFromEnv('BENCH_TRANSFERS', 300),
   /** A scenario stops sending new transfers after this many seconds. */
   scenarioSeconds: intFromEnv('BENCH_SCENARIO_SECONDS', 10),
-  /** Transfers of each growth probe run (run 3 times, the best one counts). */
+  /** Transfers of each growth probe run (run `probeRuns` times, the median counts). */
   probeTransfers: intFromEnv('BENCH_PROBE_TRANSFERS', 150),
-  probeRuns: 3,
+  probeRuns: 5,
   /** Concurrency of the use-case preload: more only adds optimistic conflicts. */
   preloadConcurrency: 4,
   /** Prior postings of the two growth measurements. */
@@ -1225,11 +1225,13 @@ async function createRawAccounts(
 interface GrowthPoint {
   readonly postings: number;
   /**
-   * Best of `probeRuns` runs each, on the many accounts: in-process at c=1 and c=8, then the raw
-   * baseline at c=1 and c=8 as the control (it writes the same item shapes with no read and no
+   * The median of `probeRuns` runs each, on the many accounts: in-process at c=1 and c=8, then the
+   * raw baseline at c=1 and c=8 as the control (it writes the same item shapes with no read and no
    * use case, so it shows how much DynamoDB Local itself slows down with the table's size).
    */
   readonly probes: readonly Scenario[];
+  /** Every run of each probe, in the order of `probes`. */
+  readonly runs: readonly (readonly Scenario[])[];
 }
 
 type ProbeMode = 'in-process' | 'raw';
@@ -1241,44 +1243,62 @@ const probeScenarios: readonly { mode: ProbeMode; concurrency: number }[] = [
   { mode: 'raw', concurrency: 8 },
 ];
 
+/** How each probe gets its transfers: in-process ones on containers of the probe's own. */
+type ProbeTransfers = Record<
+  ProbeMode,
+  { readonly transfer: () => TransferFn; readonly accountIds: readonly string[] }
+>;
+
 /**
- * The growth probe: the same scenarios at two table sizes. Best of a few runs, since a shared
- * 2-core machine is noisy, while a slowdown caused by the data shows in every run.
+ * The growth probe: the same scenarios at two table sizes, under the same conditions, so that the
+ * history is the only difference. Each probe starts on new containers (warmed by a few transfers,
+ * not measured) after a full garbage collection: the containers of the scenario matrix between
+ * the two probes, with their posting caches, connections and heap, would otherwise weigh on the
+ * second one alone. The median of a few runs counts, since a shared 2-core machine is noisy while
+ * a slowdown caused by the data shows in every run.
  */
 async function growthProbe(
   context: BenchContext,
-  transfers: Record<ProbeMode, { transfer: TransferFn; accountIds: readonly string[] }>,
+  probeTransfers: ProbeTransfers,
   label: string,
 ): Promise<GrowthPoint> {
   print(
-    `Growth probe after ${context.postings} prior postings (${label}), best of ${config.probeRuns}:`,
+    `Growth probe after ${context.postings} prior postings (${label}), median of ${config.probeRuns}:`,
   );
+  const transfers = {
+    'in-process': probeTransfers['in-process'].transfer(),
+    raw: probeTransfers.raw.transfer(),
+  };
+  for (const mode of ['in-process', 'raw'] as const) {
+    const warmUp = randomPairs(probeTransfers[mode].accountIds, 98);
+    context.postings += (await runLoad(transfers[mode], warmUp, 64, 8)).ok;
+  }
+  (globalThis as { gc?: () => void }).gc?.();
   const postings = context.postings;
-  const best: (Scenario | undefined)[] = probeScenarios.map(() => undefined);
+  const runs: Scenario[][] = probeScenarios.map(() => []);
   // Rounds interleave the scenarios, so a burst of load from elsewhere hits them alike.
   for (let run = 0; run < config.probeRuns; run += 1) {
     for (const [index, { mode, concurrency }] of probeScenarios.entries()) {
-      const { transfer, accountIds } = transfers[mode];
-      const scenario = await measure(
-        context,
-        mode,
-        'many',
-        concurrency,
-        transfer,
-        randomPairs(accountIds, 100 + run),
-        config.probeTransfers,
+      runs[index]!.push(
+        await measure(
+          context,
+          mode,
+          'many',
+          concurrency,
+          transfers[mode],
+          randomPairs(probeTransfers[mode].accountIds, 100 + run),
+          config.probeTransfers,
+        ),
       );
-      const current = best[index];
-      if (current === undefined || throughput(scenario) > throughput(current)) {
-        best[index] = scenario;
-      }
     }
   }
-  const probes = best.map((scenario) => {
-    if (scenario === undefined) throw new Error('No probe run');
-    return scenario;
+  const probes = runs.map((scenarios) => {
+    const sorted = [...scenarios].sort((a, b) => throughput(a) - throughput(b));
+    const median = sorted[Math.floor(sorted.length / 2)];
+    if (median === undefined) throw new Error('No probe run');
+    return median;
   });
-  return { postings, probes };
+  return { postings, probes, runs };
 }
 
 interface PreloadReport {
@@ -1451,9 +1471,12 @@ async function main(): Promise<void> {
       `Preload to ${context.postings} postings: ${smallPreload.postings} by ${smallPreload.method}, ` +
         `${fixed(smallPreload.seconds, 1)} s (${smallPreload.detail})`,
     );
-    const probeTransfers = {
-      'in-process': { transfer: transfers['in-process'], accountIds: context.manyAccountIds },
-      raw: { transfer: transfers.raw, accountIds: rawMany },
+    const probeTransfers: ProbeTransfers = {
+      'in-process': {
+        transfer: () => inProcessTransfer(new Containers(environment), token),
+        accountIds: context.manyAccountIds,
+      },
+      raw: { transfer: () => transfers.raw, accountIds: rawMany },
     };
     const small = await growthProbe(context, probeTransfers, 'small history');
 
@@ -1627,24 +1650,28 @@ function report(
   }
   print();
   print(
-    `Throughput after prior postings (${topologyLabel('many')}, best of ${config.probeRuns} runs):`,
+    `Throughput after prior postings (${topologyLabel('many')}, median of ${config.probeRuns} ` +
+      `runs; "runs" lists each run's transfers/s, after 1k -> after 50k):`,
   );
   const growthRatios = small.probes.map((before, index) => {
     const after = big.probes[index];
     if (after === undefined) throw new Error('Growth probes do not match');
     return { before, after, ratio: throughput(after) / throughput(before) };
   });
-  const growthRows = growthRatios.map(({ before, after, ratio }) => {
+  const everyRun = (point: GrowthPoint, index: number): string =>
+    (point.runs[index] ?? []).map((scenario) => fixed(throughput(scenario), 1)).join(' ');
+  const growthRows = growthRatios.map(({ before, after, ratio }, index) => {
     return [
       `${before.mode} c=${before.concurrency}`,
       `${fixed(throughput(before), 1)} after ${small.postings}`,
       `${fixed(throughput(after), 1)} after ${big.postings}`,
       `${fixed(100 * ratio, 0)}%`,
       `p50 ${fixed(percentile(before.load.latencies, 0.5), 1)} -> ${fixed(percentile(after.load.latencies, 0.5), 1)} ms`,
+      `${everyRun(small, index)} -> ${everyRun(big, index)}`,
     ];
   });
   for (const text of table(
-    ['scenario', 'transfers/s (1k)', 'transfers/s (50k)', 'ratio', 'latency'],
+    ['scenario', 'transfers/s (1k)', 'transfers/s (50k)', 'ratio', 'latency', 'runs'],
     growthRows,
   )) {
     print(`  ${text}`);
