@@ -45,19 +45,28 @@ export function transactItemOf(op: WriteOp, table: string, nowEpochSeconds: numb
 }
 
 /**
+ * How long an account counts as contended after its turn queue last moved (a ticket drawn, a turn
+ * handed on or passed), in whole seconds of `turnMovedAt`: a command that reads it then queues at
+ * once rather than racing the queue with a write that would most likely fail.
+ */
+export const CONTENDED_FOR_SECONDS = 1;
+
+/**
  * Moves the turn on a contended key from `ticket` to the next, only if it is still `ticket`'s
  * (a queue never used is on ticket 0). An account's queue lives on the account item.
  */
-export function passTurnUpdate(queue: TurnQueue, ticket: number) {
+export function passTurnUpdate(queue: TurnQueue, ticket: number, nowEpochSeconds: number) {
   if ('account' in queue) {
     return {
       Key: keys.account(queue.account),
-      UpdateExpression: 'SET turnServing = :next DELETE turnAbandoned :passed',
+      UpdateExpression:
+        'SET turnServing = :next, turnMovedAt = :movedAt DELETE turnAbandoned :passed',
       ConditionExpression: 'turnServing = :ticket',
       ExpressionAttributeValues: {
         ':next': ticket + 1,
         ':ticket': ticket,
         ':passed': new Set([ticket]),
+        ':movedAt': nowEpochSeconds,
       },
     };
   }
@@ -106,7 +115,7 @@ export function abandonTicketUpdate(queue: TurnQueue, ticket: number) {
  * An account write's part in the account's turn queue (WriteOp updateAccount `turn`): nobody
  * queued (no ticket drawn, or every ticket drawn served), or this ticket's turn, handed on.
  */
-function turnClauses(turn: 'unqueued' | number | undefined) {
+function turnClauses(turn: 'unqueued' | number | undefined, nowEpochSeconds: number) {
   if (turn === undefined) return { conditions: [], set: '', values: {} };
   if (turn === 'unqueued') {
     return {
@@ -117,8 +126,8 @@ function turnClauses(turn: 'unqueued' | number | undefined) {
   }
   return {
     conditions: ['turnServing = :turn'],
-    set: ', turnServing = :nextTurn',
-    values: { ':turn': turn, ':nextTurn': turn + 1 },
+    set: ', turnServing = :nextTurn, turnMovedAt = :turnMovedAt',
+    values: { ':turn': turn, ':nextTurn': turn + 1, ':turnMovedAt': nowEpochSeconds },
   };
 }
 
@@ -277,7 +286,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       }
       const statuses = op.allowedStatuses ?? [before.status];
       const statusValues = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
-      const turn = turnClauses(op.turn);
+      const turn = turnClauses(op.turn, now);
       const conditions = [
         'version = :expectedVersion',
         `#status IN (${Object.keys(statusValues).join(', ')})`,
@@ -431,7 +440,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
         },
       };
     case 'passTurn':
-      return { Update: { TableName, ...passTurnUpdate(op.queue, op.ticket) } };
+      return { Update: { TableName, ...passTurnUpdate(op.queue, op.ticket, now) } };
     case 'putHold':
       return { Put: { TableName, Item: holdItem(op.hold), ConditionExpression: createOnce } };
     case 'updateHold':

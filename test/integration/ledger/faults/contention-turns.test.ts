@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KeyedMutex } from '../../../../shared/application/ledger/keyed-mutex';
 import { withdraw } from '../../../../shared/application/ledger/move-money';
 import { CommitGroups } from '../../../../shared/application/ledger/group-commit';
@@ -8,6 +9,8 @@ import { TURN_STALL_MS } from '../../../../shared/application/ledger/run-command
 import type { Dependencies } from '../../../../shared/application/ports';
 import type { TurnQueue } from '../../../../shared/application/ledger/records';
 import { Money } from '../../../../shared/domain/money';
+import { keys } from '../../../../shared/infrastructure/dynamodb/keys';
+import { CONTENDED_FOR_SECONDS } from '../../../../shared/infrastructure/dynamodb/ledger-writes';
 import { anAccount, balanceOf, createTestApi, type TestApi } from '../../../support/api-client';
 import { injectFaults, type TransactWriteFaults } from './fault-api';
 
@@ -179,6 +182,40 @@ describe('the turn queue of contended accounts', () => {
     expect(rememberedBefore).toBe(true);
     expect(cache.read([first], 0)).toBeUndefined();
     expect(cache.read([second], 0)).toBeUndefined();
+  });
+
+  it('queues at once on an account whose queue moved a moment ago, and writes straight away once it has been quiet', async () => {
+    // Prepare: a command took its turn on the account and handed it on just now: nobody is
+    // queued, but the account is contended.
+    const account = await anAccount(api, { deposit: '10.00' });
+    const queue = { account };
+    const ledger = api.deps.ledger;
+    await ledger.passTurn(queue, (await drawn(queue)).ticket);
+    const deposit = () =>
+      api.call('POST', '/transactions/deposit', {
+        body: { accountId: account, amount: '1.00', currency: 'USD' },
+      });
+
+    // Act: a deposit now, then another after the queue has been quiet for a while (its last
+    // move set back instead of waited for).
+    const contended = await deposit();
+    const servingAfterContended = (await ledger.servingTurn(queue)).serving;
+    await api.table.client.send(
+      new UpdateCommand({
+        TableName: api.table.tableName,
+        Key: keys.account(account),
+        UpdateExpression: 'SET turnMovedAt = turnMovedAt - :quiet',
+        ExpressionAttributeValues: { ':quiet': CONTENDED_FOR_SECONDS + 2 },
+      }),
+    );
+    const quiet = await deposit();
+
+    // Assess: the first drew ticket 1 (served at once, handed on by its commit) rather than race
+    // the queue with a write; the second wrote without a ticket.
+    expect([contended.status, quiet.status]).toEqual([201, 201]);
+    expect(servingAfterContended).toBe(2);
+    expect((await ledger.servingTurn(queue)).serving).toBe(2);
+    expect(await balanceOf(api, account)).toBe('12.00');
   });
 
   it('serves 24 containers withdrawing from one account in turn: no request fails for contention and none overdraws', async () => {
