@@ -76,6 +76,8 @@ export interface AuditFilter {
 /** Whose turn it is in a queue, whether that ticket was given up, and the account it is on. */
 export interface TurnState {
   readonly serving: number;
+  /** An account queue's tickets drawn so far: more than one past the one served, others wait. */
+  readonly issued?: number;
   readonly givenUp: boolean;
   /** An account queue's account, as it is now. */
   readonly account?: Account;

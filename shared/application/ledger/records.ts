@@ -290,6 +290,11 @@ export type WriteOp =
        * ticket's turn and hands the turn to the next one. Batch jobs leave it out.
        */
       readonly turn?: 'unqueued' | number;
+      /**
+       * With a numbered `turn`: others were queued behind that ticket when its turn came, so the
+       * hand-over marks the account contended for a moment (see the ledger adapter).
+       */
+      readonly turnContended?: boolean;
     }
   | { readonly kind: 'appendAudit'; readonly record: AuditRecord }
   | {

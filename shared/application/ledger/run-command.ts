@@ -234,11 +234,11 @@ async function attemptAll<T>(
 }
 
 /**
- * The turns this command holds: the queues it waited in, with its ticket in each, and the
- * accounts as they were when their turn came.
+ * The turns this command holds: the queues it waited in, with its ticket in each and whether
+ * others waited behind it when its turn came, and the accounts as they were then.
  */
 interface Turns {
-  held: { readonly queue: TurnQueue; readonly ticket: number }[];
+  held: { readonly queue: TurnQueue; readonly ticket: number; readonly behind: boolean }[];
   seen: Account[];
 }
 
@@ -266,7 +266,7 @@ function inTurn(
     const turn = held.find(({ queue }) => 'account' in queue && queue.account === op.before.id);
     if (turn === undefined || handedOn.has(turn)) return { ...op, turn: 'unqueued' };
     handedOn.add(turn);
-    return { ...op, turn: turn.ticket };
+    return { ...op, turn: turn.ticket, ...(turn.behind ? { turnContended: true } : {}) };
   });
   const passed = held
     .filter((turn) => !handedOn.has(turn))
@@ -314,11 +314,11 @@ async function waitForTurns(
     let perTurnMs = 40;
     for (;;) {
       state ??= await deps.ledger.servingTurn(queue);
-      const { serving, givenUp, account } = state;
+      const { serving, issued, givenUp, account } = state;
       state = undefined;
       const now = deps.clock.now().getTime();
       if (serving === ticket) {
-        turns.held.push({ queue, ticket });
+        turns.held.push({ queue, ticket, behind: issued !== undefined && issued > ticket + 1 });
         // Read as the turn came, with nobody else writing it now: the plan needs no other read.
         if (account !== undefined) turns.seen.push(account);
         break;
@@ -355,11 +355,13 @@ async function waitForTurns(
       const ahead = ticket - serving;
       // Next in line: until the turn ahead is due to end (a turn after it was first seen), then
       // a quarter turn at a time, so the hand-over is seen soon with a read or two per turn.
+      // Further back: half the time the turns ahead should take, then look again, so a pace
+      // measured across a slow turn never has a waiter sleep through its own.
       const dueInMs = seenAt + perTurnMs - now;
       const sleepMs =
         ahead <= 1
           ? Math.max(5, dueInMs > 0 ? dueInMs : perTurnMs / 4) + Math.floor(deps.retry.random() * 5)
-          : Math.min(1_000, Math.floor((ahead - 1) * perTurnMs));
+          : Math.min(1_000, Math.max(5, Math.floor(((ahead - 1) * perTurnMs) / 2)));
       await deps.retry.sleep(Math.min(sleepMs, Math.max(1, giveUpAt - now)));
     }
   }

@@ -156,11 +156,9 @@ export class DynamoDbLedgerStore implements LedgerStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.account(queue.account),
-        UpdateExpression:
-          'ADD turnIssued :one SET turnServing = if_not_exists(turnServing, :zero), ' +
-          'turnMovedAt = :movedAt',
+        UpdateExpression: 'ADD turnIssued :one SET turnServing = if_not_exists(turnServing, :zero)',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':movedAt': epochSeconds() },
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -191,10 +189,7 @@ export class DynamoDbLedgerStore implements LedgerStore {
   async passTurn(queue: TurnQueue, ticket: number): Promise<boolean> {
     // Refused: someone passed it on already (it looked stalled), nothing of ours to give back.
     const result = await this.updateQueue(
-      new UpdateCommand({
-        TableName: this.tableName,
-        ...passTurnUpdate(queue, ticket, epochSeconds()),
-      }),
+      new UpdateCommand({ TableName: this.tableName, ...passTurnUpdate(queue, ticket) }),
     );
     return result !== 'refused' && result !== 'busy';
   }
@@ -825,7 +820,12 @@ export function documentOf(item: Item): StoredDocument {
 /** An account item's turn queue: whose turn it is, whether it was given up, and the account. */
 function accountTurnOf(item: Item): TurnState {
   const serving = item.turnServing === undefined ? 0 : intOf(item.turnServing);
-  return { serving, givenUp: givenUpAt(item.turnAbandoned, serving), account: accountOf(item) };
+  return {
+    serving,
+    issued: item.turnIssued === undefined ? 0 : intOf(item.turnIssued),
+    givenUp: givenUpAt(item.turnAbandoned, serving),
+    account: accountOf(item),
+  };
 }
 
 /** The ticket being served is in the set of given-up tickets. */
@@ -839,17 +839,19 @@ function hasQueue(item: Item): boolean {
 }
 
 /**
- * Commands are queued on the account, or were a moment ago: its queue moved within the last
- * CONTENDED_FOR_SECONDS. On a hot account the queue empties between two commands now and then;
- * a command that then skipped it would race the next one's write and most likely lose, at the
- * cost of a failed transaction, where drawing a ticket on an empty queue is one small update
- * that hands it the turn at once.
+ * Commands are queued on the account, or were a moment ago: within the last
+ * CONTENDED_FOR_SECONDS a turn on it was handed on to others waiting (`contendedAt`). On a hot
+ * account the queue empties between two commands now and then; a command that then skipped it
+ * would race the next one's write and most likely lose, at the cost of a failed transaction,
+ * where drawing a ticket on an empty queue is one small update that hands it the turn at once.
+ * Only a hand-over with others waiting marks it, so an account whose queue is used but no longer
+ * needed (one command at a time) is back on the uncontended path a moment later.
  */
 function contended(item: Item, nowEpochSeconds: number): boolean {
   if (hasQueue(item)) return true;
   return (
-    item.turnMovedAt !== undefined &&
-    intOf(item.turnMovedAt) >= nowEpochSeconds - CONTENDED_FOR_SECONDS
+    item.contendedAt !== undefined &&
+    intOf(item.contendedAt) >= nowEpochSeconds - CONTENDED_FOR_SECONDS
   );
 }
 

@@ -45,9 +45,9 @@ export function transactItemOf(op: WriteOp, table: string, nowEpochSeconds: numb
 }
 
 /**
- * How long an account counts as contended after its turn queue last moved (a ticket drawn, a turn
- * handed on or passed), in whole seconds of `turnMovedAt`: a command that reads it then queues at
- * once rather than racing the queue with a write that would most likely fail.
+ * How long an account counts as contended after a turn on it was last handed on to others
+ * waiting (`contendedAt`, whole seconds): a command that reads it then queues at once rather
+ * than racing the queue with a write that would most likely fail.
  */
 export const CONTENDED_FOR_SECONDS = 1;
 
@@ -55,18 +55,16 @@ export const CONTENDED_FOR_SECONDS = 1;
  * Moves the turn on a contended key from `ticket` to the next, only if it is still `ticket`'s
  * (a queue never used is on ticket 0). An account's queue lives on the account item.
  */
-export function passTurnUpdate(queue: TurnQueue, ticket: number, nowEpochSeconds: number) {
+export function passTurnUpdate(queue: TurnQueue, ticket: number) {
   if ('account' in queue) {
     return {
       Key: keys.account(queue.account),
-      UpdateExpression:
-        'SET turnServing = :next, turnMovedAt = :movedAt DELETE turnAbandoned :passed',
+      UpdateExpression: 'SET turnServing = :next DELETE turnAbandoned :passed',
       ConditionExpression: 'turnServing = :ticket',
       ExpressionAttributeValues: {
         ':next': ticket + 1,
         ':ticket': ticket,
         ':passed': new Set([ticket]),
-        ':movedAt': nowEpochSeconds,
       },
     };
   }
@@ -113,9 +111,14 @@ export function abandonTicketUpdate(queue: TurnQueue, ticket: number) {
 
 /**
  * An account write's part in the account's turn queue (WriteOp updateAccount `turn`): nobody
- * queued (no ticket drawn, or every ticket drawn served), or this ticket's turn, handed on.
+ * queued (no ticket drawn, or every ticket drawn served), or this ticket's turn, handed on, and
+ * when others waited behind it (`turnContended`) the account marked contended as of now.
  */
-function turnClauses(turn: 'unqueued' | number | undefined, nowEpochSeconds: number) {
+function turnClauses(
+  turn: 'unqueued' | number | undefined,
+  contended: boolean,
+  nowEpochSeconds: number,
+) {
   if (turn === undefined) return { conditions: [], set: '', values: {} };
   if (turn === 'unqueued') {
     return {
@@ -126,8 +129,12 @@ function turnClauses(turn: 'unqueued' | number | undefined, nowEpochSeconds: num
   }
   return {
     conditions: ['turnServing = :turn'],
-    set: ', turnServing = :nextTurn, turnMovedAt = :turnMovedAt',
-    values: { ':turn': turn, ':nextTurn': turn + 1, ':turnMovedAt': nowEpochSeconds },
+    set: ', turnServing = :nextTurn' + (contended ? ', contendedAt = :contendedAt' : ''),
+    values: {
+      ':turn': turn,
+      ':nextTurn': turn + 1,
+      ...(contended ? { ':contendedAt': nowEpochSeconds } : {}),
+    },
   };
 }
 
@@ -286,7 +293,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       }
       const statuses = op.allowedStatuses ?? [before.status];
       const statusValues = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
-      const turn = turnClauses(op.turn, now);
+      const turn = turnClauses(op.turn, op.turnContended === true, now);
       const conditions = [
         'version = :expectedVersion',
         `#status IN (${Object.keys(statusValues).join(', ')})`,
@@ -440,7 +447,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
         },
       };
     case 'passTurn':
-      return { Update: { TableName, ...passTurnUpdate(op.queue, op.ticket, now) } };
+      return { Update: { TableName, ...passTurnUpdate(op.queue, op.ticket) } };
     case 'putHold':
       return { Put: { TableName, Item: holdItem(op.hold), ConditionExpression: createOnce } };
     case 'updateHold':

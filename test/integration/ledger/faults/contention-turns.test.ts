@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TransactionConflictException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KeyedMutex } from '../../../../shared/application/ledger/keyed-mutex';
 import { withdraw } from '../../../../shared/application/ledger/move-money';
 import { CommitGroups } from '../../../../shared/application/ledger/group-commit';
@@ -184,38 +184,57 @@ describe('the turn queue of contended accounts', () => {
     expect(cache.read([second], 0)).toBeUndefined();
   });
 
-  it('queues at once on an account whose queue moved a moment ago, and writes straight away once it has been quiet', async () => {
-    // Prepare: a command took its turn on the account and handed it on just now: nobody is
-    // queued, but the account is contended.
+  it('marks an account contended when a turn is handed on to others waiting; the next command then queues at once, and writes straight away once it has been quiet', async () => {
+    // Prepare: another container holds the turn (ticket 0); a deposit queues behind it (ticket
+    // 1), and a third container behind the deposit (ticket 2).
     const account = await anAccount(api, { deposit: '10.00' });
     const queue = { account };
     const ledger = api.deps.ledger;
-    await ledger.passTurn(queue, (await drawn(queue)).ticket);
     const deposit = () =>
       api.call('POST', '/transactions/deposit', {
         body: { accountId: account, amount: '1.00', currency: 'USD' },
       });
+    const contendedAt = async () => {
+      const { Item } = await api.table.client.send(
+        new GetCommand({ TableName: api.table.tableName, Key: keys.account(account) }),
+      );
+      // The table's client hands numbers back wrapped (NumberValue).
+      return Item?.contendedAt === undefined ? undefined : Number(String(Item.contendedAt));
+    };
+    const holder = (await drawn(queue)).ticket;
+    const queuedDeposit = deposit();
+    await new Promise((wake) => setTimeout(wake, 300));
+    const behind = (await drawn(queue)).ticket;
 
-    // Act: a deposit now, then another after the queue has been quiet for a while (its last
-    // move set back instead of waited for).
-    const contended = await deposit();
+    // Act: the holder hands on; the deposit is served with the third one waiting behind it;
+    // the third one passes its turn. Then a deposit on the empty queue, and another after the
+    // account has been quiet for a while (its mark set back instead of waited for).
+    await ledger.passTurn(queue, holder);
+    const served = await queuedDeposit;
+    const markedAt = await contendedAt();
+    await ledger.passTurn(queue, behind);
+    const afterContended = await deposit();
     const servingAfterContended = (await ledger.servingTurn(queue)).serving;
     await api.table.client.send(
       new UpdateCommand({
         TableName: api.table.tableName,
         Key: keys.account(account),
-        UpdateExpression: 'SET turnMovedAt = turnMovedAt - :quiet',
+        UpdateExpression: 'SET contendedAt = contendedAt - :quiet',
         ExpressionAttributeValues: { ':quiet': CONTENDED_FOR_SECONDS + 2 },
       }),
     );
     const quiet = await deposit();
 
-    // Assess: the first drew ticket 1 (served at once, handed on by its commit) rather than race
-    // the queue with a write; the second wrote without a ticket.
-    expect([contended.status, quiet.status]).toEqual([201, 201]);
-    expect(servingAfterContended).toBe(2);
-    expect((await ledger.servingTurn(queue)).serving).toBe(2);
-    expect(await balanceOf(api, account)).toBe('12.00');
+    // Assess: the queued deposit's hand-over marked the account; the next deposit drew ticket 3
+    // (served at once, handed on by its commit) rather than race with a write; its own hand-over,
+    // with nobody behind, did not renew the mark; the last wrote without a ticket.
+    expect([holder, behind]).toEqual([0, 2]);
+    expect([served.status, afterContended.status, quiet.status]).toEqual([201, 201, 201]);
+    expect(markedAt).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 10);
+    expect(servingAfterContended).toBe(4);
+    expect((await ledger.servingTurn(queue)).serving).toBe(4);
+    expect(await contendedAt()).toBe(markedAt! - CONTENDED_FOR_SECONDS - 2);
+    expect(await balanceOf(api, account)).toBe('13.00');
   });
 
   it('serves 24 containers withdrawing from one account in turn: no request fails for contention and none overdraws', async () => {
