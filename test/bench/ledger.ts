@@ -1322,6 +1322,13 @@ async function preloadThroughUseCase(context: BenchContext, count: number): Prom
     );
     committed += load.ok;
     for (const [kind, n] of load.failures) increment(refused, kind, n);
+    if (load.ok === 0) {
+      // Every one refused (on very few accounts, KYC day limits run out): more rounds won't help.
+      throw new Error(
+        `The preload stopped at ${committed} of ${count} postings: ` +
+          [...refused].map(([kind, n]) => `${kind} x${n}`).join(', '),
+      );
+    }
   }
   context.postings += committed;
   await resyncRawAccounts(context);
