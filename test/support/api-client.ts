@@ -191,6 +191,17 @@ export async function createTestApi(
   };
 }
 
+/** How many answers had each status (and code), e.g. { '201': 50, '422 INSUFFICIENT_FUNDS': 50 }. */
+export function tally(responses: readonly ApiResponse<unknown>[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const response of responses) {
+    const code = (response.body as { code?: string } | undefined)?.code;
+    const key = code === undefined ? String(response.status) : `${response.status} ${code}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
 /** Opens a customer and an account with an optional opening deposit; returns the account id. */
 export async function anAccount(
   api: TestApi,

@@ -3,7 +3,7 @@ import {
   anAccount,
   callAsClient,
   createTestApi,
-  type ApiResponse,
+  tally,
   type TestApi,
 } from '../../../support/api-client';
 import type { CommandContext } from '../../../../shared/application/ledger/accounts';
@@ -21,24 +21,12 @@ import { Money } from '../../../../shared/domain/money';
 type WireMoney = { amount: string; currency: string };
 type WireAccount = { balance: WireMoney; availableBalance: WireMoney };
 type HistoryLine = { side: 'DEBIT' | 'CREDIT'; amount: WireMoney; balanceAfter: WireMoney };
-type Problem = { code?: string };
 
 function cents(text: string): bigint {
   const match = /^(-?)(\d+)\.(\d{2})$/.exec(text);
   if (match === null) throw new Error(`Not a USD amount: ${text}`);
   const value = BigInt(match[2] ?? '0') * 100n + BigInt(match[3] ?? '0');
   return match[1] === '-' ? -value : value;
-}
-
-/** How many answers had each status (and code), e.g. { '201': 50, '422 INSUFFICIENT_FUNDS': 50 }. */
-function tally(responses: readonly ApiResponse[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const response of responses) {
-    const code = (response.body as Problem).code;
-    const key = code === undefined ? String(response.status) : `${response.status} ${code}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
 }
 
 const accountOf = async (api: TestApi, accountId: string) =>

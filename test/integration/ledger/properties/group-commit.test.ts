@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LedgerStore } from '../../../../shared/application/ledger/ledger-store';
 import type { WriteOp } from '../../../../shared/application/ledger/records';
-import { anAccount, callAsClient, createTestApi, type TestApi } from '../../../support/api-client';
+import {
+  anAccount,
+  callAsClient,
+  createTestApi,
+  tally,
+  type TestApi,
+} from '../../../support/api-client';
 
 /*
  * The clients retry a 409 CONFLICT as API.md asks (a loaded machine can keep a long in-process
@@ -66,12 +72,7 @@ describe('group commit of queued postings on one account', () => {
 
     // Assess
     const statuses = responses.map((response) => response.status);
-    const answers: Record<string, number> = {};
-    for (const { status, body } of responses) {
-      const answer = body.code === undefined ? String(status) : `${status} ${body.code}`;
-      answers[answer] = (answers[answer] ?? 0) + 1;
-    }
-    expect(answers).toEqual({ '201': 45, '422 INSUFFICIENT_FUNDS': 15 });
+    expect(tally(responses)).toEqual({ '201': 45, '422 INSUFFICIENT_FUNDS': 15 });
     // 45 postings, several to a transaction: far fewer round trips than postings.
     expect(postingsPerCommit.reduce((sum, n) => sum + n, 0)).toBe(45);
     expect(Math.max(...postingsPerCommit)).toBeGreaterThan(1);
@@ -161,12 +162,7 @@ describe('group commit of queued postings on one account', () => {
     );
 
     // Assess
-    const answers: Record<string, number> = {};
-    for (const { status, body } of responses) {
-      const answer = body.code === undefined ? String(status) : `${status} ${body.code}`;
-      answers[answer] = (answers[answer] ?? 0) + 1;
-    }
-    expect(answers).toEqual({ '201': 10, '422 KYC_LIMIT_EXCEEDED': 20 });
+    expect(tally(responses)).toEqual({ '201': 10, '422 KYC_LIMIT_EXCEEDED': 20 });
     expect(postingsPerCommit.reduce((sum, n) => sum + n, 0)).toBe(10);
     const balance = await api.call<{ balance: WireMoney }>('GET', `/accounts/${account}`);
     expect(balance.body.balance.amount).toBe('1000.00');
