@@ -33,8 +33,9 @@
  * for one transfer's write from its request body. (StoreMetrics would only see the store of a
  * runtime the bench builds itself, not the Lambda modules' own.)
  *
- * Last, the same in-process scenarios (many accounts at c=1 and c=8) are measured after 1k and
- * after 50k prior postings, spread over every account. The first 1k go through the transfer use case; the rest too when that would
+ * Before the scenarios, the same in-process scenarios (many accounts at c=1 and c=8) and their raw
+ * control are measured after 1k and after 50k prior postings, spread over every account, with
+ * nothing but the preload between the two. The first 1k go through the transfer use case; the rest too when that would
  * take under 5 minutes, otherwise they are written with BatchWriteItem (preloadByBatchWrite says
  * which items and why). The output says which preload ran and how long it took.
  *
@@ -1251,11 +1252,11 @@ type ProbeTransfers = Record<
 
 /**
  * The growth probe: the same scenarios at two table sizes, under the same conditions, so that the
- * history is the only difference. Each probe starts on new containers (warmed by a few transfers,
- * not measured) after a full garbage collection: the containers of the scenario matrix between
- * the two probes, with their posting caches, connections and heap, would otherwise weigh on the
- * second one alone. The median of a few runs counts, since a shared 2-core machine is noisy while
- * a slowdown caused by the data shows in every run.
+ * history is the only difference: they run one after the other with only the preload between
+ * them (the scenario matrix comes after both), each on new containers (warmed by a few transfers,
+ * not measured) after a full garbage collection, so that neither inherits what ran before it
+ * (posting caches, connections, heap). The median of a few runs counts, since a shared 2-core
+ * machine is noisy while a slowdown caused by the data shows in every run.
  */
 async function growthProbe(
   context: BenchContext,
@@ -1487,29 +1488,6 @@ async function main(): Promise<void> {
     };
     const small = await growthProbe(context, probeTransfers, 'small history');
 
-    // The matrix.
-    print(`Scenarios (${config.transfers} transfers each):`);
-    const scenarios: Scenario[] = [];
-    for (const topology of ['many', 'warm', 'hot'] as const) {
-      for (const concurrency of config.concurrencies) {
-        // On the warm set c=1 would repeat the many accounts' c=1: one transfer at a time.
-        if (topology === 'warm' && concurrency === 1) continue;
-        for (const mode of ['raw', 'in-process', 'http'] as const) {
-          scenarios.push(
-            await measure(
-              context,
-              mode,
-              topology,
-              concurrency,
-              transfers[mode],
-              pairsFor(mode, topology, concurrency),
-              config.transfers,
-            ),
-          );
-        }
-      }
-    }
-
     // Growth probe 2: after 50k postings.
     const remaining = Math.max(0, config.bigHistory - context.postings);
     const useCaseRate = smallPreload.postings / smallPreload.seconds;
@@ -1550,6 +1528,31 @@ async function main(): Promise<void> {
         `${fixed(bigPreload.seconds, 1)} s (${bigPreload.detail})`,
     );
     const big = await growthProbe(context, probeTransfers, 'big history');
+
+    // The matrix, after both probes: between them it would leave its own traces (containers,
+    // heap, turn queues) and minutes of a shared machine's drift on the second one alone. Its
+    // scenarios run on the 50k-posting table.
+    print(`Scenarios (${config.transfers} transfers each):`);
+    const scenarios: Scenario[] = [];
+    for (const topology of ['many', 'warm', 'hot'] as const) {
+      for (const concurrency of config.concurrencies) {
+        // On the warm set c=1 would repeat the many accounts' c=1: one transfer at a time.
+        if (topology === 'warm' && concurrency === 1) continue;
+        for (const mode of ['raw', 'in-process', 'http'] as const) {
+          scenarios.push(
+            await measure(
+              context,
+              mode,
+              topology,
+              concurrency,
+              transfers[mode],
+              pairsFor(mode, topology, concurrency),
+              config.transfers,
+            ),
+          );
+        }
+      }
+    }
 
     report(scenarios, small, big, smallPreload, bigPreload, modelled);
     print();
