@@ -101,7 +101,10 @@ export interface LedgerStore {
     accounts: ReadonlyMap<string, Account>;
     idempotency: IdempotencyRecord | undefined;
     customers: ReadonlyMap<string, StoredCustomer>;
-    /** Accounts with commands queued on them (run-command's turn queue), when there are any. */
+    /**
+     * Accounts with commands queued on them (run-command's turn queue), or marked contended a
+     * moment ago, when there are any: a command that reads one queues rather than race.
+     */
     queuedOn?: ReadonlySet<string>;
   }>;
   getIdempotency(key: string): Promise<IdempotencyRecord | undefined>;

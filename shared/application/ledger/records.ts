@@ -385,7 +385,10 @@ export type CommitFailure =
   | {
       readonly reason: 'stale';
       readonly current?: readonly Account[];
-      /** Commands are queued on one of the accounts: a command that skipped the queue joins it. */
+      /**
+       * Commands are queued on one of the accounts, or it was marked contended a moment ago: a
+       * command that skipped the queue joins it.
+       */
       readonly queued?: boolean;
       /** Customers whose version moved since the plan: the retry reads them before planning. */
       readonly staleOwners?: readonly string[];

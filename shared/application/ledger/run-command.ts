@@ -40,8 +40,9 @@ export type Plan<T> =
         /** The accounts as the writes leave them, for a command planned after it in a group. */
         readonly after?: PostingState;
         /**
-         * The accounts were read with commands queued on them: a command without its turn would
-         * fail the write (WriteOp updateAccount `turn`), so it queues instead of trying.
+         * The accounts were read with commands queued on them (a command without its turn would
+         * fail the write, WriteOp updateAccount `turn`) or marked contended a moment ago (it
+         * would most likely lose the race): it queues instead of trying.
          */
         readonly queued?: boolean;
       },
