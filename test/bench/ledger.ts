@@ -21,10 +21,10 @@
  *   http        fetch against createLocalServer on a free port, serving the Lambda modules of
  *               functions/registry.ts exactly as `npm start` does: one process for every request.
  *
- * Every request carries its table's administrator's bearer token (signed in once at the start), and every
- * transfer an Idempotency-Key, as a real client sends them, so a transfer writes 17 items:
- * the transaction, its entry, 2 account updates, 2 history lines, 2 audit records, the GL
- * control movement, the outbox event, the idempotency record, and for each of the two (tier 3)
+ * Every request carries the bearer token of its table's administrator (signed in once at the
+ * start), and every transfer an Idempotency-Key, as a real client sends them, so a transfer writes
+ * 17 items: the transaction, its entry, 2 account updates, 2 history lines, 2 audit records, the
+ * GL control movement, the outbox event, the idempotency record, and for each of the two (tier 3)
  * customers a KYC standing check and daily and monthly volume totals.
  *
  * DynamoDB round trips are counted on the wire: a middleware on every document client of this
@@ -1101,7 +1101,7 @@ interface Scenario {
 
 /** One table of the bench, with what ran on it. */
 interface BenchContext {
-  /** The history it gets, for the output: "1k" or "50k". */
+  /** Its part, for the output: "ledger" (the matrix, and the history that grows) or "control". */
   readonly label: string;
   readonly environment: Environment;
   readonly deps: Dependencies;
