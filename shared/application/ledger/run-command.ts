@@ -206,15 +206,8 @@ export const ATTEMPT_ALLOWANCE_MS = 1_500;
  */
 export const TURN_STALL_MS = 2_000;
 
-/**
- * Races lost to commits on the same accounts (not counting a stale cache) before queueing: one.
- * When a burst meets an account nobody is queued on yet, all its racers but one lose; queueing
- * after that first loss costs each of them one failed transaction instead of two (on the bench's
- * hot pair at c=32, 0.18-0.26 failed transactions a transfer instead of 0.30-0.52), and a failed
- * transaction takes as much of the table's time as one that commits. Passing traffic pays for it
- * only when it did meet another transfer: a ticket on each account, served at once.
- */
-const RACES_BEFORE_QUEUEING = 1;
+/** Races lost to commits on the same accounts (not counting a stale cache) before queueing. */
+const RACES_BEFORE_QUEUEING = 2;
 
 type AttemptDeps = Pick<Dependencies, 'ledger' | 'retry' | 'clock' | 'logger' | 'ids'> &
   Partial<Pick<Dependencies, 'commitGroups'>>;
@@ -473,9 +466,8 @@ async function attemptInTurn<T>(
     // accounts queue on them (a ticket each, served in order) instead of colliding, so a hot
     // account serves one of them at a time; the uncontended path never pays for this. A command
     // queues when others already are (its write skipped their queue), when DynamoDB saw two
-    // transactions overlap, or when it lost to a commit on the same accounts
-    // (RACES_BEFORE_QUEUEING); a write planned from a stale cache is retried at once from the
-    // accounts as they now are.
+    // transactions overlap, or when it lost twice in a row to commits on the same accounts; a
+    // single lost race is passing traffic, retried at once from the accounts as they now are.
     if (!speculative && result.reason === 'stale') racesLost += 1;
     const lockKeys = request.lockKeys ?? [];
     const contended =
