@@ -579,8 +579,11 @@ interface InProcessApi {
   ): Promise<{ status: number; body: string }>;
 }
 
-function inProcessApi(environment: Environment, token: string): InProcessApi {
-  const { dependencies } = createRuntime(environment);
+function inProcessApi(
+  environment: Environment,
+  dependencies: Dependencies,
+  token: string,
+): InProcessApi {
   const built = new Map<Group, LambdaHttpHandler>();
   return {
     call: async (group, path, body, extraHeaders = {}, route) => {
@@ -1484,7 +1487,7 @@ async function prepareHistory(
   if (!signedIn.ok)
     throw new Error(`The bench administrator could not sign in: ${signedIn.error.code}`);
   const token = signedIn.value.accessToken;
-  const api = inProcessApi(environment, token);
+  const api = inProcessApi(environment, deps, token);
 
   const accountIds: string[] = new Array<string>(config.accounts + 2);
   let nextToOpen = 0;
