@@ -397,7 +397,7 @@ export async function postWith<T>(
         deps.postingCache.forget(accountIds);
       }
       const loaded = (last =
-        refreshed(last, previous) ??
+        refreshed(last, previous, accountIds) ??
         (await deps.ledger.loadAccounts(accountIds, context.idempotency?.key, [...ownersToRead])));
       if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
       const planned = await planFrom(loaded);
@@ -434,21 +434,22 @@ type Loaded = Awaited<ReturnType<Deps['ledger']['loadAccounts']>>;
 
 /**
  * After losing a race to a commit, the last read with the accounts DynamoDB returned as they now
- * are: no read is needed to plan again. (An idempotent duplicate that committed meanwhile still
- * loses on its create-once key, and a customer whose KYC changed on its version check.)
+ * are, or after waiting for its turns, the accounts as the turns found them: no read is needed to
+ * plan again. (An idempotent duplicate that committed meanwhile still loses on its create-once
+ * key, and a customer whose KYC changed on its version check.)
  */
 function refreshed(
   last: Loaded | undefined,
   previous: CommitFailure | undefined,
+  accountIds: readonly string[],
 ): Loaded | undefined {
-  if (last === undefined || previous?.reason !== 'stale' || previous.current === undefined) {
-    return undefined;
-  }
+  if (previous?.reason !== 'stale' || previous.current === undefined) return undefined;
   // An owner whose standing moved must be read: the accounts alone would plan from the old one.
   if (previous.current.length === 0 || (previous.staleOwners?.length ?? 0) > 0) return undefined;
-  const accounts = new Map(last.accounts);
+  const accounts = new Map(last?.accounts);
   for (const account of previous.current) accounts.set(account.id, account);
-  return { ...last, accounts, idempotency: undefined };
+  if (!accountIds.every((id) => accounts.has(id))) return undefined;
+  return { accounts, customers: last?.customers ?? new Map(), idempotency: undefined };
 }
 
 /** USD → currency rates for converting KYC limits, remembered briefly (rates change rarely). */

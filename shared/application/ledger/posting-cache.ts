@@ -38,6 +38,8 @@ export interface PostingState {
  */
 export class PostingCache {
   private readonly accounts = new Map<string, { account: Account; staged: boolean }>();
+  /** Accounts whose last turn here came with others queued behind it, until when (epoch ms). */
+  private readonly queues = new Map<string, number>();
   /** Moving average of the writes planned from remembered state that found it fresh (1) or not. */
   private freshness = 1;
 
@@ -77,6 +79,23 @@ export class PostingCache {
     for (const id of accountIds) {
       this.accounts.delete(id);
     }
+  }
+
+  /**
+   * The turn this container last had on `accountIds` came with others queued behind it
+   * (`behind`), or not: while that is recent, its next command on them queues before reading.
+   */
+  queuedBehind(accountIds: readonly string[], behind: boolean, untilMs: number): void {
+    if (this.queues.size >= this.limit) this.queues.clear();
+    for (const id of accountIds) {
+      if (behind) this.queues.set(id, untilMs);
+      else this.queues.delete(id);
+    }
+  }
+
+  /** One of the accounts had others queued behind this container's turn on it lately. */
+  queuedLately(accountIds: readonly string[], nowMs: number): boolean {
+    return accountIds.some((id) => (this.queues.get(id) ?? 0) > nowMs);
   }
 
   /** A write planned from remembered (not staged) state committed (fresh) or failed as stale. */

@@ -271,6 +271,53 @@ describe('the turn queue of contended accounts', () => {
   });
 });
 
+describe('a container whose last turn on accounts came with others queued behind it', () => {
+  let api: TestApi;
+  const calls: string[] = [];
+  beforeAll(async () => {
+    api = await createTestApi('turns-first', { metrics: { onCall: (op) => calls.push(op) } });
+  });
+  afterAll(async () => api.close());
+
+  it('queues its next command on them before reading, and reads first again once its turn came with nobody behind', async () => {
+    // Prepare: another container holds the turn (ticket 0); this container's deposit queues
+    // behind it (ticket 1), and a third container behind the deposit (ticket 2), which then
+    // passes its turn without writing.
+    const account = await anAccount(api, { deposit: '10.00' });
+    const queue = { account };
+    const ledger = api.deps.ledger;
+    const deposit = async () => {
+      calls.length = 0;
+      const response = await api.call('POST', '/transactions/deposit', {
+        body: { accountId: account, amount: '1.00', currency: 'USD' },
+      });
+      return { status: response.status, calls: [...calls] };
+    };
+    const holder = (await ledger.takeTicket(queue))!.ticket;
+    const queued = deposit();
+    await new Promise((wake) => setTimeout(wake, 300));
+    const behind = (await ledger.takeTicket(queue))!.ticket;
+    await ledger.passTurn(queue, holder);
+    const first = await queued;
+    await ledger.passTurn(queue, behind);
+
+    // Act: two more deposits from the same container, one after the other.
+    const next = await deposit();
+    const afterIt = await deposit();
+
+    // Assess: the first deposit's turn came with ticket 2 behind it, so the next one drew its
+    // ticket (3, served at once) and wrote from the account the draw handed back: no read. Its
+    // own turn came with nobody behind: the one after it read first (and, the account still
+    // marked contended, queued from what it read: ticket 4).
+    expect([holder, behind]).toEqual([0, 2]);
+    expect([first.status, next.status, afterIt.status]).toEqual([201, 201, 201]);
+    expect(next.calls).toEqual(['UpdateItem', 'TransactWriteItems']);
+    expect(afterIt.calls[0]).toBe('BatchGetItem');
+    expect((await ledger.servingTurn(queue)).serving).toBe(5);
+    expect(await balanceOf(api, account)).toBe('13.00');
+  });
+});
+
 // On DynamoDB an UpdateItem on an item in the middle of a transaction fails (TransactionConflict):
 // a hot account's item is often busy, and the queue's own updates live on it.
 const transactionInProgress = () =>

@@ -50,4 +50,19 @@ describe('PostingCache: the state a container remembers is trusted while it prov
 
     expect(cache.read(['acc-1'], NO_EXPLORE)).toBeUndefined();
   });
+  it('says an account had others queued behind its last turn here until the time given, or until a turn comes with nobody behind', () => {
+    const cache = new PostingCache();
+    cache.queuedBehind(['acc-1', 'acc-2'], true, 2_000);
+
+    const [soon, later, otherAccount] = [
+      cache.queuedLately(['acc-2', 'acc-9'], 1_999),
+      cache.queuedLately(['acc-1'], 2_000),
+      cache.queuedLately(['acc-9'], 0),
+    ];
+    cache.queuedBehind(['acc-1'], false, 5_000);
+
+    expect([soon, later, otherAccount]).toEqual([true, false, false]);
+    expect(cache.queuedLately(['acc-1'], 1_000)).toBe(false);
+    expect(cache.queuedLately(['acc-2'], 1_000)).toBe(true);
+  });
 });
