@@ -412,6 +412,9 @@ export async function postWith<T>(
   if (!outcome.ok && outcome.error.code === 'FRAUD_BLOCKED' && screened !== undefined) {
     if (blocked !== undefined) await recordBlocked(deps, screened, blocked);
   }
+  // A replay: the request was booked before, maybe just now by a write whose answer was lost, so
+  // what this container remembers of the accounts may predate it.
+  if (outcome.ok && outcome.value.replayed) deps.postingCache.forget(accountIds);
   if (outcome.ok && !outcome.value.replayed && committed !== undefined) {
     if (remembered.planned) deps.postingCache.proved(true);
     if (remembered.queued) deps.postingCache.forget(accountIds);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PostingCache } from '../../../../shared/application/ledger/posting-cache';
 import { anAccount, createTestApi, type TestApi } from '../../../support/api-client';
 import {
   everyItem,
@@ -106,7 +107,10 @@ describe('transient cancellations are retried until the write lands, once', () =
 
   it('replays, and does not retry, when the idempotency record was taken by a write that committed', async () => {
     // Prepare: the write lands, but the caller sees ConditionalCheckFailed on its idempotency
-    // record, exactly as when a concurrent duplicate with the same key committed first.
+    // record, exactly as when a concurrent duplicate with the same key committed first. The
+    // container's posting state is new, so it plans from what it remembers of the account (the
+    // opening deposit), as a container that has been writing alone does.
+    Object.assign(api.deps, { postingCache: new PostingCache() });
     const account = await anAccount(api, { deposit: '10.00' });
     const key = `lost-answer-${account}`;
     faults.reset();
@@ -114,11 +118,14 @@ describe('transient cancellations are retried until the write lands, once', () =
 
     // Act
     const first = await deposit(api, account, '3.00', key);
+    const attemptsOfFirst = faults.attempts;
     const retried = await deposit(api, account, '3.00', key);
 
-    // Assess
+    // Assess: the retry read the account and the stored answer instead of planning from the
+    // state remembered before the lost answer, so it wrote nothing.
     expect(first.status).toBe(201);
     expect(first.headers['idempotent-replayed']).toBe('true');
+    expect(attemptsOfFirst).toBe(1);
     expect(faults.attempts).toBe(1);
     expect(retried.status).toBe(201);
     expect(retried.raw).toBe(first.raw);
