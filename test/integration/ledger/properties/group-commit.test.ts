@@ -166,5 +166,8 @@ describe('group commit of queued postings on one account', () => {
     expect(postingsPerCommit.reduce((sum, n) => sum + n, 0)).toBe(10);
     const balance = await api.call<{ balance: WireMoney }>('GET', `/accounts/${account}`);
     expect(balance.body.balance.amount).toBe('1000.00');
-  }, 120_000);
+    // 11-12 s alone; 104 and 160 s in full runs on a loaded 2-core machine, where the refused
+    // transfers, run one by one once their group failed on the limit, outlive their deadlines
+    // and the clients send them again.
+  }, 300_000);
 });
