@@ -55,9 +55,17 @@ export interface KycCheck {
 }
 
 /**
+ * A period's running total as last seen (in the amount's currency), or undefined. Totals only
+ * grow within a period, so what was seen is a floor: a movement that does not fit above it will
+ * not fit above the total as it is now either.
+ */
+export type TotalSeen = (period: KycPeriod, periodKey: string) => Money | undefined;
+
+/**
  * Decides what a movement of `amount` by a customer at `tier` must satisfy: refused at once when
- * it exceeds the single-transaction limit (or a whole period's limit), otherwise the period
- * limits the conditional write enforces against the running totals.
+ * it exceeds the single-transaction limit (or a whole period's limit, or what is left of it above
+ * a total already seen), otherwise the period limits the conditional write enforces against the
+ * running totals.
  * `usdToCurrency` is the rate from the limit currency to `amount`'s (units of it per USD).
  */
 export function kycCheckFor(
@@ -66,6 +74,7 @@ export function kycCheckFor(
   amount: Money,
   bookingDate: string,
   usdToCurrency: string | undefined,
+  totalSeen: TotalSeen = () => undefined,
 ):
   | { readonly ok: true; readonly check: KycCheck }
   | { readonly ok: false; readonly error: DomainError } {
@@ -102,6 +111,8 @@ export function kycCheckFor(
     if (figure === undefined) continue;
     const limit = inCurrency(figure);
     if (amount.compare(limit) > 0) return refuse(period, limit);
+    const seen = totalSeen(period, keys[period]);
+    if (seen !== undefined && seen.plus(amount).compare(limit) > 0) return refuse(period, limit);
     periods.push({ period, periodKey: keys[period], limit });
   }
   return { ok: true, check: { tier, periods } };

@@ -14,7 +14,8 @@ import type { CommitFailure, WriteOp } from './records';
  * history line, audit record, event and idempotency record; the items they share (the account,
  * the GL balances, the KYC period totals, the owner's version check) become one write with the
  * combined effect and the first command's conditions, so a change made elsewhere meanwhile fails
- * the whole group, and then every command runs on its own again as before.
+ * the whole group, and then every command runs on its own again as before (a KYC limit refusal
+ * that teaches a higher period total lets them group again, stopping short of the limit).
  *
  * Only writes with a known item identity are grouped; anything else (a loan, a reversal) runs
  * alone. DynamoDB's limit of 100 items per transaction bounds a group.
@@ -169,6 +170,8 @@ async function leadGroup(
       if (joined.length === 0) return 'alone';
       break;
     }
+    // Past a KYC limit above the total seen, it would fail the group: it waits for its turn.
+    if (joined.length > 0 && !deps.postingCache.fitsKycTotals(combined)) break;
     merged = combined;
     joined.push({ member, tentative });
     previousAfter = tentative.after;
@@ -184,6 +187,7 @@ async function leadGroup(
     for (const { member } of joined) member.fail(error);
     return 'settled';
   }
+  const learned = deps.postingCache.learnKycTotals(merged, committed);
   if (committed.committed) {
     for (const { tentative } of joined) {
       tentative.settle();
@@ -192,21 +196,30 @@ async function leadGroup(
     deps.logger.debug('group commit', { commands: joined.length, items: merged.length });
     return leader.settled ? 'settled' : 'alone';
   }
-  groupFailed(deps, keys, joined, committed);
+  groupFailed(deps, keys, joined, committed, learned);
   return leader.settled ? 'settled' : 'alone';
 }
 
+/**
+ * A failed group's commands run alone from then on, each from a fresh plan. One exception: a
+ * group refused on a KYC limit whose refusal taught this runtime a higher period total may form
+ * again, since the next group stops short of the limit above that total (`fitsKycTotals`); the
+ * total only rises, so this cannot go on for ever.
+ */
 function groupFailed(
   deps: GroupDeps,
   keys: readonly string[],
   joined: readonly { member: GroupMember }[],
   failure: CommitFailure,
+  learned: boolean,
 ): void {
   deps.postingCache.forget(keys);
-  for (const { member } of joined) member.solo = true;
-  deps.logger.debug('group commit failed; each runs alone', {
+  const regroup = failure.reason === 'kyc-limit' && learned;
+  if (!regroup) for (const { member } of joined) member.solo = true;
+  deps.logger.debug('group commit failed', {
     commands: joined.length,
     reason: failure.reason,
+    regroup,
   });
 }
 
@@ -272,8 +285,10 @@ function combine(first: WriteOp, second: WriteOp): WriteOp | undefined {
   }
   if (first.kind === 'addKycVolume' && second.kind === 'addKycVolume') {
     // The period total with both must stay within the limit: one condition on their sum.
-    if (first.limitMinor !== second.limitMinor) return undefined;
-    return { ...first, amountMinor: first.amountMinor + second.amountMinor };
+    // Together above the limit, they cannot both fit whatever the total: they never group.
+    const amountMinor = first.amountMinor + second.amountMinor;
+    if (first.limitMinor !== second.limitMinor || amountMinor > first.limitMinor) return undefined;
+    return { ...first, amountMinor };
   }
   if (first.kind === 'checkCustomer' && second.kind === 'checkCustomer') {
     return first.version === second.version ? first : undefined;

@@ -497,6 +497,8 @@ interface KycPlan {
  * moved), otherwise from the account item (`ownerKyc`, written by the account's last posting), so
  * a posting reads nothing but its accounts; only an account that has none yet reads its owner.
  * A refusal is never believed from the account's copy: the customer is read and judged again.
+ * Nor is a period total read: the conditional increment enforces it, and a total this runtime
+ * has seen (a floor, posting-cache.ts) refuses a movement that cannot fit without a write.
  */
 async function kycLimitOps(
   deps: Deps,
@@ -530,6 +532,10 @@ async function kycLimitOps(
         amount,
         now.slice(0, 10),
         rate,
+        (period, periodKey) => {
+          const seen = deps.postingCache.kycTotal(customerId, amount.currency, period, periodKey);
+          return seen === undefined ? undefined : Money.fromMinor(seen, amount.currency);
+        },
       );
     const known = customers.get(customerId);
     let owner = known === undefined ? account.ownerKyc : standingOf(known);

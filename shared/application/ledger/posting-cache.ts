@@ -1,5 +1,7 @@
+import type { KycPeriod } from '../../domain/kyc-limits';
 import type { Account } from '../../domain/ledger/account';
-import type { StoredCustomer } from './records';
+import type { CurrencyCode } from '../../domain/money';
+import type { CommitResult, StoredCustomer, WriteOp } from './records';
 
 /** Remembered state is used while at least this share of the writes planned from it was fresh. */
 const TRUSTED = 0.5;
@@ -42,6 +44,8 @@ export class PostingCache {
   private readonly queues = new Map<string, number>();
   /** Moving average of the writes planned from remembered state that found it fresh (1) or not. */
   private freshness = 1;
+  /** KYC period totals as seen here, in minor units: floors, since a period's total only grows. */
+  private readonly kycTotals = new Map<string, bigint>();
 
   constructor(private readonly limit = 20_000) {}
 
@@ -98,8 +102,65 @@ export class PostingCache {
     return accountIds.some((id) => (this.queues.get(id) ?? 0) > nowMs);
   }
 
+  /**
+   * What a transaction shows of KYC period totals: a refused increment brings back the total it
+   * met, and a committed one adds its amount to a total already seen. A burst of postings past a
+   * customer's limit then costs one refused write, not one each: the rest are refused as they
+   * are planned (move-money's KYC check), which a floor makes safe. True when the refusal
+   * raised what is known of the total.
+   */
+  learnKycTotals(ops: readonly WriteOp[], result: CommitResult): boolean {
+    if (result.committed) {
+      for (const op of ops) {
+        if (op.kind !== 'addKycVolume') continue;
+        const key = kycTotalKey(op.customerId, op.currency, op.period, op.periodKey);
+        const seen = this.kycTotals.get(key);
+        if (seen !== undefined) this.kycTotals.set(key, seen + op.amountMinor);
+      }
+      return false;
+    }
+    if (result.reason !== 'kyc-limit' || result.totalMinor === undefined) return false;
+    if (this.kycTotals.size >= this.limit) this.kycTotals.clear();
+    const key = kycTotalKey(result.customerId, result.currency, result.period, result.periodKey);
+    const seen = this.kycTotals.get(key);
+    if (seen !== undefined && seen >= result.totalMinor) return false;
+    this.kycTotals.set(key, result.totalMinor);
+    return true;
+  }
+
+  /**
+   * The period increments of a transaction fit their limits above the totals seen here: a group
+   * commit (group-commit.ts) ends before a command that would make the whole group fail.
+   */
+  fitsKycTotals(ops: readonly WriteOp[]): boolean {
+    return ops.every((op) => {
+      if (op.kind !== 'addKycVolume') return true;
+      const seen = this.kycTotal(op.customerId, op.currency, op.period, op.periodKey);
+      return seen === undefined || seen + op.amountMinor <= op.limitMinor;
+    });
+  }
+
+  /** The highest total of a customer's KYC period seen here (a floor), if any. */
+  kycTotal(
+    customerId: string,
+    currency: CurrencyCode,
+    period: KycPeriod,
+    periodKey: string,
+  ): bigint | undefined {
+    return this.kycTotals.get(kycTotalKey(customerId, currency, period, periodKey));
+  }
+
   /** A write planned from remembered (not staged) state committed (fresh) or failed as stale. */
   proved(fresh: boolean): void {
     this.freshness = this.freshness * (1 - FRESHNESS_WEIGHT) + (fresh ? FRESHNESS_WEIGHT : 0);
   }
+}
+
+function kycTotalKey(
+  customerId: string,
+  currency: CurrencyCode,
+  period: KycPeriod,
+  periodKey: string,
+): string {
+  return [customerId, currency, period, periodKey].join('|');
 }

@@ -412,6 +412,9 @@ export type CommitFailure =
       readonly reason: 'kyc-limit';
       readonly customerId: string;
       readonly period: KycPeriod;
+      readonly periodKey: string;
+      /** The period's total when the write was refused (DynamoDB returns the item). */
+      readonly totalMinor?: bigint;
       readonly limitMinor: bigint;
       readonly currency: CurrencyCode;
       readonly tier: number;

@@ -451,12 +451,12 @@ async function attemptInTurn<T>(
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
     const { ops, value, speculative = false, queued = false } = planned.value;
+    const writes = inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, turns.held);
     const result: CommitResult =
       queued && turns.held.length === 0 && request.queueOnAccounts === true
         ? { committed: false, reason: 'stale', queued }
-        : await deps.ledger.commit(
-            inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, turns.held),
-          );
+        : await deps.ledger.commit(writes);
+    deps.postingCache?.learnKycTotals(writes, result);
     const attemptMs = deps.clock.now().getTime() - attemptStartedAt;
     deps.commitGroups?.noteDuration(attemptMs);
     if (result.committed) {

@@ -904,13 +904,23 @@ function classify(
     item?.op.kind === 'checkCustomer' ? [item.op.customerId] : [],
   );
   if (owners.length > 0) return { committed: false, reason: 'stale', staleOwners: owners };
-  const volume = failureOf('addKycVolume')?.item?.op;
+  const volumeIndex = reasons.findIndex(
+    (reason, index) =>
+      reason.Code === 'ConditionalCheckFailed' && items[index]?.op.kind === 'addKycVolume',
+  );
+  const volume = items[volumeIndex]?.op;
   if (volume?.kind === 'addKycVolume') {
+    // The total as the refused write found it (ALL_OLD), for refusing the next without a write.
+    const found = reasons[volumeIndex]?.Item;
+    const total: unknown =
+      found === undefined ? undefined : unmarshall(found, { wrapNumbers: true }).totalMinor;
     return {
       committed: false,
       reason: 'kyc-limit',
       customerId: volume.customerId,
       period: volume.period,
+      periodKey: volume.periodKey,
+      ...(total === undefined ? {} : { totalMinor: bigintOf(total) }),
       limitMinor: volume.limitMinor,
       currency: volume.currency,
       tier: volume.tier,

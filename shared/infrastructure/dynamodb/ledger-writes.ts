@@ -430,13 +430,17 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
       };
     case 'addKycVolume':
       // The running total of the period may not pass the limit: total + amount <= limit, kept
-      // as total <= limit - amount so the condition is evaluated on the stored value.
+      // as total <= limit - amount so the condition is evaluated on the stored value. An amount
+      // above the limit by itself fits no total, not even a period's first.
       return {
         Update: {
           TableName,
           Key: keys.kycVolume(op.customerId, op.currency, op.period, op.periodKey),
           UpdateExpression: 'ADD totalMinor :amount SET #type = :type, expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(totalMinor) OR totalMinor <= :headroom',
+          ConditionExpression:
+            op.amountMinor > op.limitMinor
+              ? 'totalMinor <= :headroom'
+              : 'attribute_not_exists(totalMinor) OR totalMinor <= :headroom',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: {
             ':amount': op.amountMinor,
@@ -444,6 +448,7 @@ function requestOf(op: WriteOp, TableName: string, now: number): TransactRequest
             ':type': 'KycVolume',
             ':expiresAt': now + kycVolumeTtlSeconds[op.period],
           },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       };
     case 'passTurn':

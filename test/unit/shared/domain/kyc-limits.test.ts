@@ -52,6 +52,20 @@ describe('kycCheckFor', () => {
     expect(tier3.ok && tier3.check.periods.map((p) => p.period)).toEqual(['DAY', 'MONTH']);
   });
 
+  it('refuses what cannot fit above a period total already seen, and names that period', () => {
+    const seen = (total: string) => (period: string, key: string) =>
+      period === 'MONTH' && key === '2026-11' ? usd(total) : undefined;
+
+    const fits = kycCheckFor('c1', 1, usd('100.00'), '2026-11-26', undefined, seen('9900.00'));
+    const over = kycCheckFor('c1', 1, usd('100.01'), '2026-11-26', undefined, seen('9900.00'));
+
+    expect(fits.ok).toBe(true);
+    expect(over).toEqual({
+      ok: false,
+      error: expect.objectContaining({ limit: 'MONTH', limitAmount: '10000.00' }),
+    });
+  });
+
   it('converts the USD figures at the rate, rounding down to the minor unit', () => {
     const yen = kycCheckFor('c1', 0, Money.of('15000', 'JPY'), '2026-11-26', '149.995');
     // 100 USD × 149.995 = 14,999.5 JPY → 14,999 (never a fraction more than the limit).

@@ -68,6 +68,11 @@ describe('mergeWrites: several postings as one transaction', () => {
     expect(mergeWrites([kyc(100n, 1_000n), kyc(100n, 2_000n)])).toBeUndefined();
   });
 
+  it('refuses KYC volumes that together pass their limit, whatever the period total', () => {
+    expect(mergeWrites([kyc(600n, 1_000n), kyc(400n, 1_000n)])).toEqual([kyc(1_000n, 1_000n)]);
+    expect(mergeWrites([kyc(600n, 1_000n), kyc(401n, 1_000n)])).toBeUndefined();
+  });
+
   it('refuses two writes of one idempotency key, and any write it does not know', () => {
     expect(mergeWrites([idempotency('k-1'), idempotency('k-2')])).toHaveLength(2);
     expect(mergeWrites([idempotency('k-1'), idempotency('k-1')])).toBeUndefined();

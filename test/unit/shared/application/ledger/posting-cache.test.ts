@@ -1,9 +1,33 @@
 import { describe, expect, it } from '@jest/globals';
 import { PostingCache } from '../../../../../shared/application/ledger/posting-cache';
+import type { CommitResult, WriteOp } from '../../../../../shared/application/ledger/records';
+import type { CurrencyCode } from '../../../../../shared/domain/money';
 import { accountRecord } from '../../../../support/ledger-records';
 
 const state = (version: number) => ({
   accounts: new Map([['acc-1', accountRecord(version)]]),
+});
+const USD = 'USD' as CurrencyCode;
+const volume = (amountMinor: bigint): WriteOp => ({
+  kind: 'addKycVolume',
+  customerId: 'cus-1',
+  currency: USD,
+  period: 'DAY',
+  periodKey: '2026-11-27',
+  amountMinor,
+  limitMinor: 100_000n,
+  tier: 1,
+});
+const refusedAt = (totalMinor: bigint | undefined): CommitResult => ({
+  committed: false,
+  reason: 'kyc-limit',
+  customerId: 'cus-1',
+  period: 'DAY',
+  periodKey: '2026-11-27',
+  limitMinor: 100_000n,
+  currency: USD,
+  tier: 1,
+  ...(totalMinor === undefined ? {} : { totalMinor }),
 });
 /** A draw that never picks an exploring read. */
 const NO_EXPLORE = 0.99;
@@ -64,5 +88,24 @@ describe('PostingCache: the state a container remembers is trusted while it prov
     expect([soon, later, otherAccount]).toEqual([true, false, false]);
     expect(cache.queuedLately(['acc-1'], 1_000)).toBe(false);
     expect(cache.queuedLately(['acc-2'], 1_000)).toBe(true);
+  });
+
+  it('keeps the highest KYC period total a refused write brought back, and adds what commits after it', () => {
+    const cache = new PostingCache();
+    const total = () => cache.kycTotal('cus-1', USD, 'DAY', '2026-11-27');
+
+    const unknownGrowth = cache.learnKycTotals([volume(10_000n)], { committed: true });
+    const unknownAfterCommit = total();
+    const raised = cache.learnKycTotals([volume(10_000n)], refusedAt(90_000n));
+    const lower = cache.learnKycTotals([volume(10_000n)], refusedAt(80_000n)); // An older answer.
+    const noTotal = cache.learnKycTotals([volume(10_000n)], refusedAt(undefined));
+    cache.learnKycTotals([volume(5_000n)], { committed: true });
+
+    expect([unknownGrowth, raised, lower, noTotal]).toEqual([false, true, false, false]);
+    expect(unknownAfterCommit).toBeUndefined();
+    expect(total()).toBe(95_000n);
+    expect(cache.kycTotal('cus-1', USD, 'DAY', '2026-11-28')).toBeUndefined();
+    expect(cache.fitsKycTotals([volume(5_000n)])).toBe(true);
+    expect(cache.fitsKycTotals([volume(5_001n)])).toBe(false);
   });
 });
