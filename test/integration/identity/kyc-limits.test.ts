@@ -7,6 +7,8 @@ import {
   createTestApi,
   type TestApi,
 } from '../../support/api-client';
+import type { WriteOp } from '../../../shared/application/ledger/records';
+import type { CurrencyCode } from '../../../shared/domain/money';
 
 // KYC tier limits (inventory §6, in USD): tier 0 — single 100, daily 100, monthly 1,000;
 // tier 1 — single 1,000, daily 1,000, monthly 10,000, annual 50,000.
@@ -115,6 +117,38 @@ describe('KYC tier limits on money movements', () => {
       results.filter((r) => r.status === 422).every((r) => r.body.code === 'KYC_LIMIT_EXCEEDED'),
     ).toBe(true);
     expect(await balanceOf(api, account)).toBe('100.00');
+  });
+
+  it("refuses a period increment past the limit, the period's first too, and brings back the total it met", async () => {
+    const customerId = await pendingCustomer();
+    const increment = (amountMinor: bigint): WriteOp => ({
+      kind: 'addKycVolume',
+      customerId,
+      currency: 'USD' as CurrencyCode,
+      period: 'DAY',
+      periodKey: '2026-11-27',
+      amountMinor,
+      limitMinor: 10_000n,
+      tier: 0,
+    });
+
+    const firstAboveLimit = await api.deps.ledger.commit([increment(10_001n)]);
+    const fits = await api.deps.ledger.commit([increment(9_000n)]);
+    const past = await api.deps.ledger.commit([increment(1_001n)]);
+    const exactly = await api.deps.ledger.commit([increment(1_000n)]);
+
+    expect(firstAboveLimit).toMatchObject({ committed: false, reason: 'kyc-limit' });
+    expect(firstAboveLimit).not.toHaveProperty('totalMinor');
+    expect(fits).toEqual({ committed: true });
+    expect(past).toMatchObject({
+      committed: false,
+      reason: 'kyc-limit',
+      customerId,
+      period: 'DAY',
+      periodKey: '2026-11-27',
+      totalMinor: 9_000n,
+    });
+    expect(exactly).toEqual({ committed: true });
   });
 
   it('converts the USD limits at the stored rate, and applies them at face value without one', async () => {
