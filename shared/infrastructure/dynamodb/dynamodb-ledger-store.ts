@@ -862,16 +862,17 @@ function epochSeconds(): number {
 /** How often a queue update is tried while it meets transactions in progress (about 2 s). */
 const QUEUE_UPDATE_ATTEMPTS = 8;
 
+/** An account update whose condition failed, with the account item as DynamoDB returned it. */
+interface FailedAccountUpdate {
+  readonly op: Extract<WriteOp, { kind: 'updateAccount' }>;
+  readonly item: Record<string, unknown>;
+}
+
 /** A write made on its ticket's turn failed because the turn had moved (passed on as stalled). */
-function turnLost(
-  reasons: NonNullable<TransactionCanceledException['CancellationReasons']>,
-  items: readonly TransactItem[],
-): boolean {
-  return reasons.some((reason, index) => {
-    const op = items[index]?.op;
-    if (reason.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) return false;
-    if (op?.kind !== 'updateAccount' || typeof op.turn !== 'number') return false;
-    const serving: unknown = unmarshall(reason.Item, { wrapNumbers: true }).turnServing;
+function turnLost(failedAccounts: readonly FailedAccountUpdate[]): boolean {
+  return failedAccounts.some(({ op, item }) => {
+    if (typeof op.turn !== 'number') return false;
+    const serving: unknown = item.turnServing;
     return serving === undefined || bigintOf(serving) !== BigInt(op.turn);
   });
 }
@@ -884,6 +885,13 @@ function classify(
   const failed = reasons
     .map((reason, index) => ({ code: reason.Code, item: items[index] }))
     .filter((entry) => entry.code === 'ConditionalCheckFailed' && entry.item !== undefined);
+  // Each account update asks for the item as it is when its condition fails (ALL_OLD).
+  const failedAccounts = reasons.flatMap((reason, index): FailedAccountUpdate[] => {
+    const op = items[index]?.op;
+    if (reason.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) return [];
+    if (op?.kind !== 'updateAccount') return [];
+    return [{ op, item: unmarshall(reason.Item, { wrapNumbers: true }) }];
+  });
   const failureOf = (kind: WriteOp['kind']) => failed.find((entry) => entry.item?.op.kind === kind);
   if (failureOf('putIdempotency') !== undefined)
     return { committed: false, reason: 'idempotency-key-taken' };
@@ -896,7 +904,7 @@ function classify(
     return { committed: false, reason: 'hold-not-active', holdId: hold.before.id };
   if (failureOf('useRefreshToken') !== undefined)
     return { committed: false, reason: 'token-already-used' };
-  if (failureOf('passTurn') !== undefined || turnLost(reasons, items)) {
+  if (failureOf('passTurn') !== undefined || turnLost(failedAccounts)) {
     return { committed: false, reason: 'turn-lost' };
   }
   // A customer whose KYC changed is re-read before a limit is believed.
@@ -927,17 +935,9 @@ function classify(
     };
   }
   if (failed.length > 0) {
-    // Each account update asks for the item as it is when its condition fails (ALL_OLD).
-    const current: Account[] = [];
-    let queued = false;
     const now = epochSeconds();
-    for (const [index, reason] of reasons.entries()) {
-      if (reason.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) continue;
-      if (items[index]?.op.kind !== 'updateAccount') continue;
-      const item = unmarshall(reason.Item, { wrapNumbers: true });
-      current.push(accountOf(item));
-      if (contended(item, now)) queued = true;
-    }
+    const current = failedAccounts.map(({ item }) => accountOf(item));
+    const queued = failedAccounts.some(({ item }) => contended(item, now));
     return {
       committed: false,
       reason: 'stale',

@@ -274,7 +274,7 @@ describe('a write whose attempts are slow near the Lambda deadline', () => {
     const account = await anAccount(api, { deposit: '10.00' });
     faults.reset();
     for (let i = 0; i < 3; i += 1) {
-      faults.delayNext((command) => command instanceof TransactWriteCommand, 3_500);
+      void faults.delayNext((command) => command instanceof TransactWriteCommand, 3_500);
     }
     faults.arm({ kind: 'cancel', reasons: everyItem('TransactionConflict') }, 2);
 
@@ -353,7 +353,7 @@ describe('a transaction that fails without a verdict is sent again with its toke
     // the second transaction is a group, and its answer is lost after it landed.
     const account = await anAccount(api, { deposit: '30.00' });
     faults.reset();
-    faults.delayNext((command) => command instanceof TransactWriteCommand, 300);
+    void faults.delayNext((command) => command instanceof TransactWriteCommand, 300);
     faults.arm({ kind: 'none' });
     faults.arm({
       kind: 'throw',

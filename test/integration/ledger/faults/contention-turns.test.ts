@@ -6,6 +6,7 @@ import { withdraw } from '../../../../shared/application/ledger/move-money';
 import { CommitGroups } from '../../../../shared/application/ledger/group-commit';
 import { PostingCache } from '../../../../shared/application/ledger/posting-cache';
 import { TURN_STALL_MS } from '../../../../shared/application/ledger/run-command';
+import type { LedgerStore } from '../../../../shared/application/ledger/ledger-store';
 import type { Dependencies } from '../../../../shared/application/ports';
 import type { TurnQueue } from '../../../../shared/application/ledger/records';
 import { Money } from '../../../../shared/domain/money';
@@ -16,6 +17,18 @@ import { injectFaults, type TransactWriteFaults } from './fault-api';
 
 // Once a command has lost a race it queues on the accounts it moves (run-command.ts): a ticket
 // per account, served in order, the turn handed on by the holder's own commit.
+/**
+ * Waits until `tickets` have been drawn in `queue`: a command sent a moment ago has joined it.
+ * A loaded machine may take far longer than usual to get there, so this waits for the fact.
+ */
+async function untilDrawn(ledger: LedgerStore, queue: TurnQueue, tickets: number): Promise<void> {
+  const giveUpAt = Date.now() + 60_000;
+  while (((await ledger.servingTurn(queue)).issued ?? 0) < tickets) {
+    if (Date.now() > giveUpAt) throw new Error(`fewer than ${tickets} tickets drawn`);
+    await new Promise((wake) => setTimeout(wake, 10));
+  }
+}
+
 describe('the turn queue of contended accounts', () => {
   let api: TestApi;
   beforeAll(async () => {
@@ -90,7 +103,7 @@ describe('the turn queue of contended accounts', () => {
     const deposit = api.call('POST', '/transactions/deposit', {
       body: { accountId: account, amount: '1.00', currency: 'USD' },
     });
-    await new Promise((wake) => setTimeout(wake, 400));
+    await untilDrawn(api.deps.ledger, { account }, 2);
     const whileHeld = await balanceOf(api, account);
     const handedOn = await api.deps.ledger.passTurn({ account }, holder);
     const response = await deposit;
@@ -169,7 +182,7 @@ describe('the turn queue of contended accounts', () => {
 
     // Act: the transfer queues on the first account; the holder hands its turn on.
     const transfer = api.call('POST', '/transactions/transfer', body('2.50'));
-    await new Promise((wake) => setTimeout(wake, 300));
+    await untilDrawn(api.deps.ledger, { account: first }, 2);
     await api.deps.ledger.passTurn({ account: first }, holder);
     const response = await transfer;
 
@@ -203,7 +216,7 @@ describe('the turn queue of contended accounts', () => {
     };
     const holder = (await drawn(queue)).ticket;
     const queuedDeposit = deposit();
-    await new Promise((wake) => setTimeout(wake, 300));
+    await untilDrawn(ledger, queue, 2);
     const behind = (await drawn(queue)).ticket;
 
     // Act: the holder hands on; the deposit is served with the third one waiting behind it;
@@ -295,7 +308,7 @@ describe('a container whose last turn on accounts came with others queued behind
     };
     const holder = (await ledger.takeTicket(queue))!.ticket;
     const queued = deposit();
-    await new Promise((wake) => setTimeout(wake, 300));
+    await untilDrawn(ledger, queue, 2);
     const behind = (await ledger.takeTicket(queue))!.ticket;
     await ledger.passTurn(queue, holder);
     const first = await queued;

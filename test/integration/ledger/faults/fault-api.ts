@@ -36,7 +36,11 @@ export type TransactFault =
  */
 export class TransactWriteFaults {
   private readonly armed: TransactFault[] = [];
-  private readonly delays: { matches: (command: unknown) => boolean; ms: number }[] = [];
+  private readonly delays: {
+    matches: (command: unknown) => boolean;
+    ms: number;
+    caught: () => void;
+  }[] = [];
   /** TransactWriteItems calls seen since the last reset, faulted or not. */
   attempts = 0;
   /** How many items each faulted call carried. */
@@ -44,9 +48,12 @@ export class TransactWriteFaults {
   /** The ClientRequestToken of each of those calls, in order. */
   readonly tokens: (string | undefined)[] = [];
 
-  /** Holds back the next command that `matches` accepts by `ms` before sending it. */
-  delayNext(matches: (command: unknown) => boolean, ms: number): void {
-    this.delays.push({ matches, ms });
+  /**
+   * Holds back the next command that `matches` accepts by `ms` before sending it; resolves once
+   * that command has been caught (its hold has begun).
+   */
+  delayNext(matches: (command: unknown) => boolean, ms: number): Promise<void> {
+    return new Promise((caught) => this.delays.push({ matches, ms, caught }));
   }
 
   /** Applies `fault` to each of the next `times` calls (Infinity: every call until reset). */
@@ -85,9 +92,12 @@ export class TransactWriteFaults {
   install(client: DynamoDBDocumentClient): void {
     const forward = client.send.bind(client) as (command: unknown) => Promise<unknown>;
     const intercept = async (command: unknown): Promise<unknown> => {
-      const delay = this.delays.findIndex((candidate) => candidate.matches(command));
-      const ms = delay >= 0 ? (this.delays.splice(delay, 1)[0]?.ms ?? 0) : 0;
-      if (ms > 0) await new Promise((wake) => setTimeout(wake, ms));
+      const index = this.delays.findIndex((candidate) => candidate.matches(command));
+      const delay = index >= 0 ? this.delays.splice(index, 1)[0] : undefined;
+      if (delay !== undefined) {
+        delay.caught();
+        await new Promise((wake) => setTimeout(wake, delay.ms));
+      }
       if (command instanceof UpdateCommand) {
         const error = this.updateFaults.shift();
         if (error === undefined) return forward(command);

@@ -35,11 +35,11 @@ describe('a reversal that loses the race to another reversal', () => {
         body: { reason: 'duplicate' },
       });
     faults.reset();
-    faults.delayNext(readsJournalEntry, 1_500);
+    const held = faults.delayNext(readsJournalEntry, 1_500);
 
     // Act: the first reads the transaction as POSTED, then waits; the second runs to the end.
     const late = reverse();
-    await new Promise((wake) => setTimeout(wake, 300));
+    await held;
     const early = await reverse();
     const lost = await late;
 
@@ -70,11 +70,11 @@ describe('a reversal that loses the race to another reversal', () => {
         body: { reason: 'duplicate' },
       });
     faults.reset();
-    faults.delayNext(readsJournalEntry, 1_500);
+    const held = faults.delayNext(readsJournalEntry, 1_500);
 
     // Act
     const late = reverse();
-    await new Promise((wake) => setTimeout(wake, 300));
+    await held;
     const early = await reverse();
     const lost = await late;
 
