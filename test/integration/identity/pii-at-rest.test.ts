@@ -145,7 +145,8 @@ describe('personal data at rest', () => {
       'Quince',
       'quince@heirs',
       'NEPHEW',
-      '42.42',
+      // Not followed by a digit: a timestamp at second 42 (`…:42.427Z`) is not the percentage.
+      /42\.42(?!\d)/,
       'Ottoline',
       'Quixley',
     ];
@@ -153,8 +154,8 @@ describe('personal data at rest', () => {
     expect(heir.status).toBe(201);
     expect(logs.lines.length).toBeGreaterThan(10);
     for (const value of secrets) {
-      expect(raw).not.toContain(value);
-      expect(logged).not.toContain(value);
+      expect(raw).not.toMatch(value);
+      expect(logged).not.toMatch(value);
     }
     const read = await api.call('GET', `/customers/${id}`);
     expect(read.body).toMatchObject(replaced);
