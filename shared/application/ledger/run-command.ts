@@ -306,24 +306,11 @@ async function passAll(deps: AttemptDeps, turns: Turns): Promise<void> {
   );
 }
 
-/** The keys of `keys` whose turn the command does not hold yet. */
-function notHeld(keys: readonly string[], turns: Turns): string[] {
-  const held = new Set(
-    turns.held.map(({ queue }) => ('account' in queue ? queue.account : queue.key)),
-  );
-  return [...new Set(keys)].filter((key) => !held.has(key));
-}
-
 /**
  * Queues on `keys` in key order (so two commands never wait on each other) and returns once it is
- * this command's turn on all of them, false when the budget or the deadline runs out first. On
- * accounts, a command first queues on its first account only (its lead): commands on the same
- * accounts all queue there, and its writes to the others go in only while nobody is queued on
- * them (`inTurn`), so a turn costs one ticket, and the next in line reads the other accounts with
- * the look that finds its turn. Only when another account turns out to be queued on too (by
- * commands it leads) does it queue there as well, still in key order. A waiter sleeps about as
- * long as the turns ahead of it take, so a long queue costs few reads; a turn that does not move
- * for TURN_STALL_MS (its holder crashed or gave up) is passed on.
+ * this command's turn on all of them, false when the budget or the deadline runs out first. A
+ * waiter sleeps about as long as the turns ahead of it take, so a long queue costs few reads; a
+ * turn that does not move for TURN_STALL_MS (its holder crashed or gave up) is passed on.
  */
 async function waitForTurns(
   deps: AttemptDeps,
@@ -332,12 +319,8 @@ async function waitForTurns(
   turns: Turns,
   giveUpAt: number,
 ): Promise<boolean> {
-  const all = [...new Set(keys)].sort();
-  const onAccounts = request.queueOnAccounts === true;
-  const wanted = notHeld(all, turns);
-  for (const key of onAccounts && turns.held.length === 0 ? wanted.slice(0, 1) : wanted) {
+  for (const key of [...new Set(keys)].sort()) {
     const queue = queueOf(request, key);
-    const alongside = onAccounts ? all.filter((other) => other !== key) : [];
     let drawn = await drawTicket(deps, queue, giveUpAt);
     if (drawn === undefined) return false;
     let ticket = drawn.ticket;
@@ -346,20 +329,15 @@ async function waitForTurns(
     let seen = -1;
     let seenAt = deps.clock.now().getTime();
     let perTurnMs = 40;
-    let nextInLine = false;
     for (;;) {
-      // The next in line reads its other accounts with each look: the one that finds its turn
-      // brings everything the command plans from.
-      state ??= await deps.ledger.servingTurn(queue, nextInLine ? alongside : []);
+      state ??= await deps.ledger.servingTurn(queue);
       const { serving, issued, givenUp, account } = state;
-      const others = state.alongside;
       state = undefined;
       const now = deps.clock.now().getTime();
       if (serving === ticket) {
         turns.held.push({ queue, ticket, behind: issued !== undefined && issued > ticket + 1 });
         // Read as the turn came, with nobody else writing it now: the plan needs no other read.
         if (account !== undefined) turns.seen.push(account);
-        turns.seen.push(...(others ?? []));
         break;
       }
       if (serving > ticket) {
@@ -392,7 +370,6 @@ async function waitForTurns(
         return false;
       }
       const ahead = ticket - serving;
-      nextInLine = ahead <= 1;
       // Next in line: until the turn ahead could be ending (NEXT_LOOK_SHARE of a turn after it
       // was first seen), then a twelfth of a turn at a time, so the hand-over is seen soon.
       // Further back: half the time the turns ahead should take, then look again, so a pace
@@ -537,8 +514,7 @@ async function attemptInTurn<T>(
       result.reason === 'contended' ||
       result.reason === 'turn-lost' ||
       racesLost >= RACES_BEFORE_QUEUEING;
-    // Holding its turn on its first account, it queues on the others it met contended too.
-    if (lockKeys.length > 0 && notHeld(lockKeys, turns).length > 0 && contended) {
+    if (lockKeys.length > 0 && turns.held.length === 0 && contended) {
       const waited = await takeTurns(deps, request, turns, startedAt);
       if (waited === undefined) return busy;
       previous = waited;
@@ -583,10 +559,7 @@ async function takeTurns(
   }
   const seen = turns.seen;
   turns.seen = [];
-  // Every account as a turn found it: the command plans from them without a read.
-  const complete =
-    request.queueOnAccounts === true && lockKeys.every((id) => seen.some((a) => a.id === id));
-  return complete
+  return seen.length > 0 && seen.length === turns.held.length
     ? { reason: 'stale', current: seen, queued: true }
     : { reason: 'stale', queued: true };
 }

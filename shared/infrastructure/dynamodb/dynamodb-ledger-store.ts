@@ -168,21 +168,10 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return { ticket: intOf(item.turnIssued) - 1, ...accountTurnOf(item) };
   }
 
-  async servingTurn(queue: TurnQueue, alongside: readonly string[] = []): Promise<TurnState> {
+  async servingTurn(queue: TurnQueue): Promise<TurnState> {
     if ('account' in queue) {
-      const others = [...new Set(alongside)].filter((id) => id !== queue.account);
-      if (others.length === 0) {
-        const item = await this.get(keys.account(queue.account));
-        return item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item);
-      }
-      const items = await this.batchGet([queue.account, ...others].map((id) => keys.account(id)));
-      const read = items.filter((item) => item.type === 'Account');
-      const lead = read.find((item) => accountOf(item).id === queue.account);
-      const otherAccounts = read.map(accountOf).filter((account) => account.id !== queue.account);
-      return {
-        ...(lead === undefined ? { serving: 0, givenUp: false } : accountTurnOf(lead)),
-        alongside: otherAccounts,
-      };
+      const item = await this.get(keys.account(queue.account));
+      return item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item);
     }
     const item = await this.get(keys.turnServing(queue.key));
     const serving = item?.serving === undefined ? 0 : intOf(item.serving);
