@@ -883,15 +883,14 @@ function classify(
 ): CommitResult {
   const reasons = error.CancellationReasons ?? [];
   const failed = reasons
-    .map((reason, index) => ({ code: reason.Code, item: items[index] }))
+    .map((reason, index) => ({ code: reason.Code, item: items[index], returned: reason.Item }))
     .filter((entry) => entry.code === 'ConditionalCheckFailed' && entry.item !== undefined);
   // Each account update asks for the item as it is when its condition fails (ALL_OLD).
-  const failedAccounts = reasons.flatMap((reason, index): FailedAccountUpdate[] => {
-    const op = items[index]?.op;
-    if (reason.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) return [];
-    if (op?.kind !== 'updateAccount') return [];
-    return [{ op, item: unmarshall(reason.Item, { wrapNumbers: true }) }];
-  });
+  const failedAccounts = failed.flatMap(({ item, returned }): FailedAccountUpdate[] =>
+    item?.op.kind === 'updateAccount' && returned !== undefined
+      ? [{ op: item.op, item: unmarshall(returned, { wrapNumbers: true }) }]
+      : [],
+  );
   const failureOf = (kind: WriteOp['kind']) => failed.find((entry) => entry.item?.op.kind === kind);
   if (failureOf('putIdempotency') !== undefined)
     return { committed: false, reason: 'idempotency-key-taken' };
@@ -912,14 +911,11 @@ function classify(
     item?.op.kind === 'checkCustomer' ? [item.op.customerId] : [],
   );
   if (owners.length > 0) return { committed: false, reason: 'stale', staleOwners: owners };
-  const volumeIndex = reasons.findIndex(
-    (reason, index) =>
-      reason.Code === 'ConditionalCheckFailed' && items[index]?.op.kind === 'addKycVolume',
-  );
-  const volume = items[volumeIndex]?.op;
+  const refusedVolume = failureOf('addKycVolume');
+  const volume = refusedVolume?.item?.op;
   if (volume?.kind === 'addKycVolume') {
     // The total as the refused write found it (ALL_OLD), for refusing the next without a write.
-    const found = reasons[volumeIndex]?.Item;
+    const found = refusedVolume?.returned;
     const total: unknown =
       found === undefined ? undefined : unmarshall(found, { wrapNumbers: true }).totalMinor;
     return {
