@@ -15,8 +15,6 @@ import { CONTENDED_FOR_SECONDS } from '../../../../shared/infrastructure/dynamod
 import { anAccount, balanceOf, createTestApi, type TestApi } from '../../../support/api-client';
 import { injectFaults, type TransactWriteFaults } from './fault-api';
 
-// Once a command has lost a race it queues on the accounts it moves (run-command.ts): a ticket
-// per account, served in order, the turn handed on by the holder's own commit.
 /**
  * Waits until `tickets` have been drawn in `queue`: a command sent a moment ago has joined it.
  * A loaded machine may take far longer than usual to get there, so this waits for the fact.
@@ -29,6 +27,8 @@ async function untilDrawn(ledger: LedgerStore, queue: TurnQueue, tickets: number
   }
 }
 
+// Once a command has lost a race it queues on the accounts it moves (run-command.ts): a ticket
+// per account, served in order, the turn handed on by the holder's own commit.
 describe('the turn queue of contended accounts', () => {
   let api: TestApi;
   beforeAll(async () => {
