@@ -81,6 +81,10 @@ export interface TurnState {
   readonly givenUp: boolean;
   /** An account queue's account, as it is now. */
   readonly account?: Account;
+  /** The other accounts asked for with an account queue's look, read in the same round trip. */
+  readonly alongside?: readonly Account[];
+  /** Those of them with commands queued on them, or marked contended a moment ago. */
+  readonly queuedAlongside?: readonly string[];
 }
 
 /**
@@ -115,13 +119,13 @@ export interface LedgerStore {
    * colliding. An account's queue lives on the account item (run-command.ts). `takeTicket` draws
    * the next number (one UpdateItem) and says whose turn it is, or `undefined` when the queue's
    * item stayed busy with other writes (nothing drawn: try again); `servingTurn` reads whose turn
-   * it is (0 for a key never queued on) and whether that ticket's holder gave up; `passTurn`
-   * moves the turn from `ticket` to the next one, false if it had already moved or could not be
+   * it is (0 for a key never queued on) and whether that ticket's holder gave up, with the
+   * `alongside` accounts in the same round trip for an account queue; `passTurn` moves the turn from `ticket` to the next one, false if it had already moved or could not be
    * moved (then it moves on as stalled). A commit passes its turns itself (WriteOp passTurn, or on
    * an account the `turn` of its update).
    */
   takeTicket(queue: TurnQueue): Promise<(TurnState & { readonly ticket: number }) | undefined>;
-  servingTurn(queue: TurnQueue): Promise<TurnState>;
+  servingTurn(queue: TurnQueue, alongside?: readonly string[]): Promise<TurnState>;
   passTurn(queue: TurnQueue, ticket: number): Promise<boolean>;
   /**
    * A waiter gives up before its turn: its ticket is marked given up, so that whoever finds the

@@ -405,7 +405,7 @@ export async function postWith<T>(
       const queued = loaded.queuedOn !== undefined;
       if (queued) remembered.queued = true;
       return queued && !('replay' in planned) && planned.ok
-        ? ok({ ...planned.value, queued })
+        ? ok({ ...planned.value, queued, queuedOn: [...(loaded.queuedOn ?? [])] })
         : planned;
     },
   );

@@ -390,6 +390,8 @@ export type CommitFailure =
        * command that skipped the queue joins it.
        */
       readonly queued?: boolean;
+      /** Which of the accounts those are, when the failed write said so. */
+      readonly queuedOn?: readonly string[];
       /** Customers whose version moved since the plan: the retry reads them before planning. */
       readonly staleOwners?: readonly string[];
     }

@@ -45,6 +45,8 @@ export type Plan<T> =
          * would most likely lose the race): it queues instead of trying.
          */
         readonly queued?: boolean;
+        /** Which accounts those are. */
+        readonly queuedOn?: readonly string[];
       },
       DomainError
     >
@@ -207,7 +209,7 @@ export const ATTEMPT_ALLOWANCE_MS = 1_500;
 export const TURN_STALL_MS = 2_000;
 
 /** Races lost to commits on the same accounts (not counting a stale cache) before queueing. */
-const RACES_BEFORE_QUEUEING = 2;
+const RACES_BEFORE_QUEUEING = 1;
 
 /**
  * The next in line looks at the queue once this share of a turn has passed since it saw the turn
@@ -241,7 +243,7 @@ async function attemptAll<T>(
   request: RunRequest<T>,
   plan: (previous?: CommitFailure) => Promise<Plan<T>>,
 ): Promise<Result<CommandOutcome<T>, DomainError>> {
-  const turns: Turns = { held: [], seen: [] };
+  const turns: Turns = { held: [], seen: new Map() };
   try {
     return await attemptInTurn(deps, request, plan, turns);
   } finally {
@@ -256,7 +258,8 @@ async function attemptAll<T>(
  */
 interface Turns {
   held: { readonly queue: TurnQueue; readonly ticket: number; readonly behind: boolean }[];
-  seen: Account[];
+  /** By id, as last read while this command held its turn or was next in line for it. */
+  seen: Map<string, Account>;
 }
 
 function queueOf(request: Pick<RunRequest<unknown>, 'queueOnAccounts'>, key: string): TurnQueue {
@@ -306,11 +309,25 @@ async function passAll(deps: AttemptDeps, turns: Turns): Promise<void> {
   );
 }
 
+/** The keys of `keys` whose turn the command does not hold yet, in key order. */
+function notHeld(keys: readonly string[], turns: Turns): string[] {
+  const held = new Set(
+    turns.held.map(({ queue }) => ('account' in queue ? queue.account : queue.key)),
+  );
+  return [...new Set(keys)].filter((key) => !held.has(key)).sort();
+}
+
 /**
  * Queues on `keys` in key order (so two commands never wait on each other) and returns once it is
- * this command's turn on all of them, false when the budget or the deadline runs out first. A
- * waiter sleeps about as long as the turns ahead of it take, so a long queue costs few reads; a
- * turn that does not move for TURN_STALL_MS (its holder crashed or gave up) is passed on.
+ * this command's turn on the ones it needs, false when the budget or the deadline runs out first.
+ * On accounts, a command holding no turn queues on its first account (its lead) and on those
+ * `queuedOn` names: commands on the same accounts all queue on the lead, so a turn costs one
+ * ticket, and the others are written under the nobody-queued condition (`inTurn`). The next in
+ * line reads the other accounts with each look, so the look that finds its turn brings what the
+ * command plans from, and says whether one of them is queued on (by commands it leads): then it
+ * queues there too, still in key order, before it writes. A waiter sleeps about as long as the
+ * turns ahead of it take, so a long queue costs few reads; a turn that does not move for
+ * TURN_STALL_MS (its holder crashed or gave up) is passed on.
  */
 async function waitForTurns(
   deps: AttemptDeps,
@@ -318,9 +335,21 @@ async function waitForTurns(
   keys: readonly string[],
   turns: Turns,
   giveUpAt: number,
+  queuedOn: readonly string[] = [],
 ): Promise<boolean> {
-  for (const key of [...new Set(keys)].sort()) {
+  const onAccounts = request.queueOnAccounts === true;
+  const pending = notHeld(keys, turns);
+  const leadOnly = onAccounts && turns.held.length === 0;
+  const toQueue = leadOnly
+    ? pending.filter((key, index) => index === 0 || queuedOn.includes(key))
+    : pending;
+  for (let index = 0; index < toQueue.length; index += 1) {
+    const key = toQueue[index] as string;
     const queue = queueOf(request, key);
+    // Read with the lead's looks: the accounts it would write without queueing on them.
+    const alongside =
+      leadOnly && index === 0 ? pending.filter((other) => !toQueue.includes(other)) : [];
+    let nextInLine = false;
     let drawn = await drawTicket(deps, queue, giveUpAt);
     if (drawn === undefined) return false;
     let ticket = drawn.ticket;
@@ -330,14 +359,23 @@ async function waitForTurns(
     let seenAt = deps.clock.now().getTime();
     let perTurnMs = 40;
     for (;;) {
-      state ??= await deps.ledger.servingTurn(queue);
+      state ??= await deps.ledger.servingTurn(queue, nextInLine ? alongside : []);
       const { serving, issued, givenUp, account } = state;
+      const others = state.alongside ?? [];
+      const queuedAlongside = state.queuedAlongside ?? [];
       state = undefined;
       const now = deps.clock.now().getTime();
       if (serving === ticket) {
         turns.held.push({ queue, ticket, behind: issued !== undefined && issued > ticket + 1 });
         // Read as the turn came, with nobody else writing it now: the plan needs no other read.
-        if (account !== undefined) turns.seen.push(account);
+        for (const read of account === undefined ? others : [account, ...others]) {
+          turns.seen.set(read.id, read);
+        }
+        // Another account is queued on: it queues there too (after the lead in key order),
+        // before it writes.
+        const more = queuedAlongside.filter((other) => !toQueue.includes(other));
+        if (more.length > 0)
+          toQueue.splice(1, toQueue.length, ...[...toQueue.slice(1), ...more].sort());
         break;
       }
       if (serving > ticket) {
@@ -370,6 +408,7 @@ async function waitForTurns(
         return false;
       }
       const ahead = ticket - serving;
+      nextInLine = ahead <= 1;
       // Next in line: until the turn ahead could be ending (NEXT_LOOK_SHARE of a turn after it
       // was first seen), then a twelfth of a turn at a time, so the hand-over is seen soon.
       // Further back: half the time the turns ahead should take, then look again, so a pace
@@ -450,12 +489,16 @@ async function attemptInTurn<T>(
     const planned = await plan(previous);
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
-    const { ops, value, speculative = false, queued = false } = planned.value;
+    const { ops, value, speculative = false, queued = false, queuedOn = [] } = planned.value;
     const writes = inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, turns.held);
-    const result: CommitResult =
-      queued && turns.held.length === 0 && request.queueOnAccounts === true
-        ? { committed: false, reason: 'stale', queued }
-        : await deps.ledger.commit(writes);
+    // Read with commands queued on accounts it holds no turn on: it joins them before writing.
+    const joins =
+      queued &&
+      request.queueOnAccounts === true &&
+      (turns.held.length === 0 || notHeld(queuedOn, turns).length > 0);
+    const result: CommitResult = joins
+      ? { committed: false, reason: 'stale', queued, queuedOn }
+      : await deps.ledger.commit(writes);
     deps.postingCache?.learnKycTotals(writes, result);
     const attemptMs = deps.clock.now().getTime() - attemptStartedAt;
     deps.commitGroups?.noteDuration(attemptMs);
@@ -514,8 +557,10 @@ async function attemptInTurn<T>(
       result.reason === 'contended' ||
       result.reason === 'turn-lost' ||
       racesLost >= RACES_BEFORE_QUEUEING;
-    if (lockKeys.length > 0 && turns.held.length === 0 && contended) {
-      const waited = await takeTurns(deps, request, turns, startedAt);
+    // Holding its turn on its first account, it queues on the others it met queued on too.
+    if (lockKeys.length > 0 && notHeld(lockKeys, turns).length > 0 && contended) {
+      const hint = result.reason === 'stale' ? (result.queuedOn ?? []) : [];
+      const waited = await takeTurns(deps, request, turns, startedAt, hint);
       if (waited === undefined) return busy;
       previous = waited;
       continue;
@@ -542,13 +587,14 @@ async function takeTurns(
   request: Pick<RunRequest<unknown>, 'lockKeys' | 'queueOnAccounts' | 'deadlineAt'>,
   turns: Turns,
   startedAt: number,
+  queuedOn: readonly string[] = [],
 ): Promise<CommitFailure | undefined> {
   const lockKeys = request.lockKeys ?? [];
   const giveUpAt = Math.min(
     startedAt + deps.retry.budgetMs,
     (request.deadlineAt ?? Number.POSITIVE_INFINITY) - allowanceMs(deps),
   );
-  if (!(await waitForTurns(deps, request, lockKeys, turns, giveUpAt))) {
+  if (!(await waitForTurns(deps, request, lockKeys, turns, giveUpAt, queuedOn))) {
     deps.logger.warn('unit of work gave up waiting for its turn');
     return undefined;
   }
@@ -558,9 +604,11 @@ async function takeTurns(
     deps.postingCache?.queuedBehind(lockKeys, behind, now + QUEUED_LATELY_MS);
   }
   const seen = turns.seen;
-  turns.seen = [];
-  return seen.length > 0 && seen.length === turns.held.length
-    ? { reason: 'stale', current: seen, queued: true }
+  turns.seen = new Map();
+  // Every account as a turn found it: the command plans from them without a read.
+  const complete = request.queueOnAccounts === true && lockKeys.every((id) => seen.has(id));
+  return complete
+    ? { reason: 'stale', current: [...seen.values()], queued: true }
     : { reason: 'stale', queued: true };
 }
 

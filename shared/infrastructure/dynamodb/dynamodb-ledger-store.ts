@@ -168,10 +168,24 @@ export class DynamoDbLedgerStore implements LedgerStore {
     return { ticket: intOf(item.turnIssued) - 1, ...accountTurnOf(item) };
   }
 
-  async servingTurn(queue: TurnQueue): Promise<TurnState> {
+  async servingTurn(queue: TurnQueue, alongside: readonly string[] = []): Promise<TurnState> {
     if ('account' in queue) {
-      const item = await this.get(keys.account(queue.account));
-      return item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item);
+      const others = [...new Set(alongside)].filter((id) => id !== queue.account);
+      if (others.length === 0) {
+        const item = await this.get(keys.account(queue.account));
+        return item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item);
+      }
+      const items = await this.batchGet([queue.account, ...others].map((id) => keys.account(id)));
+      const read = items.filter((item) => item.type === 'Account');
+      const lead = read.find((item) => accountOf(item).id === queue.account);
+      const now = epochSeconds();
+      const rest = read.filter((item) => item !== lead);
+      const queuedAlongside = rest.filter((item) => contended(item, now)).map(accountOf);
+      return {
+        ...(lead === undefined ? { serving: 0, givenUp: false } : accountTurnOf(lead)),
+        alongside: rest.map(accountOf),
+        queuedAlongside: queuedAlongside.map((account) => account.id),
+      };
     }
     const item = await this.get(keys.turnServing(queue.key));
     const serving = item?.serving === undefined ? 0 : intOf(item.serving);
@@ -933,12 +947,14 @@ function classify(
   if (failed.length > 0) {
     const now = epochSeconds();
     const current = failedAccounts.map(({ item }) => accountOf(item));
-    const queued = failedAccounts.some(({ item }) => contended(item, now));
+    const queuedOn = failedAccounts
+      .filter(({ item }) => contended(item, now))
+      .map(({ item }) => accountOf(item).id);
     return {
       committed: false,
       reason: 'stale',
       ...(current.length > 0 ? { current } : {}),
-      ...(queued ? { queued } : {}),
+      ...(queuedOn.length > 0 ? { queued: true, queuedOn } : {}),
     };
   }
   if (

@@ -186,15 +186,51 @@ describe('the turn queue of contended accounts', () => {
     await api.deps.ledger.passTurn({ account: first }, holder);
     const response = await transfer;
 
-    // Assess: served in turn on both accounts (tickets 1 and 0, handed on by its commit).
+    // Assess: served in turn on its first account (ticket 1, handed on by its commit); the
+    // second, where nobody queued, was written without a ticket.
     expect([uncontended.status, response.status]).toEqual([201, 201]);
     expect((await api.deps.ledger.servingTurn({ account: first })).serving).toBe(2);
-    expect((await api.deps.ledger.servingTurn({ account: second })).serving).toBe(1);
+    expect(await api.deps.ledger.servingTurn({ account: second })).toMatchObject({
+      serving: 0,
+      issued: 0,
+    });
     expect([await balanceOf(api, first), await balanceOf(api, second)]).toEqual(['6.50', '13.50']);
     // Others queue on these accounts: what the transfer wrote is not remembered to plan from.
     expect(rememberedBefore).toBe(true);
     expect(cache.read([first], 0)).toBeUndefined();
     expect(cache.read([second], 0)).toBeUndefined();
+  });
+
+  it('queues on its second account too, in key order, once its turn on the first finds others queued there', async () => {
+    // Prepare: other containers hold the turns on both of the transfer's accounts.
+    const [one, two] = [
+      await anAccount(api, { deposit: '10.00' }),
+      await anAccount(api, { deposit: '10.00' }),
+    ];
+    const [first, second] = [one, two].sort() as [string, string];
+    const ledger = api.deps.ledger;
+    const onFirst = (await drawn({ account: first })).ticket;
+    const onSecond = (await drawn({ account: second })).ticket;
+
+    // Act: the transfer queues on its first account; that turn is handed on to it; it then
+    // finds the second queued on, queues there, and is served once that turn is handed on too.
+    const transfer = api.call('POST', '/transactions/transfer', {
+      body: { fromAccountId: second, toAccountId: first, amount: '4.00', currency: 'USD' },
+    });
+    await untilDrawn(ledger, { account: first }, 2);
+    await ledger.passTurn({ account: first }, onFirst);
+    await untilDrawn(ledger, { account: second }, 2);
+    const whileWaiting = await balanceOf(api, second);
+    await ledger.passTurn({ account: second }, onSecond);
+    const response = await transfer;
+
+    // Assess: tickets 1 on both, handed on by its commit; nothing written before its turns.
+    expect([onFirst, onSecond]).toEqual([0, 0]);
+    expect(whileWaiting).toBe('10.00');
+    expect(response.status).toBe(201);
+    expect((await ledger.servingTurn({ account: first })).serving).toBe(2);
+    expect((await ledger.servingTurn({ account: second })).serving).toBe(2);
+    expect([await balanceOf(api, first), await balanceOf(api, second)]).toEqual(['14.00', '6.00']);
   });
 
   it('marks an account contended when a turn is handed on to others waiting; the next command then queues at once, and writes straight away once it has been quiet', async () => {
@@ -384,4 +420,55 @@ describe('the turn queue on an account item busy with transactions', () => {
     expect(failedWhileBusy).toBeGreaterThan(1);
     expect(passedOnceFree).toBe(true);
   }, 30_000);
+});
+
+// A transfer queues on its first account only; the look that finds its turn there reads the
+// second account too, and says whether others queue there.
+describe('the turn queue of a transfer between two accounts', () => {
+  let api: TestApi;
+  let faults: TransactWriteFaults;
+  beforeAll(async () => {
+    api = await createTestApi('turns-pair');
+    faults = injectFaults(api);
+  });
+  afterAll(async () => api.close());
+
+  it('queues on its second account before it writes when the look that finds its turn on the first shows others queued there', async () => {
+    // Prepare: another container holds the turn on the transfer's first account; this
+    // container has not posted to the accounts since (nothing remembered to plan from).
+    const ledger = api.deps.ledger;
+    const [one, two] = [
+      await anAccount(api, { deposit: '10.00' }),
+      await anAccount(api, { deposit: '10.00' }),
+    ];
+    const [first, second] = [one, two].sort() as [string, string];
+    api.deps.postingCache.forget([first, second]);
+    const onFirst = (await ledger.takeTicket({ account: first }))?.ticket ?? -1;
+    faults.reset();
+
+    // Act: the transfer queues on the first account only; while it waits there, a command from
+    // another container queues on the second; then the turns are handed on.
+    const transfer = api.call('POST', '/transactions/transfer', {
+      body: { fromAccountId: second, toAccountId: first, amount: '4.00', currency: 'USD' },
+    });
+    await untilDrawn(ledger, { account: first }, 2);
+    const secondWhileQueued = await ledger.servingTurn({ account: second });
+    const onSecond = (await ledger.takeTicket({ account: second }))?.ticket ?? -1;
+    await ledger.passTurn({ account: first }, onFirst);
+    await untilDrawn(ledger, { account: second }, 2);
+    const whileWaiting = await balanceOf(api, second);
+    await ledger.passTurn({ account: second }, onSecond);
+    const response = await transfer;
+
+    // Assess: no ticket on the second until its turn on the first came; then ticket 1 there, and
+    // one transaction in all (its commit, which handed both turns on): no write failed.
+    expect([onFirst, onSecond]).toEqual([0, 0]);
+    expect(secondWhileQueued).toMatchObject({ serving: 0, issued: 0 });
+    expect(whileWaiting).toBe('10.00');
+    expect(response.status).toBe(201);
+    expect(faults.attempts).toBe(1);
+    expect((await ledger.servingTurn({ account: first })).serving).toBe(2);
+    expect((await ledger.servingTurn({ account: second })).serving).toBe(2);
+    expect([await balanceOf(api, first), await balanceOf(api, second)]).toEqual(['14.00', '6.00']);
+  });
 });
