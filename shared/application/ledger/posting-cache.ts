@@ -62,6 +62,8 @@ export class PostingCache {
       if (!entry.staged && !trusted) return undefined;
       found.set(id, entry.account);
     }
+    // No owner is read with remembered state: a plan takes each owner's standing from the copy
+    // its account carries, and the write's check of the owner's KYC version guards it.
     return { accounts: found, customers: new Map(), idempotency: undefined };
   }
 

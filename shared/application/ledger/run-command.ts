@@ -208,7 +208,11 @@ export const ATTEMPT_ALLOWANCE_MS = 1_500;
  */
 export const TURN_STALL_MS = 2_000;
 
-/** Races lost to commits on the same accounts (not counting a stale cache) before queueing. */
+/**
+ * Races lost to commits on the same accounts (not counting a stale cache) before queueing. One:
+ * where one race was lost, the next most likely is too (a hot pair's cold start at c=32 went from
+ * 0.38 to 0.16 failed transactions per transfer against two, p99 4.8 -> 2.8 s).
+ */
 const RACES_BEFORE_QUEUEING = 1;
 
 /**
@@ -549,8 +553,9 @@ async function attemptInTurn<T>(
     // accounts queue on them (a ticket each, served in order) instead of colliding, so a hot
     // account serves one of them at a time; the uncontended path never pays for this. A command
     // queues when others already are (its write skipped their queue), when DynamoDB saw two
-    // transactions overlap, or when it lost twice in a row to commits on the same accounts; a
-    // single lost race is passing traffic, retried at once from the accounts as they now are.
+    // transactions overlap, or when it lost a race to a commit on the same accounts
+    // (RACES_BEFORE_QUEUEING). A command that lost otherwise (its cache was stale, or it holds
+    // all its turns) tries again at once from the accounts as they now are.
     if (!speculative && result.reason === 'stale') racesLost += 1;
     const contended =
       (result.reason === 'stale' && result.queued === true) ||
