@@ -50,7 +50,8 @@
  * to look at. Knobs: BENCH_TRANSFERS (per scenario, default 300), BENCH_SCENARIO_SECONDS (a
  * scenario stops sending after this, default 10), BENCH_PROBE_TRANSFERS (default 300),
  * BENCH_POSTINGS (default 50000), BENCH_PRELOAD=auto|usecase|batch (default auto),
- * BENCH_ACCOUNTS (the many accounts, default 1024).
+ * BENCH_ACCOUNTS (the many accounts, default 1024), BENCH_LOG_LEVEL (the handlers' log level,
+ * default error; their JSON lines go to standard output among the bench's).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -1552,7 +1553,7 @@ async function main(): Promise<void> {
       // Tokens are signed with a key file created on first use; a token a table serves the run.
       NEXUM_JWT_KEY_PATH: join(scratch, 'jwt-signing-key.json'),
       NEXUM_ACCESS_TOKEN_TTL_SECONDS: '3600',
-      NEXUM_LOG_LEVEL: 'error',
+      NEXUM_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
       NEXUM_VALIDATE_RESPONSES: 'false',
     });
     const environment = parseEnvironment();
