@@ -27,6 +27,15 @@ async function untilDrawn(ledger: LedgerStore, queue: TurnQueue, tickets: number
   }
 }
 
+/** Two accounts with 10.00 each, in key order (the order a command queues on them). */
+async function twoAccounts(api: TestApi): Promise<[string, string]> {
+  const pair = [
+    await anAccount(api, { deposit: '10.00' }),
+    await anAccount(api, { deposit: '10.00' }),
+  ];
+  return pair.sort() as [string, string];
+}
+
 // Once a command has lost a race it queues on the accounts it moves (run-command.ts): a ticket
 // per account, served in order, the turn handed on by the holder's own commit.
 describe('the turn queue of contended accounts', () => {
@@ -167,11 +176,7 @@ describe('the turn queue of contended accounts', () => {
 
   it('does not remember, for planning the next posting, accounts it wrote after waiting in their queue', async () => {
     // Prepare: another container holds the turn on the transfer's first account (in key order).
-    const [one, two] = [
-      await anAccount(api, { deposit: '10.00' }),
-      await anAccount(api, { deposit: '10.00' }),
-    ];
-    const [first, second] = [one, two].sort() as [string, string];
+    const [first, second] = await twoAccounts(api);
     const body = (amount: string) => ({
       body: { fromAccountId: first, toAccountId: second, amount, currency: 'USD' },
     });
@@ -199,38 +204,6 @@ describe('the turn queue of contended accounts', () => {
     expect(rememberedBefore).toBe(true);
     expect(cache.read([first], 0)).toBeUndefined();
     expect(cache.read([second], 0)).toBeUndefined();
-  });
-
-  it('queues on its second account too, in key order, once its turn on the first finds others queued there', async () => {
-    // Prepare: other containers hold the turns on both of the transfer's accounts.
-    const [one, two] = [
-      await anAccount(api, { deposit: '10.00' }),
-      await anAccount(api, { deposit: '10.00' }),
-    ];
-    const [first, second] = [one, two].sort() as [string, string];
-    const ledger = api.deps.ledger;
-    const onFirst = (await drawn({ account: first })).ticket;
-    const onSecond = (await drawn({ account: second })).ticket;
-
-    // Act: the transfer queues on its first account; that turn is handed on to it; it then
-    // finds the second queued on, queues there, and is served once that turn is handed on too.
-    const transfer = api.call('POST', '/transactions/transfer', {
-      body: { fromAccountId: second, toAccountId: first, amount: '4.00', currency: 'USD' },
-    });
-    await untilDrawn(ledger, { account: first }, 2);
-    await ledger.passTurn({ account: first }, onFirst);
-    await untilDrawn(ledger, { account: second }, 2);
-    const whileWaiting = await balanceOf(api, second);
-    await ledger.passTurn({ account: second }, onSecond);
-    const response = await transfer;
-
-    // Assess: tickets 1 on both, handed on by its commit; nothing written before its turns.
-    expect([onFirst, onSecond]).toEqual([0, 0]);
-    expect(whileWaiting).toBe('10.00');
-    expect(response.status).toBe(201);
-    expect((await ledger.servingTurn({ account: first })).serving).toBe(2);
-    expect((await ledger.servingTurn({ account: second })).serving).toBe(2);
-    expect([await balanceOf(api, first), await balanceOf(api, second)]).toEqual(['14.00', '6.00']);
   });
 
   it('marks an account contended when a turn is handed on to others waiting; the next command then queues at once, and writes straight away once it has been quiet', async () => {
@@ -367,108 +340,112 @@ describe('a container whose last turn on accounts came with others queued behind
   });
 });
 
-// On DynamoDB an UpdateItem on an item in the middle of a transaction fails (TransactionConflict):
-// a hot account's item is often busy, and the queue's own updates live on it.
 const transactionInProgress = () =>
   new TransactionConflictException({ message: 'injected', $metadata: {} });
 
-describe('the turn queue on an account item busy with transactions', () => {
+// The DynamoDB client counts the transactions and fails chosen updates.
+describe('the turn queue, seen from the DynamoDB client', () => {
   let api: TestApi;
   let faults: TransactWriteFaults;
   beforeAll(async () => {
-    api = await createTestApi('turns-busy');
+    api = await createTestApi('turns-client');
     faults = injectFaults(api);
   });
   afterAll(async () => api.close());
 
-  it('draws its ticket again until the item comes free, then is served in turn', async () => {
-    // Prepare: a vanished holder keeps a queue on the account; the next ten queue updates meet a
-    // transaction in progress (more than the store's own tries, so the command draws again).
-    const account = await anAccount(api, { deposit: '10.00' });
-    const ticket = await api.deps.ledger.takeTicket({ account });
-    faults.reset();
-    faults.failUpdates(10, transactionInProgress);
+  // On DynamoDB an UpdateItem on an item in the middle of a transaction fails (TransactionConflict):
+  // a hot account's item is often busy, and the queue's own updates live on it.
+  describe('on an account item busy with transactions', () => {
+    it('draws its ticket again until the item comes free, then is served in turn', async () => {
+      // Prepare: a vanished holder keeps a queue on the account; the next ten queue updates meet a
+      // transaction in progress (more than the store's own tries, so the command draws again).
+      const account = await anAccount(api, { deposit: '10.00' });
+      const ticket = await api.deps.ledger.takeTicket({ account });
+      faults.reset();
+      faults.failUpdates(10, transactionInProgress);
 
-    // Act
-    const response = await api.call('POST', '/transactions/deposit', {
-      body: { accountId: account, amount: '1.00', currency: 'USD' },
-    });
+      // Act
+      const response = await api.call('POST', '/transactions/deposit', {
+        body: { accountId: account, amount: '1.00', currency: 'USD' },
+      });
 
-    // Assess
-    expect(ticket?.ticket).toBe(0);
-    expect(response.status).toBe(201);
-    expect(faults.updatesFailed).toBe(10);
-    expect(await api.deps.ledger.servingTurn({ account })).toMatchObject({ serving: 2 });
-    expect(await balanceOf(api, account)).toBe('11.00');
-  }, 30_000);
+      // Assess
+      expect(ticket?.ticket).toBe(0);
+      expect(response.status).toBe(201);
+      expect(faults.updatesFailed).toBe(10);
+      expect(await api.deps.ledger.servingTurn({ account })).toMatchObject({ serving: 2 });
+      expect(await balanceOf(api, account)).toBe('11.00');
+    }, 30_000);
 
-  it('treats a turn it cannot pass on while the item stays busy as not passed, not as an error', async () => {
-    // Prepare
-    const account = await anAccount(api, { deposit: '10.00' });
-    const ticket = await api.deps.ledger.takeTicket({ account });
-    faults.reset();
-    faults.failUpdates(20, transactionInProgress);
+    it('treats a turn it cannot pass on while the item stays busy as not passed, not as an error', async () => {
+      // Prepare
+      const account = await anAccount(api, { deposit: '10.00' });
+      const ticket = await api.deps.ledger.takeTicket({ account });
+      faults.reset();
+      faults.failUpdates(20, transactionInProgress);
 
-    // Act
-    const passed = await api.deps.ledger.passTurn({ account }, ticket?.ticket ?? -1);
-    const failedWhileBusy = faults.updatesFailed;
-    faults.reset();
-    const passedOnceFree = await api.deps.ledger.passTurn({ account }, ticket?.ticket ?? -1);
+      // Act
+      const passed = await api.deps.ledger.passTurn({ account }, ticket?.ticket ?? -1);
+      const failedWhileBusy = faults.updatesFailed;
+      faults.reset();
+      const passedOnceFree = await api.deps.ledger.passTurn({ account }, ticket?.ticket ?? -1);
 
-    // Assess
-    expect(passed).toBe(false);
-    expect(failedWhileBusy).toBeGreaterThan(1);
-    expect(passedOnceFree).toBe(true);
-  }, 30_000);
-});
-
-// A transfer queues on its first account only; the look that finds its turn there reads the
-// second account too, and says whether others queue there.
-describe('the turn queue of a transfer between two accounts', () => {
-  let api: TestApi;
-  let faults: TransactWriteFaults;
-  beforeAll(async () => {
-    api = await createTestApi('turns-pair');
-    faults = injectFaults(api);
+      // Assess
+      expect(passed).toBe(false);
+      expect(failedWhileBusy).toBeGreaterThan(1);
+      expect(passedOnceFree).toBe(true);
+    }, 30_000);
   });
-  afterAll(async () => api.close());
 
-  it('queues on its second account before it writes when the look that finds its turn on the first shows others queued there', async () => {
-    // Prepare: another container holds the turn on the transfer's first account; this
-    // container has not posted to the accounts since (nothing remembered to plan from).
-    const ledger = api.deps.ledger;
-    const [one, two] = [
-      await anAccount(api, { deposit: '10.00' }),
-      await anAccount(api, { deposit: '10.00' }),
-    ];
-    const [first, second] = [one, two].sort() as [string, string];
-    api.deps.postingCache.forget([first, second]);
-    const onFirst = (await ledger.takeTicket({ account: first }))?.ticket ?? -1;
-    faults.reset();
+  // A transfer queues on its first account only, and on the second where it finds others queued
+  // there: in its read, or in the look that finds its turn on the first (which reads the second).
+  describe('of a transfer between two accounts', () => {
+    it.each([
+      ['its read finds both queued on', true],
+      ['the look that finds its turn on the first shows the second queued on', false],
+    ])(
+      'queues on its second account too, in key order, before it writes, when %s',
+      async (_case, secondQueuedFirst) => {
+        // Prepare: another container holds the turn on the transfer's first account, and maybe
+        // one on the second; this container has not posted to the accounts since.
+        const ledger = api.deps.ledger;
+        const [first, second] = await twoAccounts(api);
+        api.deps.postingCache.forget([first, second]);
+        const onFirst = (await ledger.takeTicket({ account: first }))?.ticket ?? -1;
+        let onSecond = secondQueuedFirst
+          ? ((await ledger.takeTicket({ account: second }))?.ticket ?? -1)
+          : -1;
+        faults.reset();
 
-    // Act: the transfer queues on the first account only; while it waits there, a command from
-    // another container queues on the second; then the turns are handed on.
-    const transfer = api.call('POST', '/transactions/transfer', {
-      body: { fromAccountId: second, toAccountId: first, amount: '4.00', currency: 'USD' },
-    });
-    await untilDrawn(ledger, { account: first }, 2);
-    const secondWhileQueued = await ledger.servingTurn({ account: second });
-    const onSecond = (await ledger.takeTicket({ account: second }))?.ticket ?? -1;
-    await ledger.passTurn({ account: first }, onFirst);
-    await untilDrawn(ledger, { account: second }, 2);
-    const whileWaiting = await balanceOf(api, second);
-    await ledger.passTurn({ account: second }, onSecond);
-    const response = await transfer;
+        // Act: the transfer queues; otherwise a command from another container queues on the
+        // second while the transfer waits on the first; then the turns are handed on.
+        const transfer = api.call('POST', '/transactions/transfer', {
+          body: { fromAccountId: second, toAccountId: first, amount: '4.00', currency: 'USD' },
+        });
+        await untilDrawn(ledger, { account: first }, 2);
+        const secondWhileQueued = await ledger.servingTurn({ account: second });
+        if (!secondQueuedFirst)
+          onSecond = (await ledger.takeTicket({ account: second }))?.ticket ?? -1;
+        await ledger.passTurn({ account: first }, onFirst);
+        await untilDrawn(ledger, { account: second }, 2);
+        const whileWaiting = await balanceOf(api, second);
+        await ledger.passTurn({ account: second }, onSecond);
+        const response = await transfer;
 
-    // Assess: no ticket on the second until its turn on the first came; then ticket 1 there, and
-    // one transaction in all (its commit, which handed both turns on): no write failed.
-    expect([onFirst, onSecond]).toEqual([0, 0]);
-    expect(secondWhileQueued).toMatchObject({ serving: 0, issued: 0 });
-    expect(whileWaiting).toBe('10.00');
-    expect(response.status).toBe(201);
-    expect(faults.attempts).toBe(1);
-    expect((await ledger.servingTurn({ account: first })).serving).toBe(2);
-    expect((await ledger.servingTurn({ account: second })).serving).toBe(2);
-    expect([await balanceOf(api, first), await balanceOf(api, second)]).toEqual(['14.00', '6.00']);
+        // Assess: ticket 1 on each, the second drawn only once it was found queued on; one
+        // transaction in all (its commit, which handed both turns on): no write failed.
+        expect([onFirst, onSecond]).toEqual([0, 0]);
+        expect(secondWhileQueued.issued).toBe(secondQueuedFirst ? 1 : 0);
+        expect(whileWaiting).toBe('10.00');
+        expect(response.status).toBe(201);
+        expect(faults.attempts).toBe(1);
+        expect((await ledger.servingTurn({ account: first })).serving).toBe(2);
+        expect((await ledger.servingTurn({ account: second })).serving).toBe(2);
+        expect([await balanceOf(api, first), await balanceOf(api, second)]).toEqual([
+          '14.00',
+          '6.00',
+        ]);
+      },
+    );
   });
 });
