@@ -378,8 +378,9 @@ async function waitForTurns(
         // Another account is queued on: it queues there too (after the lead in key order),
         // before it writes.
         const more = queuedAlongside.filter((other) => !toQueue.includes(other));
-        if (more.length > 0)
+        if (more.length > 0) {
           toQueue.splice(1, toQueue.length, ...[...toQueue.slice(1), ...more].sort());
+        }
         break;
       }
       if (serving > ticket) {
@@ -562,7 +563,8 @@ async function attemptInTurn<T>(
       result.reason === 'contended' ||
       result.reason === 'turn-lost' ||
       racesLost >= RACES_BEFORE_QUEUEING;
-    // Holding its turn on its first account, it queues on the others it met queued on too.
+    // It queues where it holds no turn yet: on its lead, with the accounts the failure showed
+    // queued on; or, holding the lead, on the others it met queued on.
     if (lockKeys.length > 0 && notHeld(lockKeys, turns).length > 0 && contended) {
       const hint = result.reason === 'stale' ? (result.queuedOn ?? []) : [];
       const waited = await takeTurns(deps, request, turns, startedAt, hint);
