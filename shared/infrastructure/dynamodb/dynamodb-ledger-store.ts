@@ -176,15 +176,24 @@ export class DynamoDbLedgerStore implements LedgerStore {
         return item === undefined ? { serving: 0, givenUp: false } : accountTurnOf(item);
       }
       const items = await this.batchGet([queue.account, ...others].map((id) => keys.account(id)));
-      const read = items.filter((item) => item.type === 'Account');
-      const lead = read.find((item) => accountOf(item).id === queue.account);
       const now = epochSeconds();
-      const rest = read.filter((item) => item !== lead);
-      const queuedAlongside = rest.filter((item) => contended(item, now)).map(accountOf);
+      let lead: Item | undefined;
+      const read: Account[] = [];
+      const queued: string[] = [];
+      for (const item of items) {
+        if (item.type !== 'Account') continue;
+        const account = accountOf(item);
+        if (account.id === queue.account) {
+          lead = item;
+          continue;
+        }
+        read.push(account);
+        if (contended(item, now)) queued.push(account.id);
+      }
       return {
         ...(lead === undefined ? { serving: 0, givenUp: false } : accountTurnOf(lead)),
-        alongside: rest.map(accountOf),
-        queuedAlongside: queuedAlongside.map((account) => account.id),
+        alongside: read,
+        queuedAlongside: queued,
       };
     }
     const item = await this.get(keys.turnServing(queue.key));
