@@ -120,8 +120,9 @@ export interface LedgerStore {
    * the next number (one UpdateItem) and says whose turn it is, or `undefined` when the queue's
    * item stayed busy with other writes (nothing drawn: try again); `servingTurn` reads whose turn
    * it is (0 for a key never queued on) and whether that ticket's holder gave up, with the
-   * `alongside` accounts in the same round trip for an account queue; `passTurn` moves the turn from `ticket` to the next one, false if it had already moved or could not be
-   * moved (then it moves on as stalled). A commit passes its turns itself (WriteOp passTurn, or on
+   * `alongside` accounts in the same round trip for an account queue; `passTurn` moves the turn
+   * from `ticket` to the next one, false if it had already moved or could not be moved (then it
+   * moves on as stalled). A commit passes its turns itself (WriteOp passTurn, or on
    * an account the `turn` of its update).
    */
   takeTicket(queue: TurnQueue): Promise<(TurnState & { readonly ticket: number }) | undefined>;

@@ -402,10 +402,10 @@ export async function postWith<T>(
       if (loaded.idempotency !== undefined) return { replay: loaded.idempotency };
       const planned = await planFrom(loaded);
       // The read was of these accounts only: any queue it found is on one of them.
-      const queued = loaded.queuedOn !== undefined;
-      if (queued) remembered.queued = true;
-      return queued && !('replay' in planned) && planned.ok
-        ? ok({ ...planned.value, queued, queuedOn: [...(loaded.queuedOn ?? [])] })
+      const { queuedOn } = loaded;
+      if (queuedOn !== undefined) remembered.queued = true;
+      return queuedOn !== undefined && !('replay' in planned) && planned.ok
+        ? ok({ ...planned.value, queuedOn: [...queuedOn] })
         : planned;
     },
   );

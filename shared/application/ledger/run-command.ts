@@ -40,12 +40,10 @@ export type Plan<T> =
         /** The accounts as the writes leave them, for a command planned after it in a group. */
         readonly after?: PostingState;
         /**
-         * The accounts were read with commands queued on them (a command without its turn would
-         * fail the write, WriteOp updateAccount `turn`) or marked contended a moment ago (it
-         * would most likely lose the race): it queues instead of trying.
+         * The accounts read with commands queued on them (a command without its turn would fail
+         * the write, WriteOp updateAccount `turn`) or marked contended a moment ago (it would
+         * most likely lose the race): it queues there instead of trying.
          */
-        readonly queued?: boolean;
-        /** Which accounts those are. */
         readonly queuedOn?: readonly string[];
       },
       DomainError
@@ -494,15 +492,15 @@ async function attemptInTurn<T>(
     const planned = await plan(previous);
     if ('replay' in planned) return replayOrRefuse(request.idempotency, planned.replay);
     if (!planned.ok) return planned;
-    const { ops, value, speculative = false, queued = false, queuedOn = [] } = planned.value;
+    const { ops, value, speculative = false, queuedOn = [] } = planned.value;
     const writes = inTurn([...ops, ...idempotencyWrite(deps, request, value)], request, turns.held);
     // Read with commands queued on accounts it holds no turn on: it joins them before writing.
     const joins =
-      queued &&
+      queuedOn.length > 0 &&
       request.queueOnAccounts === true &&
       (turns.held.length === 0 || notHeld(queuedOn, turns).length > 0);
     const result: CommitResult = joins
-      ? { committed: false, reason: 'stale', queued, queuedOn }
+      ? { committed: false, reason: 'stale', queued: true, queuedOn }
       : await deps.ledger.commit(writes);
     deps.postingCache?.learnKycTotals(writes, result);
     const attemptMs = deps.clock.now().getTime() - attemptStartedAt;

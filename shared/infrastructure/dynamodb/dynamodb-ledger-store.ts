@@ -958,7 +958,7 @@ function classify(
     const current = failedAccounts.map(({ item }) => accountOf(item));
     const queuedOn = failedAccounts
       .filter(({ item }) => contended(item, now))
-      .map(({ item }) => accountOf(item).id);
+      .map(({ op }) => op.before.id);
     return {
       committed: false,
       reason: 'stale',
